@@ -1,0 +1,116 @@
+"""Creating people, service accounts and tokens; each leaves an audit record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from console.access.models import PersonalToken, ServiceAccount, User
+from console.access.roles import Role
+from console.access.tokens import PERSONAL_PREFIX, SERVICE_PREFIX, token_digest, token_generate
+from console.audit.actors import Actor
+from console.audit.services import AuditEntry, audit_record
+from console.sync.models import LegalEntity, SourceSystem
+
+
+class AccessError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """The only moment a token is visible: it is stored as a digest."""
+
+    token: str
+    prefix: str
+
+
+def _issue(prefix: str) -> tuple[str, str, str]:
+    token = token_generate(prefix)
+    return token, token_digest(token), token[: len(prefix) + 6]
+
+
+@transaction.atomic
+def service_account_create(*, name: str, source_codes: Sequence[str], actor: Actor) -> tuple[ServiceAccount, IssuedToken]:
+    if not source_codes:
+        raise AccessError("a service account needs at least one source (--source CODE)")
+    sources = list(SourceSystem.objects.filter(code__in=source_codes))
+    unknown = sorted(set(source_codes) - {s.code for s in sources})
+    if unknown:
+        raise AccessError(f"unknown source system(s): {', '.join(unknown)}")
+    if ServiceAccount.objects.filter(name=name).exists():
+        raise AccessError(f"a service account named {name!r} exists already")
+    token, digest, prefix = _issue(SERVICE_PREFIX)
+    account = ServiceAccount.objects.create(name=name, token_digest=digest, token_prefix=prefix)
+    account.sources.set(sources)
+    audit_record(
+        actor=actor,
+        entry=AuditEntry(
+            action="service_account.created",
+            object_type="service_account",
+            object_id=str(account.pk),
+            after={"name": name, "sources": sorted(source_codes), "token_prefix": prefix},
+        ),
+    )
+    return account, IssuedToken(token=token, prefix=prefix)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    entity_codes: Sequence[str],
+    actor: Actor,
+    email: str = "",
+) -> User:
+    from guardian.shortcuts import assign_perm
+
+    if User.objects.filter(username=username).exists():
+        raise AccessError(f"a user named {username!r} exists already")
+    entities = list(LegalEntity.objects.filter(code__in=entity_codes))
+    unknown = sorted(set(entity_codes) - {e.code for e in entities})
+    if unknown:
+        raise AccessError(f"unknown legal entity code(s): {', '.join(unknown)}")
+    user = User(username=username, email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as err:
+        raise AccessError("; ".join(err.messages)) from err
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=role.group_name))
+    for entity in entities:
+        assign_perm("sync.view_legalentity", user, entity)
+    audit_record(
+        actor=actor,
+        entry=AuditEntry(
+            action="user.created",
+            object_type="user",
+            object_id=str(user.pk),
+            after={"username": username, "role": role.value, "entities": sorted(entity_codes)},
+        ),
+    )
+    return user
+
+
+@transaction.atomic
+def personal_token_create(*, user: User, actor: Actor) -> IssuedToken:
+    token, digest, prefix = _issue(PERSONAL_PREFIX)
+    row = PersonalToken.objects.create(user=user, token_digest=digest, token_prefix=prefix)
+    audit_record(
+        actor=actor,
+        entry=AuditEntry(
+            action="personal_token.created",
+            object_type="personal_token",
+            object_id=str(row.pk),
+            after={"user": user.username, "token_prefix": prefix},
+        ),
+    )
+    return IssuedToken(token=token, prefix=prefix)

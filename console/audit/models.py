@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ActorType(models.TextChoices):
+    USER = "user", "Person"
+    SERVICE = "service", "Service account"
+    SYSTEM = "system", "System"
+
+
+class AuditEvent(models.Model):
+    """One decision about money or configuration. Append-only and hash-chained:
+    hash = SHA-256(previous hash + canonical JSON of the row)."""
+
+    sequence = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor_type = models.CharField(max_length=10, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, help_text="Who acted, as shown: username, service or task.")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    entity_code = models.CharField(max_length=32, blank=True, default="")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    correlation_id = models.CharField(max_length=200, blank=True, default="")
+    request_ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="auditevent_object"),
+            models.Index(fields=["action", "occurred_at"], name="auditevent_action_time"),
+            models.Index(fields=["entity_code", "occurred_at"], name="auditevent_entity_time"),
+        ]
+
+
+class AuditChainHead(models.Model):
+    """The single row holding the chain's last sequence and hash; locked to append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

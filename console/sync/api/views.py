@@ -1,0 +1,142 @@
+"""The ingestion API: thin; parsing and rules live in services/ingest.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from console.access.authentication import ServiceAccountTokenAuthentication, ServicePrincipal
+from console.sync.api import schema
+from console.sync.api.errors import api_error
+from console.sync.models import SyncEvent
+from console.sync.services.ingest import IngestError, events_ingest, rejection_count
+
+
+class IsServiceAccount(BasePermission):
+    message = "Ingestion needs a service account token: 'Authorization: Token <token>'."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.user, ServicePrincipal)
+
+
+def _refuse(status: int, code: str, message: str) -> Response:
+    rejection_count(reason=code)
+    return api_error(status, code, message)
+
+
+class EventIngestView(APIView):
+    authentication_classes = [ServiceAccountTokenAuthentication]
+    permission_classes = [IsServiceAccount]
+    parser_classes: list[Any] = []  # the body is read and parsed here, with size limits first
+
+    @extend_schema(
+        operation_id="events_ingest",
+        summary="Ingest one event or a batch of up to 1000",
+        request={"application/json": schema.INGEST_REQUEST},
+        responses={
+            201: OpenApiResponse(description="Created (single event, or every event of a batch)", response=schema.ITEM_RESULT),
+            200: OpenApiResponse(description="Same key and payload seen before (single), or a batch with repeats: see each item's status"),
+            400: OpenApiResponse(description="Malformed JSON, missing or mistyped field, unknown source or entity; nothing stored", response=schema.ERROR),
+            401: OpenApiResponse(description="No or invalid token", response=schema.ERROR),
+            403: OpenApiResponse(description="The token is not scoped to the event's source", response=schema.ERROR),
+            409: OpenApiResponse(description="Same key seen before with a different payload (recorded as a conflict)"),
+            413: OpenApiResponse(description="Body larger than the configured limit", response=schema.ERROR),
+            415: OpenApiResponse(description="Content-Type is not application/json", response=schema.ERROR),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        limit = settings.INGEST_MAX_BODY_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return _refuse(413, "body_too_large", f"body of {declared} bytes is over the limit of {limit} bytes")
+        if (request.content_type or "").split(";")[0].strip() != "application/json":
+            return _refuse(415, "unsupported_media_type", "Content-Type must be application/json")
+        try:
+            raw = request._request.body
+        except RequestDataTooBig:
+            return _refuse(413, "body_too_large", f"body is over the limit of {limit} bytes")
+        if len(raw) > limit:
+            return _refuse(413, "body_too_large", f"body of {len(raw)} bytes is over the limit of {limit} bytes")
+        try:
+            body = json.loads(raw)
+        except UnicodeDecodeError:
+            return _refuse(400, "malformed_json", "body is not UTF-8")
+        except json.JSONDecodeError as err:
+            return _refuse(400, "malformed_json", f"malformed JSON: {err.msg} at line {err.lineno} column {err.colno}")
+        batch = isinstance(body, dict) and "events" in body
+        if batch:
+            if set(body) != {"events"}:
+                return _refuse(400, "unknown_field", "a batch body holds only 'events'")
+            items = body["events"]
+            if not isinstance(items, list) or not items:
+                return _refuse(400, "invalid_batch", "events: must be a non-empty list")
+            if len(items) > settings.INGEST_MAX_BATCH:
+                return _refuse(
+                    400, "batch_too_large", f"events: {len(items)} items, at most {settings.INGEST_MAX_BATCH} per batch"
+                )
+        else:
+            items = [body]
+        assert isinstance(request.user, ServicePrincipal)
+        try:
+            results = events_ingest(account=request.user.account, items=items)
+        except IngestError as err:
+            return api_error(err.status, err.code, err.message, err.items if batch else None)
+        if not batch:
+            result = results[0]
+            return Response(result.as_dict(), status=result.status)
+        created = sum(1 for r in results if r.result == "created")
+        return Response(
+            {
+                "created": created,
+                "duplicates": sum(1 for r in results if r.result == "duplicate"),
+                "conflicts": sum(1 for r in results if r.result == "conflict"),
+                "results": [r.as_dict() for r in results],
+            },
+            status=201 if created == len(results) else 200,
+        )
+
+
+class EventDetailView(APIView):
+    """A source system reads back the state of an event it sent."""
+
+    authentication_classes = [ServiceAccountTokenAuthentication]
+    permission_classes = [IsServiceAccount]
+
+    @extend_schema(operation_id="events_read", summary="State of one event of this token's sources", responses={200: dict, 404: schema.ERROR})
+    def get(self, request: Request, event_id: int) -> Response:
+        assert isinstance(request.user, ServicePrincipal)
+        event = (
+            SyncEvent.objects.filter(pk=event_id, source__service_accounts=request.user.account)
+            .select_related("source", "entity")
+            .first()
+        )
+        if event is None:
+            return api_error(404, "not_found", f"no event {event_id} for this token's sources")
+        return Response(
+            {
+                "event_id": event.pk,
+                "source": event.source.code,
+                "kind": event.kind,
+                "external_id": event.external_id,
+                "entity": event.entity.code,
+                "state": event.state,
+                "attempts": event.attempt_count,
+                "reason_code": event.reason_code,
+                "reason": event.reason_message,
+                "odoo_model": event.odoo_model,
+                "odoo_id": event.odoo_id,
+                "odoo_name": event.odoo_name,
+                "posted_at": event.posted_at,
+            }
+        )

@@ -1,0 +1,28 @@
+from console.sync.models.entities import LegalEntity, OdooConnection
+from console.sync.models.events import (
+    DuplicateAttempt,
+    EventKind,
+    EventState,
+    IngestRejection,
+    PostingAttempt,
+    PostingOutcome,
+    SyncEvent,
+)
+from console.sync.models.sources import BusinessProcess, Flow, FlowMode, SourceKind, SourceSystem
+
+__all__ = [
+    "BusinessProcess",
+    "DuplicateAttempt",
+    "EventKind",
+    "EventState",
+    "Flow",
+    "FlowMode",
+    "IngestRejection",
+    "LegalEntity",
+    "OdooConnection",
+    "PostingAttempt",
+    "PostingOutcome",
+    "SourceKind",
+    "SourceSystem",
+    "SyncEvent",
+]

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django.db import models
+
+from console.sync.models.entities import LegalEntity
+from console.sync.models.sources import Flow, SourceSystem
+
+
+class EventKind(models.TextChoices):
+    CUSTOMER_INVOICE = "customer_invoice", "Customer invoice"
+    VENDOR_BILL = "vendor_bill", "Vendor bill"
+    PAYMENT = "payment", "Payment"
+    BANK_STATEMENT_LINE = "bank_statement_line", "Bank statement line"
+    JOURNAL_ENTRY = "journal_entry", "Journal entry"
+
+
+class EventState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    POSTING = "posting", "Posting"
+    RETRY_WAIT = "retry_wait", "Waiting to retry"
+    BLOCKED = "blocked", "Needs attention"
+    POSTED = "posted", "Posted"
+    FAILED = "failed", "Failed"
+
+
+UNPOSTED_STATES = (EventState.QUEUED, EventState.POSTING, EventState.RETRY_WAIT, EventState.BLOCKED, EventState.FAILED)
+
+
+class SyncEvent(models.Model):
+    """One finance event from a source system: the outbox row that is posted into Odoo once.
+
+    The idempotency key is (source, kind, external_id), claimed by a unique
+    constraint at insert time. The payload is never edited here: overrides of
+    the exception workbench are kept beside it with their reason.
+    """
+
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="events")
+    flow = models.ForeignKey(Flow, on_delete=models.PROTECT, related_name="events")
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    external_id = models.CharField(max_length=200)
+    correlation_id = models.CharField(max_length=200, blank=True, default="")
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    payload = models.JSONField()
+    payload_hash = models.CharField(max_length=64)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    ingested_by = models.ForeignKey(
+        "access.ServiceAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    state = models.CharField(max_length=16, choices=EventState.choices, default=EventState.QUEUED)
+    state_changed_at = models.DateTimeField()
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim_id = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    reason_code = models.CharField(max_length=64, blank=True, default="")
+    reason_message = models.TextField(blank=True, default="")
+    blocked_on = models.CharField(max_length=300, blank=True, default="")
+
+    odoo_model = models.CharField(max_length=64, blank=True, default="")
+    odoo_id = models.PositiveIntegerField(null=True, blank=True)
+    odoo_name = models.CharField(max_length=100, blank=True, default="")
+    posted_at = models.DateTimeField(null=True, blank=True)
+    mapping_versions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "external_id"], name="syncevent_idempotency_key"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="syncevent_state_due"),
+            models.Index(fields=["flow", "state", "occurred_at"], name="syncevent_flow_state"),
+            models.Index(fields=["entity", "state"], name="syncevent_entity_state"),
+            models.Index(fields=["flow", "posted_at"], name="syncevent_flow_posted"),
+            models.Index(fields=["correlation_id"], name="syncevent_correlation"),
+            models.Index(fields=["external_id"], name="syncevent_external_id"),
+            models.Index(fields=["blocked_on"], name="syncevent_blocked_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.kind}:{self.external_id}"
+
+
+class PostingOutcome(models.TextChoices):
+    POSTED = "posted", "Posted"
+    ALREADY_POSTED = "already_posted", "Found already posted"
+    TRANSIENT_ERROR = "transient_error", "Transient error"
+    DATA_ERROR = "data_error", "Rejected by Odoo"
+    CONFIG_ERROR = "config_error", "Configuration error"
+    BLOCKED = "blocked", "Blocked before posting"
+
+
+class PostingAttempt(models.Model):
+    """Every try to post an event, whatever came of it."""
+
+    event = models.ForeignKey(SyncEvent, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=PostingOutcome.choices)
+    error_class = models.CharField(max_length=64, blank=True, default="")
+    fault_code = models.IntegerField(null=True, blank=True)
+    message = models.TextField(blank=True, default="", help_text="Safe to show to finance users.")
+    detail = models.TextField(blank=True, default="", help_text="Technical detail (Odoo traceback); not shown raw.")
+    batch_id = models.UUIDField()
+    batch_size = models.PositiveIntegerField()
+    worker = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="postingattempt_event_number")]
+        indexes = [models.Index(fields=["outcome", "finished_at"], name="postingattempt_outcome_time")]
+
+
+class DuplicateAttempt(models.Model):
+    """A repeated delivery of an event key: the same payload again, or a conflicting one."""
+
+    event = models.ForeignKey(SyncEvent, on_delete=models.PROTECT, related_name="duplicates")
+    received_at = models.DateTimeField()
+    same_payload = models.BooleanField()
+    payload_hash = models.CharField(max_length=64)
+    payload = models.JSONField(null=True, blank=True, help_text="Kept only when it conflicts with the original.")
+    correlation_id = models.CharField(max_length=200, blank=True, default="")
+    ingested_by = models.ForeignKey(
+        "access.ServiceAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["received_at"], name="duplicateattempt_received")]
+
+
+class IngestRejection(models.Model):
+    """A counter of refused deliveries per day and reason: refused input itself is not stored."""
+
+    day = models.DateField()
+    reason = models.CharField(max_length=64)
+    source_code = models.CharField(max_length=64, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "reason", "source_code"], name="ingestrejection_unique"),
+        ]

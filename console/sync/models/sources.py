@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.db import models
+
+from console.sync.models.entities import code_validator
+
+
+class SourceKind(models.TextChoices):
+    ECOMMERCE = "ecommerce", "eCommerce"
+    PAYMENTS = "payments", "Payments"
+    BANK = "bank", "Bank"
+    PAYROLL = "payroll", "Payroll"
+    CRM = "crm", "CRM"
+    TAX_ENGINE = "tax_engine", "Tax engine"
+    OTHER = "other", "Other"
+
+
+class SourceSystem(models.Model):
+    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BusinessProcess(models.TextChoices):
+    ORDER_TO_CASH = "order_to_cash", "Order to cash"
+    PROCURE_TO_PAY = "procure_to_pay", "Procure to pay"
+    TREASURY = "treasury", "Treasury"
+    PAYROLL = "payroll", "Payroll"
+    RECORD_TO_REPORT = "record_to_report", "Record to report"
+
+
+class FlowMode(models.TextChoices):
+    REAL_TIME = "real_time", "Real-time"
+    BATCH = "batch", "Batch"
+
+
+class Flow(models.Model):
+    """What one source system sends for one kind of Odoo object, and how fresh it must be."""
+
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="flows")
+    event_kind = models.CharField(max_length=32)
+    name = models.CharField(max_length=100)
+    business_process = models.CharField(max_length=20, choices=BusinessProcess.choices)
+    mode = models.CharField(max_length=10, choices=FlowMode.choices, default=FlowMode.REAL_TIME)
+    freshness_slo_seconds = models.PositiveIntegerField(default=900)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "event_kind"], name="flow_unique_source_kind")]
+
+    def __str__(self) -> str:
+        return self.name

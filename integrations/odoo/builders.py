@@ -1,0 +1,155 @@
+"""Canonical objects to Odoo 18 field values (account.move, payment, statement line)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
+from integrations.odoo.errors import ErrorKind, OdooError
+from integrations.odoo.requests import PostingRequest
+
+MOVE_TYPES = {"customer_invoice": "out_invoice", "vendor_bill": "in_invoice", "journal_entry": "entry"}
+
+
+def money(value: Decimal) -> float:
+    # XML-RPC has no decimal type; Odoo reads doubles and rounds to the currency.
+    # Our amounts carry at most 2 decimals, which a double represents to the cent.
+    return float(value)
+
+
+def _missing(what: str, code: str) -> OdooError:
+    return OdooError(ErrorKind.DATA, "missing_mapping", f"No Odoo {what} resolved for {code!r}.")
+
+
+def partner_vals(partner: Partner) -> dict[str, Any]:
+    vals: dict[str, Any] = {"name": partner.name}
+    if partner.email:
+        vals["email"] = partner.email
+    if partner.vat:
+        vals["vat"] = partner.vat
+    if partner.ref:
+        vals["ref"] = partner.ref
+    return vals
+
+
+def _invoice_vals(req: PostingRequest, doc: Invoice, partner_id: int) -> dict[str, Any]:
+    targets = req.targets
+    lines = []
+    for line in doc.lines:
+        vals: dict[str, Any] = {
+            "name": line.description,
+            "quantity": money(line.quantity),
+            "price_unit": money(line.unit_price),
+        }
+        if line.tax_code:
+            if line.tax_code not in targets.tax_ids:
+                raise _missing("tax", line.tax_code)
+            vals["tax_ids"] = [(6, 0, [targets.tax_ids[line.tax_code]])]
+        else:
+            vals["tax_ids"] = [(6, 0, [])]
+        if line.account_code:
+            if line.account_code not in targets.account_ids:
+                raise _missing("account", line.account_code)
+            vals["account_id"] = targets.account_ids[line.account_code]
+        lines.append((0, 0, vals))
+    move: dict[str, Any] = {
+        "move_type": MOVE_TYPES[req.kind],
+        "company_id": targets.company_id,
+        "journal_id": targets.journal_id,
+        "currency_id": targets.currency_id,
+        "partner_id": partner_id,
+        "ref": req.marker,
+        "invoice_date": doc.invoice_date.isoformat(),
+        "invoice_line_ids": lines,
+    }
+    if doc.due_date is not None:
+        move["invoice_date_due"] = doc.due_date.isoformat()
+    if doc.reference:
+        move["payment_reference"] = doc.reference
+    return move
+
+
+def _entry_vals(req: PostingRequest, doc: JournalEntry, partner_ids: dict[Partner, int]) -> dict[str, Any]:
+    targets = req.targets
+    lines = []
+    for line in doc.lines:
+        if line.account_code not in targets.account_ids:
+            raise _missing("account", line.account_code)
+        vals: dict[str, Any] = {
+            "account_id": targets.account_ids[line.account_code],
+            "name": line.description or doc.reference or req.marker,
+            "debit": money(line.debit),
+            "credit": money(line.credit),
+        }
+        if line.partner is not None:
+            vals["partner_id"] = partner_ids[line.partner]
+        lines.append((0, 0, vals))
+    return {
+        "move_type": "entry",
+        "company_id": targets.company_id,
+        "journal_id": targets.journal_id,
+        "currency_id": targets.currency_id,
+        "ref": req.marker,
+        "date": doc.date.isoformat(),
+        "line_ids": lines,
+    }
+
+
+def move_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[str, Any]:
+    doc = req.document
+    if isinstance(doc, Invoice):
+        return _invoice_vals(req, doc, partner_ids[doc.partner])
+    if isinstance(doc, JournalEntry):
+        return _entry_vals(req, doc, partner_ids)
+    raise TypeError(f"{req.kind} is not posted as an account.move")
+
+
+def move_replace_vals(vals: dict[str, Any]) -> dict[str, Any]:
+    """Values that rewrite a draft left by an earlier failed post (e.g. after an override)."""
+    replaced = dict(vals)
+    for key in ("invoice_line_ids", "line_ids"):
+        if key in replaced:
+            replaced[key] = [(5, 0, 0), *replaced[key]]
+    return replaced
+
+
+def statement_line_vals(req: PostingRequest, doc: BankStatementLine, partner_id: int | None) -> dict[str, Any]:
+    vals: dict[str, Any] = {
+        "journal_id": req.targets.journal_id,
+        "date": doc.date.isoformat(),
+        "payment_ref": doc.description,
+        "amount": money(doc.amount),
+        "unique_import_id": statement_import_id(req),
+    }
+    if partner_id is not None:
+        vals["partner_id"] = partner_id
+    return vals
+
+
+def statement_import_id(req: PostingRequest) -> str:
+    return f"finops:{req.marker}"
+
+
+def payment_vals(req: PostingRequest, doc: Payment, partner_id: int) -> dict[str, Any]:
+    return {
+        "payment_type": doc.direction,
+        "partner_type": "customer" if doc.direction == "inbound" else "supplier",
+        "partner_id": partner_id,
+        "amount": money(doc.amount),
+        "currency_id": req.targets.currency_id,
+        "journal_id": req.targets.journal_id,
+        "company_id": req.targets.company_id,
+        "date": doc.date.isoformat(),
+        "memo": req.marker,
+    }
+
+
+def payment_register_vals(req: PostingRequest, doc: Payment) -> dict[str, Any]:
+    return {
+        "journal_id": req.targets.journal_id,
+        "amount": money(doc.amount),
+        "currency_id": req.targets.currency_id,
+        "payment_date": doc.date.isoformat(),
+        "communication": req.marker,
+    }

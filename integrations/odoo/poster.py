@@ -1,0 +1,390 @@
+"""Posting a batch of documents into Odoo exactly once.
+
+For every request, before anything is created:
+1. its external id (ir.model.data, module __finops__) is looked up: found means
+   an earlier attempt got through, whatever happened to its answer;
+2. else its marker (ref / memo / unique_import_id) is searched: found means a
+   create committed but its external id was never recorded (a timeout, a
+   killed worker); the external id is recorded now;
+3. only then is it created, many in one call, and its external id recorded in
+   the next call. Drafts left by an earlier failed post are rewritten with the
+   current values (an override) and posted, never created again.
+
+A record Odoo refuses is isolated by splitting the batch (isolation.py); a
+transient or configuration error ends the batch and every request not yet
+done gets that error, to be retried or fixed as a whole.
+
+`before_write` runs before every call that writes to Odoo; the console uses it
+to renew its claim on the events and to stop if another worker took them over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
+from integrations.odoo import builders
+from integrations.odoo.client import OdooClient
+from integrations.odoo.errors import ErrorKind, OdooError
+from integrations.odoo.isolation import run_isolated
+from integrations.odoo.partners import partners_resolve
+from integrations.odoo.requests import XMLID_MODULE, PostingRequest, PostingResult
+
+MOVE = "account.move"
+PAYMENT = "account.payment"
+STATEMENT_LINE = "account.bank.statement.line"
+MODEL_OF_KIND = {
+    "customer_invoice": MOVE,
+    "vendor_bill": MOVE,
+    "journal_entry": MOVE,
+    "payment": PAYMENT,
+    "bank_statement_line": STATEMENT_LINE,
+}
+
+
+def _noop() -> None:
+    return None
+
+
+def _m2o_name(value: Any) -> str:
+    return str(value[1]) if isinstance(value, list | tuple) and len(value) > 1 else ""
+
+
+class OdooPoster:
+    def __init__(self, client: OdooClient, *, before_write: Callable[[], None] = _noop) -> None:
+        self.client = client
+        self.before_write = before_write
+        self._results: dict[str, PostingResult] = {}
+
+    # --- entry point ---------------------------------------------------------
+
+    def post(self, requests: Sequence[PostingRequest]) -> list[PostingResult]:
+        """Post one kind for one company; returns a result per request, in order."""
+        if not requests:
+            return []
+        kinds = {r.kind for r in requests}
+        companies = {r.targets.company_id for r in requests}
+        if len(kinds) != 1 or len(companies) != 1:
+            raise ValueError("a posting batch holds one kind for one company")
+        self._results = {}
+        model = MODEL_OF_KIND[requests[0].kind]
+        try:
+            if model == MOVE:
+                self._post_moves(list(requests))
+            elif model == PAYMENT:
+                self._post_payments(list(requests))
+            else:
+                self._post_statement_lines(list(requests))
+        except OdooError as err:
+            # A failure outside the isolated steps (a lookup, a read-back) concerns
+            # every request not yet settled.
+            for req in requests:
+                self._results.setdefault(req.key, PostingResult(key=req.key, error=err))
+        return [self._results[req.key] for req in requests]
+
+    # --- shared steps --------------------------------------------------------
+
+    def _reject(self, req: PostingRequest, err: OdooError) -> None:
+        self._results[req.key] = PostingResult(key=req.key, error=err)
+
+    def _pending(self, requests: list[PostingRequest]) -> list[PostingRequest]:
+        return [r for r in requests if r.key not in self._results]
+
+    def _known_ids(self, requests: list[PostingRequest], model: str) -> dict[str, int]:
+        """Step 1: the Odoo id of every request whose external id is recorded."""
+        names = [r.xmlid_name for r in requests]
+        rows = self.client.search_read(
+            "ir.model.data",
+            [["module", "=", XMLID_MODULE], ["name", "in", names]],
+            ["name", "model", "res_id"],
+        )
+        by_name = {row["name"]: int(row["res_id"]) for row in rows if row["model"] == model}
+        return {r.key: by_name[r.xmlid_name] for r in requests if r.xmlid_name in by_name}
+
+    def _record_xmlids(self, model: str, pairs: list[tuple[PostingRequest, int]]) -> None:
+        def create(chunk: list[tuple[PostingRequest, int]]) -> list[int]:
+            self.before_write()
+            vals = [{"module": XMLID_MODULE, "name": r.xmlid_name, "model": model, "res_id": i} for r, i in chunk]
+            return self.client.create_many("ir.model.data", vals)
+
+        def rejected(pair: tuple[PostingRequest, int], err: OdooError) -> None:
+            # Recorded concurrently: the record exists and is ours either way.
+            if err.reason != "duplicate":
+                self._reject(pair[0], err)
+
+        run_isolated(pairs, create, rejected)
+
+    def _partners(self, requests: list[PostingRequest], partners_of: Callable[[Any], list[Partner]]) -> dict[Partner, int]:
+        wanted = {p for r in requests for p in partners_of(r.document)}
+        resolved = partners_resolve(
+            self.client,
+            company_id=requests[0].targets.company_id if requests else 0,
+            partners=wanted,
+            before_write=self.before_write,
+        )
+        ids: dict[Partner, int] = {}
+        for partner, value in resolved.items():
+            if isinstance(value, int):
+                ids[partner] = value
+        for req in requests:
+            for partner in partners_of(req.document):
+                value = resolved.get(partner)
+                if isinstance(value, OdooError):
+                    self._reject(req, value)
+                    break
+        return ids
+
+    def _finish(self, model: str, ids_by_key: dict[str, int], existed: set[str]) -> None:
+        ids = sorted({i for k, i in ids_by_key.items() if k not in self._results})
+        if not ids:
+            return
+        name_field = "move_id" if model == STATEMENT_LINE else "name"
+        rows = {int(row["id"]): row for row in self.client.read(model, ids, [name_field, "state"])}
+        for key, odoo_id in ids_by_key.items():
+            if key in self._results:
+                continue
+            row = rows.get(odoo_id)
+            if row is None:
+                self._results[key] = PostingResult(
+                    key=key,
+                    error=OdooError(
+                        ErrorKind.DATA,
+                        "missing_record",
+                        f"Odoo {model} {odoo_id} recorded for this event no longer exists.",
+                    ),
+                )
+                continue
+            name = _m2o_name(row[name_field]) if model == STATEMENT_LINE else str(row[name_field] or "")
+            self._results[key] = PostingResult(
+                key=key, odoo_model=model, odoo_id=odoo_id, odoo_name=name, already_existed=key in existed
+            )
+
+    def _states(self, model: str, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return {int(row["id"]): str(row["state"]) for row in self.client.read(model, ids, ["state"])}
+
+    def _check_states(
+        self, requests: list[PostingRequest], model: str, found: dict[str, int]
+    ) -> tuple[list[PostingRequest], set[str]]:
+        """Split found records into drafts to finish and ones already done."""
+        states = self._states(model, list(found.values()))
+        drafts: list[PostingRequest] = []
+        done: set[str] = set()
+        for req in requests:
+            if req.key not in found:
+                continue
+            state = states.get(found[req.key])
+            if state == "draft":
+                drafts.append(req)
+            elif state == "cancel" or state is None:
+                self._reject(
+                    req,
+                    OdooError(
+                        ErrorKind.DATA,
+                        "cancelled_in_odoo" if state else "missing_record",
+                        f"The Odoo {model} {found[req.key]} posted for this event was "
+                        f"{'cancelled' if state else 'deleted'} in Odoo; it will not be created again.",
+                    ),
+                )
+            else:
+                done.add(req.key)
+        return drafts, done
+
+    # --- account.move: invoices, bills, journal entries ----------------------
+
+    def _post_moves(self, requests: list[PostingRequest]) -> None:
+        found = self._known_ids(requests, MOVE)
+        rest = [r for r in requests if r.key not in found]
+        if rest:
+            move_type = builders.MOVE_TYPES[rest[0].kind]
+            rows = self.client.search_read(
+                MOVE,
+                [
+                    ["ref", "in", [r.marker for r in rest]],
+                    ["move_type", "=", move_type],
+                    ["company_id", "=", rest[0].targets.company_id],
+                ],
+                ["id", "ref"],
+                order="id",
+            )
+            by_marker: dict[str, int] = {}
+            for row in rows:
+                by_marker.setdefault(str(row["ref"]), int(row["id"]))
+            recovered = [(r, by_marker[r.marker]) for r in rest if r.marker in by_marker]
+            self._record_xmlids(MOVE, recovered)
+            found.update({r.key: i for r, i in recovered})
+            rest = [r for r in rest if r.key not in found]
+
+        drafts, done = self._check_states(requests, MOVE, found)
+        partner_ids = self._partners(rest + drafts, _move_partners)
+        vals: dict[str, dict[str, Any]] = {}
+        for req in self._pending(rest + drafts):
+            try:
+                vals[req.key] = builders.move_vals(req, partner_ids)
+            except OdooError as err:
+                self._reject(req, err)
+
+        def create(chunk: list[PostingRequest]) -> list[int]:
+            self.before_write()
+            return self.client.create_many(MOVE, [vals[r.key] for r in chunk])
+
+        to_post = [r for r in self._pending(drafts) if r.key in vals]
+        for req in to_post:
+            self._rewrite_draft(req, found[req.key], vals[req.key])
+        for chunk, ids in run_isolated([r for r in self._pending(rest) if r.key in vals], create, self._reject):
+            pairs = list(zip(chunk, ids, strict=True))
+            found.update({r.key: i for r, i in pairs})
+            self._record_xmlids(MOVE, pairs)
+            to_post.extend(chunk)
+
+        def post(chunk: list[PostingRequest]) -> None:
+            self.before_write()
+            self.client.call(MOVE, "action_post", [found[r.key] for r in chunk])
+
+        run_isolated(self._pending(to_post), post, self._reject)
+        self._finish(MOVE, found, done)
+
+    def _rewrite_draft(self, req: PostingRequest, move_id: int, vals: dict[str, Any]) -> None:
+        self.before_write()
+        try:
+            self.client.execute(MOVE, "write", [move_id], builders.move_replace_vals(vals))
+        except OdooError as err:
+            if err.kind is not ErrorKind.DATA:
+                raise
+            self._reject(req, err)
+
+    # --- account.bank.statement.line -----------------------------------------
+
+    def _post_statement_lines(self, requests: list[PostingRequest]) -> None:
+        found = self._known_ids(requests, STATEMENT_LINE)
+        rest = [r for r in requests if r.key not in found]
+        if rest:
+            found.update(self._statement_lines_by_import_id(rest))
+            rest = [r for r in rest if r.key not in found]
+        existed = set(found)
+        partner_ids = self._partners(rest, _statement_partners)
+        vals: dict[str, dict[str, Any]] = {}
+        for req in self._pending(rest):
+            doc = req.document
+            assert isinstance(doc, BankStatementLine)
+            vals[req.key] = builders.statement_line_vals(
+                req, doc, None if doc.partner is None else partner_ids[doc.partner]
+            )
+
+        def create(chunk: list[PostingRequest]) -> list[int]:
+            self.before_write()
+            return self.client.create_many(STATEMENT_LINE, [vals[r.key] for r in chunk])
+
+        clashed: list[PostingRequest] = []
+
+        def rejected(req: PostingRequest, err: OdooError) -> None:
+            # unique_import_id clash: the line exists already (created by a lost attempt).
+            if err.reason == "duplicate":
+                clashed.append(req)
+            else:
+                self._reject(req, err)
+
+        for chunk, ids in run_isolated([r for r in rest if r.key in vals], create, rejected):
+            pairs = list(zip(chunk, ids, strict=True))
+            found.update({r.key: i for r, i in pairs})
+            self._record_xmlids(STATEMENT_LINE, pairs)
+        if clashed:
+            recovered = self._statement_lines_by_import_id(clashed)
+            found.update(recovered)
+            existed.update(recovered)
+            for req in clashed:
+                if req.key not in recovered:
+                    self._reject(req, OdooError(ErrorKind.DATA, "duplicate", "Odoo refused a duplicate bank line."))
+        self._finish(STATEMENT_LINE, found, existed)
+
+    def _statement_lines_by_import_id(self, requests: list[PostingRequest]) -> dict[str, int]:
+        import_ids = {builders.statement_import_id(r): r for r in requests}
+        rows = self.client.search_read(
+            STATEMENT_LINE, [["unique_import_id", "in", list(import_ids)]], ["id", "unique_import_id"]
+        )
+        recovered = [(import_ids[row["unique_import_id"]], int(row["id"])) for row in rows]
+        self._record_xmlids(STATEMENT_LINE, recovered)
+        return {r.key: i for r, i in recovered}
+
+    # --- account.payment -----------------------------------------------------
+
+    def _payments_by_memo(self, requests: list[PostingRequest]) -> dict[str, int]:
+        by_marker = {r.marker: r for r in requests}
+        rows = self.client.search_read(
+            PAYMENT,
+            [["memo", "in", list(by_marker)], ["company_id", "=", requests[0].targets.company_id]],
+            ["id", "memo"],
+            order="id",
+        )
+        ids: dict[str, int] = {}
+        for row in rows:
+            req = by_marker[str(row["memo"])]
+            ids.setdefault(req.key, int(row["id"]))
+        return ids
+
+    def _post_payments(self, requests: list[PostingRequest]) -> None:
+        found = self._known_ids(requests, PAYMENT)
+        rest = [r for r in requests if r.key not in found]
+        if rest:
+            recovered = self._payments_by_memo(rest)
+            self._record_xmlids(PAYMENT, [(r, recovered[r.key]) for r in rest if r.key in recovered])
+            found.update(recovered)
+            rest = [r for r in rest if r.key not in found]
+        drafts, done = self._check_states(requests, PAYMENT, found)
+
+        def post(chunk: list[PostingRequest]) -> None:
+            self.before_write()
+            self.client.call(PAYMENT, "action_post", [found[r.key] for r in chunk])
+
+        run_isolated(drafts, post, self._reject)
+        partner_ids = self._partners([r for r in rest if r.targets.invoice_move_id is None], _payment_partners)
+        for req in self._pending(rest):
+            try:
+                found[req.key] = self._create_payment(req, partner_ids)
+            except OdooError as err:
+                if err.kind is not ErrorKind.DATA:
+                    raise
+                self._reject(req, err)
+        self._finish(PAYMENT, found, done)
+
+    def _create_payment(self, req: PostingRequest, partner_ids: dict[Partner, int]) -> int:
+        doc = req.document
+        assert isinstance(doc, Payment)
+        invoice_id = req.targets.invoice_move_id
+        self.before_write()
+        if invoice_id is not None:
+            context = {"active_model": MOVE, "active_ids": [invoice_id]}
+            wizard = self.client.create(
+                "account.payment.register", builders.payment_register_vals(req, doc), context=context
+            )
+            self.before_write()
+            self.client.call("account.payment.register", "action_create_payments", [wizard], context=context)
+            payment_id = self._payments_by_memo([req]).get(req.key)
+            if payment_id is None:
+                raise OdooError(ErrorKind.DATA, "missing_record", "Odoo registered no payment for the invoice.")
+        else:
+            payment_id = self.client.create(PAYMENT, builders.payment_vals(req, doc, partner_ids[doc.partner]))
+            self._record_xmlids(PAYMENT, [(req, payment_id)])
+            self.before_write()
+            self.client.call(PAYMENT, "action_post", [payment_id])
+            return payment_id
+        self._record_xmlids(PAYMENT, [(req, payment_id)])
+        return payment_id
+
+
+def _move_partners(doc: Any) -> list[Partner]:
+    if isinstance(doc, Invoice):
+        return [doc.partner]
+    if isinstance(doc, JournalEntry):
+        return [line.partner for line in doc.lines if line.partner is not None]
+    return []
+
+
+def _statement_partners(doc: Any) -> list[Partner]:
+    return [doc.partner] if isinstance(doc, BankStatementLine) and doc.partner is not None else []
+
+
+def _payment_partners(doc: Any) -> list[Partner]:
+    return [doc.partner] if isinstance(doc, Payment) else []

@@ -1,0 +1,61 @@
+"""What the console asks the Odoo connector to post, and what it gets back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from integrations.canonical import Document
+from integrations.odoo.errors import OdooError
+
+XMLID_MODULE = "__finops__"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The source's codes resolved to Odoo ids (by the console's mappings)."""
+
+    company_id: int
+    journal_id: int
+    currency_id: int
+    tax_ids: Mapping[str, int] = field(default_factory=dict)
+    account_ids: Mapping[str, int] = field(default_factory=dict)
+    invoice_move_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PostingRequest:
+    key: str
+    source: str
+    kind: str
+    external_id: str
+    document: Document
+    targets: Targets
+
+    @property
+    def xmlid_name(self) -> str:
+        # ir.model.data names must be short and dot-free; a digest of the
+        # idempotency key is both, and never collides across sources or kinds.
+        digest = hashlib.sha1(f"{self.source}|{self.kind}|{self.external_id}".encode()).hexdigest()
+        return f"evt_{digest}"
+
+    @property
+    def marker(self) -> str:
+        """Written on the Odoo record (ref / memo / unique_import_id) to find it again
+        when the create committed but its external id was never recorded."""
+        return f"{self.source}/{self.external_id}"
+
+
+@dataclass(frozen=True)
+class PostingResult:
+    key: str
+    odoo_model: str = ""
+    odoo_id: int | None = None
+    odoo_name: str = ""
+    already_existed: bool = False
+    error: OdooError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
