@@ -35,9 +35,7 @@ def parse_database_url(url: str, *, base_dir: str) -> dict[str, Any]:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise ConfigError(
-        f"DATABASE_URL scheme {parsed.scheme!r} is not supported; use postgres:// or sqlite:///"
-    )
+    raise ConfigError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported; use postgres:// or sqlite:///")
 
 
 def sqlite_database(path: str) -> dict[str, Any]:

@@ -36,7 +36,9 @@ def _issue(prefix: str) -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def service_account_create(*, name: str, source_codes: Sequence[str], actor: Actor) -> tuple[ServiceAccount, IssuedToken]:
+def service_account_create(
+    *, name: str, source_codes: Sequence[str], actor: Actor
+) -> tuple[ServiceAccount, IssuedToken]:
     if not source_codes:
         raise AccessError("a service account needs at least one source (--source CODE)")
     sources = list(SourceSystem.objects.filter(code__in=source_codes))

@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["entity_code", "occurred_at"], name="auditevent_entity_time"),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
 
 class AuditChainHead(models.Model):
     """The single row holding the chain's last sequence and hash; locked to append."""
@@ -47,3 +50,6 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_sequence}"

@@ -31,7 +31,9 @@ def post_events(self, event_ids: list[int]) -> dict[str, int]:  # type: ignore[n
     return {"claimed": summary.claimed, "posted": summary.posted, "failed": summary.failed}
 
 
-@shared_task(name="sync.post_event", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="sync.post_event", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
 def post_event(event_id: int) -> None:
     events_post_batch(event_ids=[int(event_id)])
 

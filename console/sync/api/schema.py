@@ -42,7 +42,10 @@ INVOICE_DATA = {
                     "quantity": DECIMAL,
                     "unit_price": DECIMAL,
                     "tax_code": {"type": "string", "description": "Source tax code, resolved by a tax mapping."},
-                    "account_code": {"type": "string", "description": "Source GL code, resolved by an account mapping."},
+                    "account_code": {
+                        "type": "string",
+                        "description": "Source GL code, resolved by an account mapping.",
+                    },
                 },
             },
         },
@@ -113,8 +116,15 @@ EVENT: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "source": {"type": "string", "description": "Source system code the token is scoped to."},
-        "external_id": {"type": "string", "maxLength": 200, "description": "The source's id; with source and kind, the idempotency key."},
-        "kind": {"type": "string", "enum": ["customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry"]},
+        "external_id": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "The source's id; with source and kind, the idempotency key.",
+        },
+        "kind": {
+            "type": "string",
+            "enum": ["customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry"],
+        },
         "entity": {"type": "string", "description": "Legal entity code."},
         "occurred_at": {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset."},
         "correlation_id": {"type": "string", "maxLength": 200},

@@ -42,9 +42,16 @@ class EventIngestView(APIView):
         summary="Ingest one event or a batch of up to 1000",
         request={"application/json": schema.INGEST_REQUEST},
         responses={
-            201: OpenApiResponse(description="Created (single event, or every event of a batch)", response=schema.ITEM_RESULT),
-            200: OpenApiResponse(description="Same key and payload seen before (single), or a batch with repeats: see each item's status"),
-            400: OpenApiResponse(description="Malformed JSON, missing or mistyped field, unknown source or entity; nothing stored", response=schema.ERROR),
+            201: OpenApiResponse(
+                description="Created (single event, or every event of a batch)", response=schema.ITEM_RESULT
+            ),
+            200: OpenApiResponse(
+                description="Same key and payload seen before (single), or a batch with repeats: see each item's status"
+            ),
+            400: OpenApiResponse(
+                description="Malformed JSON, missing or mistyped field, unknown source or entity; nothing stored",
+                response=schema.ERROR,
+            ),
             401: OpenApiResponse(description="No or invalid token", response=schema.ERROR),
             403: OpenApiResponse(description="The token is not scoped to the event's source", response=schema.ERROR),
             409: OpenApiResponse(description="Same key seen before with a different payload (recorded as a conflict)"),
@@ -113,7 +120,11 @@ class EventDetailView(APIView):
     authentication_classes = [ServiceAccountTokenAuthentication]
     permission_classes = [IsServiceAccount]
 
-    @extend_schema(operation_id="events_read", summary="State of one event of this token's sources", responses={200: dict, 404: schema.ERROR})
+    @extend_schema(
+        operation_id="events_read",
+        summary="State of one event of this token's sources",
+        responses={200: dict, 404: schema.ERROR},
+    )
     def get(self, request: Request, event_id: int) -> Response:
         assert isinstance(request.user, ServicePrincipal)
         event = (

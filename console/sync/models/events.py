@@ -115,6 +115,9 @@ class PostingAttempt(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "number"], name="postingattempt_event_number")]
         indexes = [models.Index(fields=["outcome", "finished_at"], name="postingattempt_outcome_time")]
 
+    def __str__(self) -> str:
+        return f"attempt {self.number} of event {self.event_id}: {self.outcome}"
+
 
 class DuplicateAttempt(models.Model):
     """A repeated delivery of an event key: the same payload again, or a conflicting one."""
@@ -132,6 +135,9 @@ class DuplicateAttempt(models.Model):
     class Meta:
         indexes = [models.Index(fields=["received_at"], name="duplicateattempt_received")]
 
+    def __str__(self) -> str:
+        return f"{'repeat' if self.same_payload else 'conflict'} of event {self.event_id}"
+
 
 class IngestRejection(models.Model):
     """A counter of refused deliveries per day and reason: refused input itself is not stored."""
@@ -145,3 +151,6 @@ class IngestRejection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "reason", "source_code"], name="ingestrejection_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.reason} {self.source_code}: {self.count}"

@@ -72,7 +72,8 @@ def _latencies(events: QuerySet[SyncEvent], since: datetime) -> dict[int, tuple[
             return {int(f): (int(n), float(p50), float(p95)) for f, n, p50, p95 in cursor.fetchall()}
     by_flow: dict[int, list[float]] = {}
     for flow_id, occurred, done in posted.values_list("flow_id", "occurred_at", "posted_at").iterator():
-        by_flow.setdefault(flow_id, []).append((done - occurred).total_seconds())
+        if done is not None:
+            by_flow.setdefault(flow_id, []).append((done - occurred).total_seconds())
     out: dict[int, tuple[int, float | None, float | None]] = {}
     for flow_id, values in by_flow.items():
         values.sort()
@@ -96,7 +97,9 @@ def flows_health(
 
     unposted = {
         row["flow_id"]: row
-        for row in events.filter(state__in=UNPOSTED).values("flow_id").annotate(n=Count("id"), oldest=Min("occurred_at"))
+        for row in events.filter(state__in=UNPOSTED)
+        .values("flow_id")
+        .annotate(n=Count("id"), oldest=Min("occurred_at"))
     }
     failed_events = dict(
         events.filter(state=EventState.FAILED).values("flow_id").annotate(n=Count("id")).values_list("flow_id", "n")

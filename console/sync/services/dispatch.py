@@ -27,7 +27,7 @@ def events_dispatch_on_commit(events: Iterable[tuple[int, int, str]]) -> int:
 
     def send() -> None:
         for ids in batches:
-            post_events.apply_async(args=[ids])
+            post_events.apply_async(args=(ids,))
 
     if batches:
         transaction.on_commit(send)

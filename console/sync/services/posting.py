@@ -11,7 +11,7 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -121,7 +121,7 @@ class _Recorder:
     claim: Claim
     batch_id: uuid.UUID
     batch_size: int
-    started: object
+    started: datetime
     worker: str
     actor: Actor
     summary: BatchSummary
@@ -278,9 +278,7 @@ def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> in
 
 def events_requeue_blocked(*, blocked_on: list[str], actor: Actor, reason: str) -> int:
     """Queue again the events blocked on any of these keys (a mapping added, an invoice posted)."""
-    waiting = list(
-        SyncEvent.objects.filter(state=S.BLOCKED, blocked_on__in=blocked_on).select_related("entity")
-    )
+    waiting = list(SyncEvent.objects.filter(state=S.BLOCKED, blocked_on__in=blocked_on).select_related("entity"))
     if not waiting:
         return 0
     now = timezone.now()

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from integrations.canonical import BankStatementLine, Document, Invoice, JournalEntry, Payment, PayloadError, parse_document
-from integrations.odoo.requests import PostingRequest, Targets
-
 from console.mappings.models import MappingKind
 from console.mappings.selectors import MappingTable
 from console.sync.models import EventKind, EventState, SyncEvent
+from integrations.canonical import (
+    BankStatementLine,
+    Document,
+    Invoice,
+    JournalEntry,
+    PayloadError,
+    Payment,
+    parse_document,
+)
+from integrations.odoo.requests import PostingRequest, Targets
 
 
 @dataclass

@@ -31,9 +31,7 @@ def posting_sweep() -> int:
         | Q(state=EventState.POSTING, lease_until__lt=now)
     )
     with transaction.atomic():
-        rows = list(
-            SyncEvent.objects.filter(due).order_by("pk").values_list("pk", "entity_id", "kind")[:SWEEP_LIMIT]
-        )
+        rows = list(SyncEvent.objects.filter(due).order_by("pk").values_list("pk", "entity_id", "kind")[:SWEEP_LIMIT])
         if not rows:
             return 0
         SyncEvent.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(enqueued_at=now)

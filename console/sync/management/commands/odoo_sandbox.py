@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the Odoo 18 sandbox (XML-RPC external API) for the demo and the tests."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8069)
+        parser.add_argument("--db", default="sandbox")
+        parser.add_argument("--login", default="admin")
+        parser.add_argument("--password", default="admin")
+        parser.add_argument("--latency-call-ms", type=float, default=0.0)
+        parser.add_argument("--latency-record-ms", type=float, default=0.0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from integrations.odoo.sandbox.server import serve
+
+        self.stderr.write(f"Odoo sandbox on http://{options['host']}:{options['port']} (db {options['db']})")
+        serve(
+            options["host"],
+            options["port"],
+            db=options["db"],
+            login=options["login"],
+            password=options["password"],
+            latency_call_ms=options["latency_call_ms"],
+            latency_record_ms=options["latency_record_ms"],
+        )

@@ -1,0 +1,179 @@
+"""Synthetic source traffic for the demo and benchmarks: realistic events, with
+the faults finance meets (repeats, conflicting repeats, unmapped tax codes,
+postings into a closed period)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+CUSTOMERS = [
+    ("Blue Harbor Cafe", "CUST-001"),
+    ("Northwind Traders", "CUST-002"),
+    ("Globex Corporation", "CUST-003"),
+    ("Initech", "CUST-004"),
+    ("Umbrella Retail", "CUST-005"),
+    ("Stark Outfitters", "CUST-006"),
+]
+VENDORS = [("Paper & Co", "VEND-001"), ("CloudHost LLC", "VEND-002"), ("Office Supplies Ltd", "VEND-003")]
+
+
+class TrafficGenerator:
+    def __init__(self, *, seed: int | None = None, entity: str = "US01", prefix: str = "") -> None:
+        self.rng = random.Random(seed)
+        self.entity = entity
+        self.prefix = prefix or f"{datetime.now(UTC):%H%M%S}"
+        self.counter = 0
+        self.sent: list[dict[str, Any]] = []
+        self.invoices: list[dict[str, Any]] = []
+
+    def _id(self, kind: str) -> str:
+        self.counter += 1
+        return f"{kind}-{self.prefix}-{self.counter:06d}"
+
+    def _now(self) -> datetime:
+        return datetime.now(UTC) - timedelta(seconds=self.rng.uniform(0, 20))
+
+    def invoice(self, *, tax_code: str = "SALES15", invoice_date: date | None = None) -> dict[str, Any]:
+        name, ref = self.rng.choice(CUSTOMERS)
+        lines = [
+            {
+                "description": f"Item {self.rng.randint(100, 999)}",
+                "quantity": str(self.rng.randint(1, 5)),
+                "unit_price": f"{Decimal(self.rng.randint(500, 50000)) / 100:.2f}",
+                "tax_code": tax_code,
+                "account_code": "4000",
+            }
+            for _ in range(self.rng.randint(1, 3))
+        ]
+        occurred = self._now()
+        event = {
+            "source": "shopify",
+            "external_id": self._id("order"),
+            "kind": "customer_invoice",
+            "entity": self.entity,
+            "occurred_at": occurred.isoformat(),
+            "correlation_id": f"corr-{self.rng.getrandbits(48):012x}",
+            "data": {
+                "partner": {"name": name, "ref": ref, "email": f"billing@{ref.lower()}.example"},
+                "currency": "USD",
+                "invoice_date": (invoice_date or occurred.date()).isoformat(),
+                "reference": f"#{self.counter}",
+                "lines": lines,
+            },
+        }
+        self.invoices.append(event)
+        return event
+
+    def payment_for(self, invoice: dict[str, Any]) -> dict[str, Any]:
+        total = sum(Decimal(line["quantity"]) * Decimal(line["unit_price"]) for line in invoice["data"]["lines"])
+        return {
+            "source": "stripe",
+            "external_id": self._id("ch"),
+            "kind": "payment",
+            "entity": self.entity,
+            "occurred_at": self._now().isoformat(),
+            "correlation_id": invoice["correlation_id"],
+            "data": {
+                "partner": invoice["data"]["partner"],
+                "currency": "USD",
+                "amount": f"{total * Decimal('1.15'):.2f}",
+                "date": date.today().isoformat(),
+                "payment_method": "card",
+                "invoice_external_id": invoice["external_id"],
+            },
+        }
+
+    def vendor_bill(self, *, bill_date: date | None = None) -> dict[str, Any]:
+        name, ref = self.rng.choice(VENDORS)
+        occurred = self._now()
+        return {
+            "source": "coupa",
+            "external_id": self._id("bill"),
+            "kind": "vendor_bill",
+            "entity": self.entity,
+            "occurred_at": occurred.isoformat(),
+            "data": {
+                "partner": {"name": name, "ref": ref},
+                "currency": "USD",
+                "invoice_date": (bill_date or occurred.date()).isoformat(),
+                "reference": f"INV-{self.rng.randint(10000, 99999)}",
+                "lines": [
+                    {
+                        "description": "Services",
+                        "quantity": "1",
+                        "unit_price": f"{Decimal(self.rng.randint(10000, 500000)) / 100:.2f}",
+                        "tax_code": "PURCH15",
+                        "account_code": "6000",
+                    }
+                ],
+            },
+        }
+
+    def bank_line(self) -> dict[str, Any]:
+        amount = Decimal(self.rng.randint(-200000, 300000)) / 100 or Decimal("1.00")
+        return {
+            "source": "bankfeed",
+            "external_id": self._id("txn"),
+            "kind": "bank_statement_line",
+            "entity": self.entity,
+            "occurred_at": self._now().isoformat(),
+            "data": {
+                "bank_account": "operating",
+                "currency": "USD",
+                "amount": f"{amount:.2f}",
+                "date": date.today().isoformat(),
+                "description": "CARD SETTLEMENT" if amount > 0 else "ACH DEBIT",
+            },
+        }
+
+    def payroll_entry(self) -> dict[str, Any]:
+        gross = Decimal(self.rng.randint(100000, 900000)) / 100
+        return {
+            "source": "payroll",
+            "external_id": self._id("run"),
+            "kind": "journal_entry",
+            "entity": self.entity,
+            "occurred_at": self._now().isoformat(),
+            "data": {
+                "currency": "USD",
+                "date": date.today().isoformat(),
+                "reference": "Payroll run",
+                "lines": [
+                    {"account_code": "6000", "description": "Salaries", "debit": f"{gross:.2f}"},
+                    {"account_code": "2100", "description": "Net pay payable", "credit": f"{gross:.2f}"},
+                ],
+            },
+        }
+
+    def conflicting(self, event: dict[str, Any]) -> dict[str, Any]:
+        changed = {**event, "data": {**event["data"], "reference": f"{event['data'].get('reference', '')}-edited"}}
+        return changed
+
+    def next_batch(self, size: int, *, locked_until: date | None = None) -> list[dict[str, Any]]:
+        """A realistic mix: mostly new documents, with repeats and faults finance must see."""
+        out: list[dict[str, Any]] = []
+        for _ in range(size):
+            roll = self.rng.random()
+            if roll < 0.05 and self.sent:
+                out.append(self.rng.choice(self.sent))  # the same delivery again
+            elif roll < 0.06 and self.sent:
+                out.append(self.conflicting(self.rng.choice(self.sent)))
+            elif roll < 0.09:
+                out.append(self.invoice(tax_code="VAT20"))  # no mapping for it
+            elif roll < 0.11 and locked_until is not None:
+                out.append(self.vendor_bill(bill_date=locked_until))  # into a closed period
+            elif roll < 0.30 and self.invoices:
+                out.append(self.payment_for(self.rng.choice(self.invoices)))
+            elif roll < 0.40:
+                out.append(self.vendor_bill())
+            elif roll < 0.47:
+                out.append(self.bank_line())
+            elif roll < 0.50:
+                out.append(self.payroll_entry())
+            else:
+                out.append(self.invoice())
+        self.sent.extend(e for e in out if e not in self.sent)
+        return out
