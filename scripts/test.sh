@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test: static checks, unit tests on SQLite, then integration and browser
+# tests on a real PostgreSQL, Redis, Celery worker, Odoo sandbox and Chromium,
+# all started here and stopped after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export FINOPS_ENV=test
+scratch=$(mktemp -d)
+export FINOPS_VAR_DIR="$scratch/var"
+
+echo "== static checks"
+$BIN/ruff check .
+$BIN/ruff format --check .
+$BIN/mypy .
+$BIN/python manage.py check
+$BIN/python manage.py makemigrations --check --dry-run
+
+echo "== unit tests (SQLite)"
+$BIN/python -m pytest tests/unit -q -p no:cacheprovider
+
+echo "== integration and browser tests (PostgreSQL, Redis, Celery, Chromium)"
+scripts/services.sh start
+trap 'scripts/services.sh stop; rm -rf "$scratch"' EXIT
+eval "$(scripts/services.sh env)"
+$BIN/python -m pytest tests/integration -q -p no:cacheprovider

@@ -1,0 +1,62 @@
+"""Shared fixtures: the Odoo sandbox, the demo configuration and one persona per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+PASSWORD = "correct-horse-battery-staple"
+
+# One named persona per role, as in the demo.
+PERSONAS = {"operator": "olivia", "controller": "carl", "auditor": "ada", "admin": "ian"}
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Any]:
+    from integrations.odoo.sandbox.server import SandboxServer
+
+    server = SandboxServer(host="127.0.0.1", port=0, db="sandbox", login="admin", password="admin")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server: Any, settings: Any) -> Any:
+    """A fresh Odoo database for each test, and the console pointed at it."""
+    sandbox_server.control.reset()
+    settings.ODOO_URL = sandbox_server.url
+    settings.ODOO_DB = "sandbox"
+    settings.ODOO_LOGIN = "admin"
+    settings.ODOO_PASSWORD = "admin"
+    settings.ODOO_TIMEOUT_SECONDS = 5.0
+    return sandbox_server
+
+
+@pytest.fixture
+def configured(sandbox: Any, db: None, tmp_path: Any, settings: Any) -> dict[str, Any]:
+    """The demo configuration (entity, sources, flows, mappings read from Odoo, personas, token)."""
+    from console.access.roles import ROLE_GROUPS
+    from console.sync.services.demo import demo_seed, demo_token_path
+    from django.contrib.auth.models import Group
+
+    settings.VAR_DIR = tmp_path
+    for name in ROLE_GROUPS.values():
+        Group.objects.get_or_create(name=name)
+    demo_seed(password=PASSWORD)
+    with open(demo_token_path()) as handle:
+        token = handle.read().strip()
+    return {"token": token, "sandbox": sandbox}
+
+
+@pytest.fixture
+def token(configured: dict[str, Any]) -> str:
+    return str(configured["token"])
+
+
+def login(client: Client, role: str) -> Client:
+    assert client.login(username=PERSONAS[role], password=PASSWORD)
+    return client
