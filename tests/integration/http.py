@@ -1,0 +1,28 @@
+"""Sending events to a live server as a source system would: real HTTP, many threads."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+
+def send(url: str, token: str, body: Any) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"{url}/api/v1/events/",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.status), json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return int(err.code), json.loads(err.read() or b"null")
+
+
+def send_all(url: str, token: str, bodies: list[Any], threads: int = 16) -> list[tuple[int, Any]]:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(lambda body: send(url, token, body), bodies))

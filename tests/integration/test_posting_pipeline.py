@@ -1,0 +1,121 @@
+"""The pipeline end to end on real parts: exactly once under repeats, kills, outages and timeouts."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from console.sync.models import DuplicateAttempt, EventState, SyncEvent
+from tests.factories import invoice_event
+from tests.integration.conftest import Workers, wait_until
+from tests.integration.http import send, send_all
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DONE = Q(state__in=[EventState.POSTED, EventState.FAILED])
+
+
+def odoo_refs(sandbox: Any, prefix: str) -> Counter[str]:
+    """How many Odoo moves carry each of our markers: any count over 1 is a duplicate posting."""
+    import xmlrpc.client
+
+    proxy = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
+    rows = proxy.execute_kw(
+        "sandbox", 2, "admin", "account.move", "search_read", [[["ref", "like", f"shopify/{prefix}"]]], {"fields": ["ref"]}
+    )
+    return Counter(row["ref"] for row in rows)
+
+
+def assert_no_duplicates(refs: Counter[str]) -> None:
+    doubled = {ref: n for ref, n in refs.items() if n > 1}
+    assert not doubled, f"posted more than once in Odoo: {doubled}"
+
+
+def test_duplicate_storm(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+    """500 events, each delivered 3 times concurrently: 500 events, 1000 repeats, 500 Odoo records."""
+    workers.start()
+    events = [invoice_event(f"storm-{i:04d}") for i in range(500)]
+    deliveries = events * 3
+    random.Random(7).shuffle(deliveries)
+    results = send_all(live_server.url, configured["token"], deliveries, threads=24)
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: 500, 200: 1000}, statuses
+    assert SyncEvent.objects.count() == 500
+    assert DuplicateAttempt.objects.filter(same_payload=True).count() == 1000
+    wait_until(lambda: SyncEvent.objects.filter(DONE).count() == 500, timeout=180, what="500 events posted")
+    assert SyncEvent.objects.filter(state=EventState.POSTED).count() == 500, workers.logs()
+    refs = odoo_refs(configured["sandbox"], "storm-")
+    assert_no_duplicates(refs)
+    assert len(refs) == 500
+
+
+def test_kill_9_of_the_worker_mid_posting_loses_nothing(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+    sandbox = configured["sandbox"]
+    sandbox.control.set_latency(15, 3)  # slow enough that the kill lands mid-batch
+    first = workers.start("w1")
+    for start in (0, 1000):
+        status, body = send(
+            live_server.url, configured["token"], {"events": [invoice_event(f"kill-{i:05d}") for i in range(start, start + 1000)]}
+        )
+        assert status == 201, body
+    wait_until(lambda: SyncEvent.objects.filter(state=EventState.POSTED).count() >= 300, timeout=180, what="300 posted")
+    workers.kill9(first)
+    in_flight = SyncEvent.objects.filter(state=EventState.POSTING).count()
+    workers.start("w2")
+    wait_until(lambda: SyncEvent.objects.filter(DONE).count() == 2000, timeout=420, what="all 2000 settled")
+    assert SyncEvent.objects.filter(state=EventState.POSTED).count() == 2000, (in_flight, workers.logs())
+    refs = odoo_refs(sandbox, "kill-")
+    assert_no_duplicates(refs)
+    assert len(refs) == 2000
+
+
+def test_odoo_outage_of_30_seconds(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+    sandbox = configured["sandbox"]
+    workers.start()
+    sandbox.control.outage(30)
+    ends = timezone.now() + timedelta(seconds=30)
+    status, _ = send(live_server.url, configured["token"], {"events": [invoice_event(f"out-{i:04d}") for i in range(300)]})
+    assert status == 201
+    while timezone.now() < ends:
+        assert not SyncEvent.objects.filter(state=EventState.FAILED).exists(), "failed for a transient cause"
+        assert not SyncEvent.objects.filter(state=EventState.POSTED).exists()
+        wait_until(lambda: True, timeout=1)
+    wait_until(lambda: SyncEvent.objects.filter(DONE).count() == 300, timeout=180, what="300 posted after the outage")
+    assert SyncEvent.objects.filter(state=EventState.POSTED).count() == 300
+    assert SyncEvent.objects.filter(attempts__outcome="transient_error").distinct().count() > 0
+    refs = odoo_refs(sandbox, "out-")
+    assert_no_duplicates(refs)
+    assert len(refs) == 300
+
+
+def test_timeout_after_commit_with_a_real_worker(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+    sandbox = configured["sandbox"]
+    workers.overrides["ODOO_TIMEOUT_SECONDS"] = "2"
+    sandbox.control.hang_after_commit(1, 4)
+    workers.start()
+    status, body = send(live_server.url, configured["token"], invoice_event("slow-1"))
+    assert status == 201
+    wait_until(lambda: SyncEvent.objects.filter(DONE).count() == 1, timeout=90, what="the event settled")
+    event = SyncEvent.objects.get(pk=body["event_id"])
+    assert event.state == EventState.POSTED
+    assert list(event.attempts.order_by("number").values_list("outcome", flat=True)) == ["transient_error", "already_posted"]
+    assert odoo_refs(sandbox, "slow-") == Counter({"shopify/slow-1": 1})
+
+
+def test_sweeper_sends_events_whose_message_was_lost(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+    status, body = send(live_server.url, configured["token"], invoice_event("lost-1"))
+    assert status == 201
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the broker lost the message
+    SyncEvent.objects.filter(pk=body["event_id"]).update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    workers.start()
+    wait_until(lambda: SyncEvent.objects.filter(DONE).count() == 1, timeout=60, what="the swept event posted")
+    assert SyncEvent.objects.get(pk=body["event_id"]).state == EventState.POSTED

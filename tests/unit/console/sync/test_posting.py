@@ -1,0 +1,253 @@
+"""Posting into the Odoo sandbox: exactly once, every attempt kept, failures classified."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from console.audit.actors import Actor
+from console.audit.models import AuditEvent
+from console.mappings.models import MappingKind
+from console.mappings.services import mapping_version_add
+from console.sync.errors import LeaseLost
+from console.sync.models import EventState, LegalEntity, PostingAttempt, PostingOutcome, SyncEvent
+from console.sync.services.claims import events_claim
+from console.sync.services.drain import events_drain
+from tests.factories import (
+    bank_line_event,
+    invoice_event,
+    journal_entry_event,
+    payment_event,
+    vendor_bill_event,
+    with_data,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def ingest(api: APIClient, *events: dict[str, Any]) -> list[int]:
+    response = api.post("/api/v1/events/", data=json.dumps({"events": list(events)}), content_type="application/json")
+    assert response.status_code in (200, 201), response.content
+    return [r["event_id"] for r in response.json()["results"]]
+
+
+def odoo_count(sandbox: Any, model: str, domain: list[Any] | None = None) -> int:
+    return int(sandbox.control.count(model, domain or []))
+
+
+def test_invoice_posts_once_with_attempt_and_audit(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    [event_id] = ingest(api, invoice_event("order-1"))
+    summary = events_drain()
+    assert summary.posted == 1
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.POSTED
+    assert event.odoo_model == "account.move" and event.odoo_name.startswith("INV/")
+    assert event.posted_at is not None and event.mapping_versions
+    attempt = PostingAttempt.objects.get(event=event)
+    assert attempt.outcome == PostingOutcome.POSTED and attempt.number == 1
+    audit = AuditEvent.objects.get(action="event.posted", object_id=str(event_id))
+    assert audit.after["odoo_name"] == event.odoo_name and audit.actor_label == "system:post_pending"
+    assert odoo_count(sandbox, "account.move", [["ref", "=", "shopify/order-1"]]) == 1
+    assert odoo_count(sandbox, "ir.model.data", [["module", "=", "__finops__"]]) == 1
+
+
+def test_event_found_by_external_id_is_not_created_again(api: APIClient, configured: dict[str, Any]) -> None:
+    """A worker died after Odoo posted but before the console recorded it."""
+    sandbox = configured["sandbox"]
+    [event_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    SyncEvent.objects.filter(pk=event_id).update(state=EventState.QUEUED)  # the lost outcome
+    events_drain()
+    attempts = list(PostingAttempt.objects.filter(event_id=event_id).order_by("number"))
+    assert [a.outcome for a in attempts] == [PostingOutcome.POSTED, PostingOutcome.ALREADY_POSTED]
+    assert odoo_count(sandbox, "account.move", [["ref", "=", "shopify/order-1"]]) == 1
+
+
+def test_timeout_after_odoo_committed_the_create_yields_no_second_record(
+    api: APIClient, configured: dict[str, Any], settings: Any
+) -> None:
+    sandbox = configured["sandbox"]
+    settings.ODOO_TIMEOUT_SECONDS = 1.0
+    sandbox.control.hang_after_commit(1, 2.5)
+    [event_id] = ingest(api, invoice_event("order-1"))
+    first = events_drain()
+    assert first.retrying == 1
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.RETRY_WAIT and event.reason_code == "timeout"
+    SyncEvent.objects.filter(pk=event_id).update(next_attempt_at=timezone.now())
+    events_drain()
+    event.refresh_from_db()
+    assert event.state == EventState.POSTED
+    assert odoo_count(sandbox, "account.move", [["ref", "=", "shopify/order-1"]]) == 1
+    outcomes = list(PostingAttempt.objects.filter(event=event).order_by("number").values_list("outcome", flat=True))
+    assert outcomes == [PostingOutcome.TRANSIENT_ERROR, PostingOutcome.ALREADY_POSTED]
+
+
+def test_missing_tax_mapping_blocks_until_the_mapping_is_added(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    bad = with_data(invoice_event("order-9"))
+    bad["data"]["lines"][0]["tax_code"] = "VAT20"
+    [event_id] = ingest(api, bad)
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.BLOCKED and event.reason_code == "missing_mapping"
+    assert "VAT20" in event.reason_message and "US01" in event.reason_message
+    assert PostingAttempt.objects.get(event=event).outcome == PostingOutcome.BLOCKED
+    assert odoo_count(sandbox, "account.move") == 0
+
+    sale_tax = sandbox.control.count("account.tax", [["type_tax_use", "=", "sale"]])
+    assert sale_tax >= 1
+    tax_id = configured_tax_id(sandbox)
+    mapping_version_add(
+        kind=MappingKind.TAX,
+        entity=LegalEntity.objects.get(code="US01"),
+        source_value="VAT20",
+        odoo_id=tax_id,
+        valid_from=timezone.now() - timedelta(days=30),
+        actor=Actor.system("test"),
+    )
+    event.refresh_from_db()
+    assert event.state == EventState.QUEUED
+    events_drain()
+    event.refresh_from_db()
+    assert event.state == EventState.POSTED
+
+
+def configured_tax_id(sandbox: Any) -> int:
+    import xmlrpc.client
+
+    common = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
+    ids = common.execute_kw("sandbox", 2, "admin", "account.tax", "search", [[["type_tax_use", "=", "sale"]]], {})
+    return int(ids[0])
+
+
+def test_payment_waits_for_its_invoice_then_pays_it(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    [payment_id] = ingest(api, payment_event("ch_1", invoice_external_id="order-1"))
+    events_drain()
+    payment = SyncEvent.objects.get(pk=payment_id)
+    assert payment.state == EventState.BLOCKED and payment.reason_code == "invoice_not_received"
+    [invoice_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    payment.refresh_from_db()
+    invoice = SyncEvent.objects.get(pk=invoice_id)
+    assert invoice.state == EventState.POSTED
+    assert payment.state == EventState.POSTED and payment.odoo_model == "account.payment"
+    assert odoo_count(sandbox, "account.move", [["id", "=", invoice.odoo_id], ["payment_state", "=", "paid"]]) == 1
+
+
+def test_lock_date_fails_the_event_with_odoo_message(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    sandbox.control.set_lock_date(1, "2026-12-31")
+    [event_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.FAILED and event.reason_code == "lock_date"
+    attempt = PostingAttempt.objects.get(event=event)
+    assert attempt.outcome == PostingOutcome.DATA_ERROR and attempt.fault_code == 2
+    assert AuditEvent.objects.filter(action="event.failed", object_id=str(event_id)).count() == 1
+
+
+def test_one_rejected_invoice_does_not_sink_its_batch(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    sandbox.control.set_lock_date(1, "2025-12-31")
+    events = [invoice_event(f"order-{i}") for i in range(6)]
+    events[3] = with_data(events[3], invoice_date="2025-06-30")
+    ids = ingest(api, *events)
+    events_drain()
+    states = dict(SyncEvent.objects.filter(pk__in=ids).values_list("external_id", "state"))
+    assert states.pop("order-3") == EventState.FAILED
+    assert set(states.values()) == {EventState.POSTED}
+    assert odoo_count(sandbox, "account.move", [["state", "=", "posted"]]) == 5
+    batches = set(PostingAttempt.objects.filter(event_id__in=ids).values_list("batch_id", flat=True))
+    assert len(batches) == 1
+
+
+def test_outage_schedules_retries_then_gives_up_when_exhausted(
+    api: APIClient, configured: dict[str, Any], settings: Any
+) -> None:
+    sandbox = configured["sandbox"]
+    settings.POSTING_MAX_ATTEMPTS = 2
+    sandbox.control.outage(60)
+    try:
+        [event_id] = ingest(api, invoice_event("order-1"))
+        events_drain()
+        event = SyncEvent.objects.get(pk=event_id)
+        assert event.state == EventState.RETRY_WAIT and event.next_attempt_at > timezone.now()
+        assert events_drain().claimed == 0  # a backoff is never jumped
+        SyncEvent.objects.filter(pk=event_id).update(next_attempt_at=timezone.now())
+        events_drain()
+        event.refresh_from_db()
+        assert event.state == EventState.FAILED and event.reason_code == "retries_exhausted"
+    finally:
+        sandbox.control.outage_off()
+    assert odoo_count(sandbox, "account.move") == 0
+
+
+def test_refused_login_is_a_configuration_failure(api: APIClient, configured: dict[str, Any], settings: Any) -> None:
+    settings.ODOO_PASSWORD = "wrong"
+    [event_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.FAILED and event.reason_code == "login_refused"
+    assert PostingAttempt.objects.get(event=event).outcome == PostingOutcome.CONFIG_ERROR
+
+
+def test_every_kind_posts(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    ids = ingest(
+        api,
+        vendor_bill_event("bill-1"),
+        bank_line_event("txn-1"),
+        bank_line_event("txn-2", amount="-40.00"),
+        journal_entry_event("run-1"),
+        payment_event("ch_9"),
+    )
+    events_drain()
+    rows = dict(SyncEvent.objects.filter(pk__in=ids).values_list("external_id", "state"))
+    assert set(rows.values()) == {EventState.POSTED}, SyncEvent.objects.values_list("external_id", "reason_message")
+    names = dict(SyncEvent.objects.filter(pk__in=ids).values_list("external_id", "odoo_name"))
+    assert names["bill-1"].startswith("BILL/")
+    assert names["run-1"].startswith("MISC/")
+    assert odoo_count(sandbox, "account.bank.statement.line") == 2
+
+
+def test_a_claim_taken_over_stops_the_first_worker(api: APIClient, configured: dict[str, Any]) -> None:
+    ids = ingest(api, invoice_event("order-1"))
+    claim = events_claim(event_ids=ids)
+    assert claim is not None
+    claim.renew()
+    SyncEvent.objects.filter(pk__in=ids).update(lease_until=timezone.now() - timedelta(seconds=1))
+    second = events_claim(event_ids=ids)
+    assert second is not None and second.claim_id != claim.claim_id
+    with pytest.raises(LeaseLost):
+        claim.renew()
+
+
+def test_a_live_claim_is_not_taken_twice(api: APIClient, configured: dict[str, Any]) -> None:
+    ids = ingest(api, invoice_event("order-1"))
+    assert events_claim(event_ids=ids) is not None
+    assert events_claim(event_ids=ids) is None
+
+
+def test_claim_tops_up_to_a_batch_of_the_same_entity_and_kind(
+    api: APIClient, configured: dict[str, Any], settings: Any
+) -> None:
+    ids = ingest(api, *[invoice_event(f"order-{i}") for i in range(5)], bank_line_event("txn-1"))
+    claim = events_claim(event_ids=ids[:1], top_up_to=4)
+    assert claim is not None
+    kinds = set(SyncEvent.objects.filter(pk__in=claim.event_ids).values_list("kind", flat=True))
+    assert len(claim.event_ids) == 4 and kinds == {"customer_invoice"}
