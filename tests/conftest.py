@@ -39,9 +39,10 @@ def sandbox(sandbox_server: Any, settings: Any) -> Any:
 @pytest.fixture
 def configured(sandbox: Any, db: None, tmp_path: Any, settings: Any) -> dict[str, Any]:
     """The demo configuration (entity, sources, flows, mappings read from Odoo, personas, token)."""
+    from django.contrib.auth.models import Group
+
     from console.access.roles import ROLE_GROUPS
     from console.sync.services.demo import demo_seed, demo_token_path
-    from django.contrib.auth.models import Group
 
     settings.VAR_DIR = tmp_path
     for name in ROLE_GROUPS.values():

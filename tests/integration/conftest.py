@@ -82,13 +82,26 @@ class Workers:
         return env
 
     def start(self, name: str = "w1", concurrency: int = 2) -> subprocess.Popen[bytes]:
-        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        log = open(self.tmp / f"{name}.log", "ab")
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "console", "worker", "-B",
-                "--concurrency", str(concurrency), "--loglevel", "WARNING",
-                "--schedule", str(self.tmp / f"{name}-beat"), "-n", f"{name}@%h",
-                "--without-gossip", "--without-mingle",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "console",
+                "worker",
+                "-B",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                str(self.tmp / f"{name}-beat"),
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
             ],
             cwd=ROOT,
             env=self.env(),

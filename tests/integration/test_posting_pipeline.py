@@ -27,7 +27,13 @@ def odoo_refs(sandbox: Any, prefix: str) -> Counter[str]:
 
     proxy = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
     rows = proxy.execute_kw(
-        "sandbox", 2, "admin", "account.move", "search_read", [[["ref", "like", f"shopify/{prefix}"]]], {"fields": ["ref"]}
+        "sandbox",
+        2,
+        "admin",
+        "account.move",
+        "search_read",
+        [[["ref", "like", f"shopify/{prefix}"]]],
+        {"fields": ["ref"]},
     )
     return Counter(row["ref"] for row in rows)
 
@@ -55,13 +61,17 @@ def test_duplicate_storm(configured: dict[str, Any], live_server: Any, workers: 
     assert len(refs) == 500
 
 
-def test_kill_9_of_the_worker_mid_posting_loses_nothing(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+def test_kill_9_of_the_worker_mid_posting_loses_nothing(
+    configured: dict[str, Any], live_server: Any, workers: Workers
+) -> None:
     sandbox = configured["sandbox"]
     sandbox.control.set_latency(15, 3)  # slow enough that the kill lands mid-batch
     first = workers.start("w1")
     for start in (0, 1000):
         status, body = send(
-            live_server.url, configured["token"], {"events": [invoice_event(f"kill-{i:05d}") for i in range(start, start + 1000)]}
+            live_server.url,
+            configured["token"],
+            {"events": [invoice_event(f"kill-{i:05d}") for i in range(start, start + 1000)]},
         )
         assert status == 201, body
     wait_until(lambda: SyncEvent.objects.filter(state=EventState.POSTED).count() >= 300, timeout=180, what="300 posted")
@@ -80,7 +90,9 @@ def test_odoo_outage_of_30_seconds(configured: dict[str, Any], live_server: Any,
     workers.start()
     sandbox.control.outage(30)
     ends = timezone.now() + timedelta(seconds=30)
-    status, _ = send(live_server.url, configured["token"], {"events": [invoice_event(f"out-{i:04d}") for i in range(300)]})
+    status, _ = send(
+        live_server.url, configured["token"], {"events": [invoice_event(f"out-{i:04d}") for i in range(300)]}
+    )
     assert status == 201
     while timezone.now() < ends:
         assert not SyncEvent.objects.filter(state=EventState.FAILED).exists(), "failed for a transient cause"
@@ -94,7 +106,9 @@ def test_odoo_outage_of_30_seconds(configured: dict[str, Any], live_server: Any,
     assert len(refs) == 300
 
 
-def test_timeout_after_commit_with_a_real_worker(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+def test_timeout_after_commit_with_a_real_worker(
+    configured: dict[str, Any], live_server: Any, workers: Workers
+) -> None:
     sandbox = configured["sandbox"]
     workers.overrides["ODOO_TIMEOUT_SECONDS"] = "2"
     sandbox.control.hang_after_commit(1, 4)
@@ -104,11 +118,16 @@ def test_timeout_after_commit_with_a_real_worker(configured: dict[str, Any], liv
     wait_until(lambda: SyncEvent.objects.filter(DONE).count() == 1, timeout=90, what="the event settled")
     event = SyncEvent.objects.get(pk=body["event_id"])
     assert event.state == EventState.POSTED
-    assert list(event.attempts.order_by("number").values_list("outcome", flat=True)) == ["transient_error", "already_posted"]
+    assert list(event.attempts.order_by("number").values_list("outcome", flat=True)) == [
+        "transient_error",
+        "already_posted",
+    ]
     assert odoo_refs(sandbox, "slow-") == Counter({"shopify/slow-1": 1})
 
 
-def test_sweeper_sends_events_whose_message_was_lost(configured: dict[str, Any], live_server: Any, workers: Workers) -> None:
+def test_sweeper_sends_events_whose_message_was_lost(
+    configured: dict[str, Any], live_server: Any, workers: Workers
+) -> None:
     status, body = send(live_server.url, configured["token"], invoice_event("lost-1"))
     assert status == 201
     import redis

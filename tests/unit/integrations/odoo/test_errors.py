@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-import socket
 import xmlrpc.client
 
 import pytest
 
 from integrations.odoo.errors import ErrorKind, OdooError, classify
 
-TRACEBACK = 'Traceback (most recent call last):\n  File "x.py", line 1\nValueError: Invalid field \'x\' on model \'account.move\''
-SERIALIZATION = "Traceback...\npsycopg2.errors.SerializationFailure: could not serialize access due to concurrent update"
+TRACEBACK = (
+    "Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: Invalid field 'x' on model 'account.move'"
+)
+SERIALIZATION = (
+    "Traceback...\npsycopg2.errors.SerializationFailure: could not serialize access due to concurrent update"
+)
 
 
 @pytest.mark.parametrize(
@@ -16,15 +19,23 @@ SERIALIZATION = "Traceback...\npsycopg2.errors.SerializationFailure: could not s
     [
         (xmlrpc.client.Fault(1, SERIALIZATION), ErrorKind.TRANSIENT, "concurrency"),
         (xmlrpc.client.Fault(1, TRACEBACK), ErrorKind.DATA, "server_error"),
-        (xmlrpc.client.Fault(2, "You cannot add/modify entries prior to and inclusive of the lock date 12/31/2025."), ErrorKind.DATA, "lock_date"),
-        (xmlrpc.client.Fault(2, "Record does not exist or has been deleted.\n(Record: res.partner(9,), User: 2)"), ErrorKind.DATA, "missing_record"),
+        (
+            xmlrpc.client.Fault(2, "You cannot add/modify entries prior to and inclusive of the lock date 12/31/2025."),
+            ErrorKind.DATA,
+            "lock_date",
+        ),
+        (
+            xmlrpc.client.Fault(2, "Record does not exist or has been deleted.\n(Record: res.partner(9,), User: 2)"),
+            ErrorKind.DATA,
+            "missing_record",
+        ),
         (xmlrpc.client.Fault(2, "You need to add a line before posting."), ErrorKind.DATA, "validation"),
         (xmlrpc.client.Fault(3, "Access Denied"), ErrorKind.CONFIG, "access_denied"),
         (xmlrpc.client.Fault(4, "You are not allowed to create 'Journal Entry'"), ErrorKind.CONFIG, "access_rights"),
         (xmlrpc.client.ProtocolError("odoo/xmlrpc", 503, "Service Unavailable", {}), ErrorKind.TRANSIENT, "http_error"),
         (xmlrpc.client.ProtocolError("odoo/xmlrpc", 404, "Not Found", {}), ErrorKind.CONFIG, "http_error"),
         (TimeoutError("timed out"), ErrorKind.TRANSIENT, "timeout"),
-        (socket.timeout("timed out"), ErrorKind.TRANSIENT, "timeout"),
+        (TimeoutError("timed out"), ErrorKind.TRANSIENT, "timeout"),
         (ConnectionRefusedError(111, "Connection refused"), ErrorKind.TRANSIENT, "connection"),
     ],
 )
