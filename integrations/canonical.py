@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
 KINDS = ("customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry")
@@ -55,7 +55,9 @@ class InvoiceLine:
 
     @property
     def subtotal(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT)
+        # Half-up, as Odoo rounds amounts to the currency (float_round), so our
+        # amount at stake matches the untaxed amount Odoo shows.
+        return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ class _TimeoutSafeTransport(xmlrpc.client.SafeTransport):
         super().__init__()
         self._timeout = timeout
 
-    def make_connection(self, host: Any) -> http.client.HTTPConnection:
+    def make_connection(self, host: Any) -> http.client.HTTPSConnection:
         conn = super().make_connection(host)
         conn.timeout = self._timeout
         return conn
@@ -66,8 +66,8 @@ class OdooClient:
 
     def version(self) -> dict[str, Any]:
         try:
-            result = self._common.version()
-        except Exception as exc:  # noqa: BLE001 - every failure is classified
+            result: dict[str, Any] = self._common.version()  # type: ignore[assignment]
+        except Exception as exc:
             raise classify(exc) from exc
         return dict(result)
 
@@ -76,7 +76,7 @@ class OdooClient:
             creds = self.credentials
             try:
                 uid = self._common.authenticate(creds.database, creds.login, creds.password, {})
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise classify(exc) from exc
             if not uid:
                 # Odoo answers False, not a Fault, and may put the login on cooldown:
@@ -86,7 +86,7 @@ class OdooClient:
                     "login_refused",
                     f"Odoo refused the login {creds.login!r} on database {creds.database!r}.",
                 )
-            self._uid = int(uid)
+            self._uid = int(uid)  # type: ignore[arg-type]
         return self._uid
 
     def execute(self, model: str, method: str, *args: Any, context: dict[str, Any] | None = None, **kw: Any) -> Any:
@@ -99,7 +99,7 @@ class OdooClient:
             return self._object.execute_kw(
                 self.credentials.database, uid, self.credentials.password, model, method, list(args), kwargs
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise classify(exc) from exc
 
     def search_read(
@@ -122,7 +122,9 @@ class OdooClient:
     def read(self, model: str, ids: Sequence[int], fields: Sequence[str]) -> list[dict[str, Any]]:
         return list(self.execute(model, "read", list(ids), fields=list(fields)))
 
-    def create_many(self, model: str, vals_list: Sequence[dict[str, Any]], *, context: dict[str, Any] | None = None) -> list[int]:
+    def create_many(
+        self, model: str, vals_list: Sequence[dict[str, Any]], *, context: dict[str, Any] | None = None
+    ) -> list[int]:
         if not vals_list:
             return []
         result = self.execute(model, "create", list(vals_list), context=context)

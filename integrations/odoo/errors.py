@@ -95,10 +95,14 @@ def _classify_fault(fault: xmlrpc.client.Fault) -> OdooError:
             reason = "validation"
         return OdooError(ErrorKind.DATA, reason, text.strip()[:2000], fault_code=2, detail=text)
     if code == 3:
-        return OdooError(ErrorKind.CONFIG, "access_denied", "Odoo refused the credentials (Access Denied).", fault_code=3)
+        return OdooError(
+            ErrorKind.CONFIG, "access_denied", "Odoo refused the credentials (Access Denied).", fault_code=3
+        )
     if code == 4:
         return OdooError(ErrorKind.CONFIG, "access_rights", text.strip()[:2000], fault_code=4, detail=text)
-    return OdooError(ErrorKind.DATA, "fault", f"Odoo fault {code}: {_last_line(text)[:300]}", fault_code=code, detail=text)
+    return OdooError(
+        ErrorKind.DATA, "fault", f"Odoo fault {code}: {_last_line(text)[:300]}", fault_code=code, detail=text
+    )
 
 
 def classify(exc: BaseException) -> OdooError:

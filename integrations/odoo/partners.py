@@ -85,6 +85,6 @@ def partners_resolve(
         before_write()
         return client.create_many("res.partner", [partner_vals(p) for p in chunk])
 
-    for chunk, ids in run_isolated(missing, create, reject):
-        resolved.update(zip(chunk, ids, strict=True))
+    for chunk, new_ids in run_isolated(missing, create, reject):
+        resolved.update(zip(chunk, new_ids, strict=True))
     return resolved

@@ -115,7 +115,9 @@ class OdooPoster:
 
         run_isolated(pairs, create, rejected)
 
-    def _partners(self, requests: list[PostingRequest], partners_of: Callable[[Any], list[Partner]]) -> dict[Partner, int]:
+    def _partners(
+        self, requests: list[PostingRequest], partners_of: Callable[[Any], list[Partner]]
+    ) -> dict[Partner, int]:
         wanted = {p for r in requests for p in partners_of(r.document)}
         resolved = partners_resolve(
             self.client,
@@ -129,9 +131,9 @@ class OdooPoster:
                 ids[partner] = value
         for req in requests:
             for partner in partners_of(req.document):
-                value = resolved.get(partner)
-                if isinstance(value, OdooError):
-                    self._reject(req, value)
+                failure = resolved.get(partner)
+                if isinstance(failure, OdooError):
+                    self._reject(req, failure)
                     break
         return ids
 

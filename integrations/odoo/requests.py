@@ -37,7 +37,7 @@ class PostingRequest:
     def xmlid_name(self) -> str:
         # ir.model.data names must be short and dot-free; a digest of the
         # idempotency key is both, and never collides across sources or kinds.
-        digest = hashlib.sha1(f"{self.source}|{self.kind}|{self.external_id}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{self.source}|{self.kind}|{self.external_id}".encode()).hexdigest()[:40]
         return f"evt_{digest}"
 
     @property

@@ -222,7 +222,10 @@ _COLUMNS = (
     "payload_hash, amount, currency, ingested_by_id, state, state_changed_at, enqueued_at, attempt_count, "
     "reason_code, reason_message, blocked_on, odoo_model, odoo_name, mapping_versions"
 )
-_STAGED = "source_id, flow_id, entity_id, kind, external_id, correlation_id, occurred_at, payload, payload_hash, amount, currency"
+_STAGED = (
+    "source_id, flow_id, entity_id, kind, external_id, correlation_id, occurred_at, "
+    "payload, payload_hash, amount, currency"
+)
 _RETURNING = "ON CONFLICT (source_id, kind, external_id) DO NOTHING RETURNING id, source_id, kind, external_id"
 
 
