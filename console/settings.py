@@ -11,8 +11,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import django_stubs_ext
+
 from console.database_url import parse_database_url, sqlite_database
 from console.env import ConfigError, env, env_bool, env_float, env_int, env_list, env_str
+
+# Lets generic Django classes (ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FINOPS_VAR_DIR", str(BASE_DIR / "var")))

@@ -1,0 +1,49 @@
+"""Configuration screens for integration admins. Events are read-only here:
+their state changes only through the sync services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from console.sync.models import Flow, LegalEntity, OdooConnection, SourceSystem, SyncEvent
+
+
+@admin.register(OdooConnection)
+class OdooConnectionAdmin(admin.ModelAdmin[OdooConnection]):
+    list_display = ("name", "url", "database", "login", "password_env")
+
+
+@admin.register(LegalEntity)
+class LegalEntityAdmin(admin.ModelAdmin[LegalEntity]):
+    list_display = ("code", "name", "odoo_company_id", "currency", "connection")
+
+
+@admin.register(SourceSystem)
+class SourceSystemAdmin(admin.ModelAdmin[SourceSystem]):
+    list_display = ("code", "name", "kind", "is_active")
+
+
+@admin.register(Flow)
+class FlowAdmin(admin.ModelAdmin[Flow]):
+    list_display = ("name", "source", "event_kind", "business_process", "mode", "freshness_slo_seconds", "is_active")
+    list_filter = ("business_process", "mode", "is_active")
+
+
+@admin.register(SyncEvent)
+class SyncEventAdmin(admin.ModelAdmin[SyncEvent]):
+    list_display = ("id", "source", "kind", "external_id", "entity", "state", "amount", "currency", "occurred_at")
+    list_filter = ("state", "kind", "entity")
+    search_fields = ("external_id", "correlation_id", "odoo_name")
+    list_select_related = ("source", "entity")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
