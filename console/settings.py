@@ -216,7 +216,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-posting": {"task": "sync.sweep_posting", "schedule": SWEEP_INTERVAL_SECONDS},
+    "verify-audit-chain": {
+        "task": "audit.verify_chain",
+        "schedule": env_float("AUDIT_VERIFY_INTERVAL_SECONDS", 3600.0),
+    },
 }
+AUDIT_DIGEST_DIR = Path(env_str("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
 
 LOGGING = {
     "version": 1,

@@ -53,3 +53,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_sequence}"
+
+
+class AuditVerification(models.Model):
+    """One run of the chain verification; the auditor's page shows the latest."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    rows_checked = models.BigIntegerField()
+    first_bad_sequence = models.BigIntegerField(null=True, blank=True)
+    message = models.TextField()
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+    triggered_by = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["-finished_at"], name="auditverification_latest")]
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.ok else 'BROKEN'} at {self.finished_at:%Y-%m-%d %H:%M} ({self.rows_checked} rows)"

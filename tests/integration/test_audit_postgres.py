@@ -1,0 +1,45 @@
+"""The audit trail on PostgreSQL: UPDATE, DELETE and TRUNCATE refused; tampering found."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from console.audit.actors import Actor
+from console.audit.models import AuditEvent
+from console.audit.services import AuditEntry, audit_record_many
+from console.audit.verify import audit_chain_check
+
+pytestmark = pytest.mark.django_db
+
+
+def write(n: int) -> None:
+    with transaction.atomic():
+        audit_record_many(
+            actor=Actor.system("test"),
+            entries=[AuditEntry(action="event.failed", object_type="sync_event", object_id=str(i)) for i in range(n)],
+        )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET reason = 'nothing happened'",
+        "DELETE FROM audit_auditevent WHERE sequence = 1",
+        "TRUNCATE audit_auditevent",
+    ],
+)
+def test_raw_sql_is_refused(sql: str) -> None:
+    write(3)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == 3
+
+
+def test_with_triggers_dropped_by_a_superuser_the_changed_row_is_named() -> None:
+    write(5)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER "audit_auditevent_append_only" ON audit_auditevent')
+        cursor.execute("UPDATE audit_auditevent SET object_id = '999' WHERE sequence = 4")
+    check = audit_chain_check()
+    assert not check.ok and check.first_bad_sequence == 4
