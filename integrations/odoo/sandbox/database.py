@@ -1,0 +1,72 @@
+"""One sandbox database: its models, its records and its notion of today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from .models_base import IrModelData, ResCompany, ResCountry, ResCurrency, ResPartner, ResUsers
+from .models_chart import AccountAccount, AccountJournal, AccountTax, AccountTaxGroup, ResPartnerBank
+from .models_move import AccountMove
+from .models_move_line import AccountMoveLine, AccountPartialReconcile
+from .models_payment import AccountPayment
+from .models_payment_register import AccountPaymentRegister
+from .models_statement import AccountBankStatementLine, AccountBankStatementLineEnterprise
+from .orm import BaseModel
+from .seed import seed
+from .store import Store
+
+EDITIONS = ("community", "enterprise")
+COMMON_MODELS: tuple[type[BaseModel], ...] = (
+    ResCountry,
+    ResCurrency,
+    ResCompany,
+    ResPartner,
+    ResUsers,
+    IrModelData,
+    AccountAccount,
+    AccountTaxGroup,
+    AccountTax,
+    AccountJournal,
+    ResPartnerBank,
+    AccountMove,
+    AccountMoveLine,
+    AccountPartialReconcile,
+    AccountPayment,
+    AccountPaymentRegister,
+)
+
+
+def build_registry(edition: str) -> dict[str, type[BaseModel]]:
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
+    statement: type[BaseModel] = (
+        AccountBankStatementLineEnterprise if edition == "enterprise" else AccountBankStatementLine
+    )
+    return {cls._name: cls for cls in (*COMMON_MODELS, statement)}
+
+
+class Database:
+    def __init__(self, name: str, *, login: str = "admin", edition: str = "community") -> None:
+        self.name = name
+        self.login = login
+        self.edition = edition
+        self.registry = build_registry(edition)
+        # Serializes every call's logic, like a single database connection would.
+        self.lock = threading.RLock()
+        self.today_override: dt.date | None = None
+        self.store = Store()
+        self.reset()
+
+    def today(self) -> dt.date:
+        return self.today_override or dt.date.today()
+
+    def reset(self) -> None:
+        store = Store()
+        seed(store)
+        store.update("res.users", 2, {"login": self.login})
+        self.store = store
+
+    def set_edition(self, edition: str) -> None:
+        self.registry = build_registry(edition)
+        self.edition = edition
