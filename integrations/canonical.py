@@ -87,6 +87,7 @@ class Payment:
     date: date
     payment_method: str
     invoice_external_id: str
+    invoice_source: str
     reference: str
 
 
@@ -278,6 +279,7 @@ def _payment(data: Mapping[str, Any], path: str) -> Payment:
         date=paid_on,
         payment_method=_text(data, "payment_method", path, required=True, limit=MAX_CODE),
         invoice_external_id=_text(data, "invoice_external_id", path, required=False, limit=200),
+        invoice_source=_text(data, "invoice_source", path, required=False, limit=MAX_CODE),
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
     )
 

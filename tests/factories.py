@@ -50,6 +50,7 @@ def payment_event(external_id: str, invoice_external_id: str = "", amount: str =
     }
     if invoice_external_id:
         data["invoice_external_id"] = invoice_external_id
+        data["invoice_source"] = "shopify"
     return {
         "source": "stripe",
         "external_id": external_id,

@@ -83,6 +83,7 @@ class TrafficGenerator:
                 "date": date.today().isoformat(),
                 "payment_method": "card",
                 "invoice_external_id": invoice["external_id"],
+                "invoice_source": "shopify",
             },
         }
 

@@ -66,6 +66,10 @@ PAYMENT_DATA = {
             "type": "string",
             "description": "external_id of the invoice (inbound) or bill (outbound) event it settles, same source.",
         },
+        "invoice_source": {
+            "type": "string",
+            "description": "Source code of that invoice event, when another system sent it.",
+        },
         "reference": {"type": "string"},
     },
 }

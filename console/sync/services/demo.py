@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +57,8 @@ MAPPINGS: list[tuple[str, str, str, list[Any]]] = [
 ]
 USERS = [("olivia", Role.OPERATOR), ("carl", Role.CONTROLLER), ("ada", Role.AUDITOR), ("ian", Role.ADMIN)]
 SERVICE_ACCOUNT = "demo-traffic"
+# The demo's mappings hold for any event the traffic generator or a test can date.
+MAPPINGS_VALID_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class DemoSeedError(Exception):
@@ -97,6 +100,7 @@ def demo_seed(*, password: str) -> list[str]:
             source_value=value,
             odoo_id=int(rows[0]["id"]),
             odoo_label=str(rows[0].get("display_name") or ""),
+            valid_from=MAPPINGS_VALID_FROM,
             actor=actor,
             reason="demo seed",
         )

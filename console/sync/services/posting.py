@@ -270,7 +270,7 @@ def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> in
     for event in posted:
         if event.kind in (EventKind.CUSTOMER_INVOICE, EventKind.VENDOR_BILL):
             keys.append(event_block_key(event.pk))
-            keys.append(invoice_block_key(event, event.kind, event.external_id))
+            keys.append(invoice_block_key(event.source_id, event.kind, event.external_id))
     if not keys:
         return 0
     return events_requeue_blocked(blocked_on=keys, actor=actor, reason="what it waited for was posted")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from console.mappings.models import MappingKind
 from console.mappings.selectors import MappingTable
-from console.sync.models import EventKind, EventState, SyncEvent
+from console.sync.models import EventKind, EventState, SourceSystem, SyncEvent
 from integrations.canonical import (
     BankStatementLine,
     Document,
@@ -67,8 +67,8 @@ def mapping_block_key(kind: str, source_value: str, entity_code: str) -> str:
     return f"mapping:{kind}:{entity_code}:{source_value}"
 
 
-def invoice_block_key(event: SyncEvent, invoice_kind: str, external_id: str) -> str:
-    return f"key:{event.source_id}:{invoice_kind}:{external_id}"
+def invoice_block_key(source_id: int, invoice_kind: str, external_id: str) -> str:
+    return f"key:{source_id}:{invoice_kind}:{external_id}"
 
 
 def event_block_key(event_id: int) -> str:
@@ -125,7 +125,7 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
     invoice_move_id: int | None = None
     if isinstance(doc, Payment) and doc.invoice_external_id:
         invoice = _paid_invoice(event, doc)
-        if isinstance(invoice, Blocked):
+        if isinstance(invoice, Blocked | Invalid):
             return invoice
         invoice_move_id = invoice
 
@@ -148,10 +148,18 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
     return Resolved(request=request, mapping_versions=used)
 
 
-def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked:
+def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked | Invalid:
     invoice_kind = EventKind.CUSTOMER_INVOICE if doc.direction == "inbound" else EventKind.VENDOR_BILL
+    source_id = event.source_id
+    if doc.invoice_source and doc.invoice_source != event.source.code:
+        source = SourceSystem.objects.filter(code=doc.invoice_source).first()
+        if source is None:
+            return Invalid(
+                "unknown_invoice_source", f"invoice_source {doc.invoice_source!r} is not a known source system."
+            )
+        source_id = source.pk
     invoice = (
-        SyncEvent.objects.filter(source_id=event.source_id, kind=invoice_kind, external_id=doc.invoice_external_id)
+        SyncEvent.objects.filter(source_id=source_id, kind=invoice_kind, external_id=doc.invoice_external_id)
         .only("pk", "state", "odoo_id", "odoo_model")
         .first()
     )
@@ -159,7 +167,7 @@ def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked:
         return Blocked(
             "invoice_not_received",
             f"The {invoice_kind.label.lower()} {doc.invoice_external_id!r} this payment settles has not been received.",
-            invoice_block_key(event, invoice_kind, doc.invoice_external_id),
+            invoice_block_key(source_id, invoice_kind, doc.invoice_external_id),
         )
     if invoice.state != EventState.POSTED or invoice.odoo_id is None:
         return Blocked(

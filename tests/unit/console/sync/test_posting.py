@@ -80,6 +80,8 @@ def test_timeout_after_odoo_committed_the_create_yields_no_second_record(
     api: APIClient, configured: dict[str, Any], settings: Any
 ) -> None:
     sandbox = configured["sandbox"]
+    ingest(api, invoice_event("order-0"))
+    events_drain()  # the partner exists now: the next create is the invoice itself
     settings.ODOO_TIMEOUT_SECONDS = 1.0
     sandbox.control.hang_after_commit(1, 2.5)
     [event_id] = ingest(api, invoice_event("order-1"))
@@ -163,9 +165,17 @@ def test_lock_date_fails_the_event_with_odoo_message(api: APIClient, configured:
 
 def test_one_rejected_invoice_does_not_sink_its_batch(api: APIClient, configured: dict[str, Any]) -> None:
     sandbox = configured["sandbox"]
-    sandbox.control.set_lock_date(1, "2025-12-31")
+    # A mapping to an account Odoo does not have: Odoo refuses that one invoice.
+    mapping_version_add(
+        kind=MappingKind.ACCOUNT,
+        entity=LegalEntity.objects.get(code="US01"),
+        source_value="4999",
+        odoo_id=999999,
+        valid_from=timezone.now() - timedelta(days=30),
+        actor=Actor.system("test"),
+    )
     events = [invoice_event(f"order-{i}") for i in range(6)]
-    events[3] = with_data(events[3], invoice_date="2025-06-30")
+    events[3]["data"]["lines"][0]["account_code"] = "4999"
     ids = ingest(api, *events)
     events_drain()
     states = dict(SyncEvent.objects.filter(pk__in=ids).values_list("external_id", "state"))

@@ -37,9 +37,7 @@ class Odoo:
         self.server = server
         transport = TimeoutTransport(timeout) if timeout else None
         self.common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common", allow_none=True)
-        self.models = xmlrpc.client.ServerProxy(
-            f"{server.url}/xmlrpc/2/object", allow_none=True, transport=transport
-        )
+        self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object", allow_none=True, transport=transport)
         self.uid = self.common.authenticate(DB, LOGIN, PASSWORD, {})
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -71,7 +69,7 @@ class Odoo:
         use = "sale" if move_type.startswith("out") else "purchase"
         values = {
             "move_type": move_type,
-            "partner_id": extra.pop("partner_id", None) or self.partner(),
+            "partner_id": extra.pop("partner_id") if "partner_id" in extra else self.partner(),
             "invoice_date": "2026-03-05",
             "invoice_line_ids": [
                 (0, 0, {"name": "Consulting", "quantity": 1, "price_unit": price, "tax_ids": [(6, 0, [self.tax(use)])]})
@@ -89,7 +87,6 @@ class Odoo:
         rows = self.call(model, "read", [rec_id], fields)
         assert len(rows) == 1
         return dict(rows[0])
-
 
     @staticmethod
     def last_line(fault: xmlrpc.client.Fault) -> str:
