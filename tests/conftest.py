@@ -14,6 +14,12 @@ PASSWORD = "correct-horse-battery-staple"
 PERSONAS = {"operator": "olivia", "controller": "carl", "auditor": "ada", "admin": "ian"}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's deliberate slowness buys nothing in tests that create personas every time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[Any]:
     from integrations.odoo.sandbox.server import SandboxServer

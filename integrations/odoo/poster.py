@@ -56,6 +56,7 @@ class OdooPoster:
         self.client = client
         self.before_write = before_write
         self._results: dict[str, PostingResult] = {}
+        self._found_earlier: set[str] = set()
 
     # --- entry point ---------------------------------------------------------
 
@@ -68,6 +69,7 @@ class OdooPoster:
         if len(kinds) != 1 or len(companies) != 1:
             raise ValueError("a posting batch holds one kind for one company")
         self._results = {}
+        self._found_earlier = set()
         model = MODEL_OF_KIND[requests[0].kind]
         try:
             if model == MOVE:
@@ -100,7 +102,9 @@ class OdooPoster:
             ["name", "model", "res_id"],
         )
         by_name = {row["name"]: int(row["res_id"]) for row in rows if row["model"] == model}
-        return {r.key: by_name[r.xmlid_name] for r in requests if r.xmlid_name in by_name}
+        found = {r.key: by_name[r.xmlid_name] for r in requests if r.xmlid_name in by_name}
+        self._found_earlier.update(found)
+        return found
 
     def _record_xmlids(self, model: str, pairs: list[tuple[PostingRequest, int]]) -> None:
         def create(chunk: list[tuple[PostingRequest, int]]) -> list[int]:
@@ -159,7 +163,12 @@ class OdooPoster:
                 continue
             name = _m2o_name(row[name_field]) if model == STATEMENT_LINE else str(row[name_field] or "")
             self._results[key] = PostingResult(
-                key=key, odoo_model=model, odoo_id=odoo_id, odoo_name=name, already_existed=key in existed
+                key=key,
+                odoo_model=model,
+                odoo_id=odoo_id,
+                odoo_name=name,
+                already_existed=key in existed,
+                found_earlier=key in self._found_earlier,
             )
 
     def _states(self, model: str, ids: list[int]) -> dict[int, str]:
@@ -215,6 +224,7 @@ class OdooPoster:
             for row in rows:
                 by_marker.setdefault(str(row["ref"]), int(row["id"]))
             recovered = [(r, by_marker[r.marker]) for r in rest if r.marker in by_marker]
+            self._found_earlier.update(r.key for r, _ in recovered)
             self._record_xmlids(MOVE, recovered)
             found.update({r.key: i for r, i in recovered})
             rest = [r for r in rest if r.key not in found]
@@ -307,12 +317,13 @@ class OdooPoster:
             STATEMENT_LINE, [["unique_import_id", "in", list(import_ids)]], ["id", "unique_import_id"]
         )
         recovered = [(import_ids[row["unique_import_id"]], int(row["id"])) for row in rows]
+        self._found_earlier.update(r.key for r, _ in recovered)
         self._record_xmlids(STATEMENT_LINE, recovered)
         return {r.key: i for r, i in recovered}
 
     # --- account.payment -----------------------------------------------------
 
-    def _payments_by_memo(self, requests: list[PostingRequest]) -> dict[str, int]:
+    def _payments_by_memo(self, requests: list[PostingRequest], *, earlier: bool = True) -> dict[str, int]:
         by_marker = {r.marker: r for r in requests}
         rows = self.client.search_read(
             PAYMENT,
@@ -324,6 +335,8 @@ class OdooPoster:
         for row in rows:
             req = by_marker[str(row["memo"])]
             ids.setdefault(req.key, int(row["id"]))
+        if earlier:
+            self._found_earlier.update(ids)
         return ids
 
     def _post_payments(self, requests: list[PostingRequest]) -> None:
@@ -363,7 +376,7 @@ class OdooPoster:
             )
             self.before_write()
             self.client.call("account.payment.register", "action_create_payments", [wizard], context=context)
-            payment_id = self._payments_by_memo([req]).get(req.key)
+            payment_id = self._payments_by_memo([req], earlier=False).get(req.key)
             if payment_id is None:
                 raise OdooError(ErrorKind.DATA, "missing_record", "Odoo registered no payment for the invoice.")
         else:

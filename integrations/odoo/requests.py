@@ -54,6 +54,7 @@ class PostingResult:
     odoo_id: int | None = None
     odoo_name: str = ""
     already_existed: bool = False
+    found_earlier: bool = False
     error: OdooError | None = None
 
     @property

@@ -220,7 +220,13 @@ class _Recorder:
                     )
                 )
                 outcome = PostingOutcome.ALREADY_POSTED if result.already_existed else PostingOutcome.POSTED
-                attempts[event.pk] = self._attempt(event, outcome)
+                note = ""
+                if result.found_earlier:
+                    note = (
+                        f"Found {result.odoo_model} {result.odoo_id} created by an earlier attempt whose answer "
+                        "was lost; " + ("it was already posted." if result.already_existed else "posted it.")
+                    )
+                attempts[event.pk] = self._attempt(event, outcome, message=note)
                 continue
             fields = {
                 "error_class": f"{err.kind.value}:{err.reason}",

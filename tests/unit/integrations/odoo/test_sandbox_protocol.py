@@ -5,7 +5,6 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 import xmlrpc.client
-
 from typing import Any
 
 import pytest
@@ -89,7 +88,8 @@ def test_execute_and_legacy_routes(odoo: Any) -> None:
     with pytest.raises(xmlrpc.client.Fault) as caught:
         legacy.execute_kw(DB, 2, PASSWORD, "res.partner", "write", [[99999999], {"name": "x"}], {})
     assert caught.value.faultCode == (
-        "warning -- MissingError\n\nRecord does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)"
+        "warning -- MissingError\n\n"
+        "Record does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)"
     )
     with pytest.raises(xmlrpc.client.Fault) as caught:
         legacy.execute_kw(DB, 2, "wrong", "res.partner", "search", [[]], {})
@@ -110,7 +110,7 @@ def test_unknown_service_and_method_names(odoo: Any) -> None:
 
 def test_get_is_not_allowed(sandbox_srv: SandboxServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(f"{sandbox_srv.url}/xmlrpc/2/object", timeout=5)  # noqa: S310 - loopback
+        urllib.request.urlopen(f"{sandbox_srv.url}/xmlrpc/2/object", timeout=5)
     assert caught.value.code == 405
 
 
