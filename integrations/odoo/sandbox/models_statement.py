@@ -161,7 +161,8 @@ class AccountBankStatementLine(BaseModel):
                 values.update({"foreign_currency_id": False, "amount_currency": 0.0})
             if values.get("partner_id"):
                 self.env["res.partner"].record(values["partner_id"])
-            self.check_values(values)
+            # move_id is filled once the entry exists.
+            self.check_values({k: v for k, v in values.items() if k != "move_id"})
             moves = self._moves()
             move_id = moves.create_records(
                 [
