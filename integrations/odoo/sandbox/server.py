@@ -36,6 +36,8 @@ def _clean(value: Any) -> Any:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Room for bursts of concurrent clients without dropped SYNs (1 s retries).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], services: Services, control: Control) -> None:
         super().__init__(address, _Handler)

@@ -94,6 +94,14 @@ class Odoo:
         return str(fault.faultString).strip().splitlines()[-1]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing() -> None:
+    """Overrides the project-wide autouse fixture, which needs pytest-django's settings.
+
+    These tests hash no passwords and run with ``-p no:django``.
+    """
+
+
 @pytest.fixture(scope="module")
 def sandbox_srv() -> Iterator[SandboxServer]:
     server = SandboxServer(host="127.0.0.1", port=0, db=DB, login=LOGIN, password=PASSWORD, api_keys=(API_KEY,))

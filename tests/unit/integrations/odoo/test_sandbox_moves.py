@@ -184,6 +184,17 @@ def test_journal_and_company_consistency(odoo: Any) -> None:
                    "currency_id": [125, "EUR"], "amount_total": 11.5}
 
 
+def test_inactive_currency_and_foreign_partner(odoo: Any) -> None:
+    pounds = odoo.invoice(currency_id=147)
+    fault = odoo.fault("account.move", "action_post", [pounds])
+    assert fault.faultString == "You cannot validate a document with an inactive currency: GBP"
+    french = odoo.partner("Client FR", company_id=2)
+    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "partner_id": french, "ref": "R"})
+    assert fault.faultString == (
+        "Incompatible companies on records:\n- \u201cDraft Invoice  (R)\u201d belongs to company \u201cMy Company\u201d and "
+        "\u201cPartner\u201d (partner_id: 'Client FR') belongs to another company.")
+
+
 def test_deprecated_account_blocks_posting(odoo: Any) -> None:
     move_id = odoo.invoice()
     odoo.call("account.account", "write", [odoo.account("400000")], {"deprecated": True})
