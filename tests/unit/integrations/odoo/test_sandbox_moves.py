@@ -15,22 +15,54 @@ def lines_of(odoo: Any, move_id: int) -> list[tuple[str, float, float, str]]:
 
 def test_customer_invoice_matches_odoo_facts(odoo: Any) -> None:
     partner = odoo.partner()
-    move_id = odoo.call("account.move", "create", {
-        "move_type": "out_invoice", "partner_id": partner, "ref": "X", "invoice_date": "2026-03-05",
-        "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 100,
-                                     "tax_ids": [(6, 0, [odoo.tax("sale")])]})],
-    })
+    move_id = odoo.call(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner,
+            "ref": "X",
+            "invoice_date": "2026-03-05",
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {"name": "Consulting", "quantity": 1, "price_unit": 100, "tax_ids": [(6, 0, [odoo.tax("sale")])]},
+                )
+            ],
+        },
+    )
     draft = odoo.read1("account.move", move_id, ["name", "state", "amount_total", "payment_state"])
     assert draft == {"id": move_id, "name": "/", "state": "draft", "amount_total": 115.0, "payment_state": "not_paid"}
     assert odoo.call("account.move", "action_post", [move_id]) is False
-    posted = odoo.read1("account.move", move_id, [
-        "name", "state", "amount_untaxed", "amount_tax", "amount_total", "amount_residual", "payment_state",
-        "date", "invoice_date", "payment_reference",
-    ])
+    posted = odoo.read1(
+        "account.move",
+        move_id,
+        [
+            "name",
+            "state",
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+            "amount_residual",
+            "payment_state",
+            "date",
+            "invoice_date",
+            "payment_reference",
+        ],
+    )
     assert posted == {
-        "id": move_id, "name": "INV/2026/00001", "state": "posted", "amount_untaxed": 100.0, "amount_tax": 15.0,
-        "amount_total": 115.0, "amount_residual": 115.0, "payment_state": "not_paid", "date": "2026-03-05",
-        "invoice_date": "2026-03-05", "payment_reference": "INV/2026/00001",
+        "id": move_id,
+        "name": "INV/2026/00001",
+        "state": "posted",
+        "amount_untaxed": 100.0,
+        "amount_tax": 15.0,
+        "amount_total": 115.0,
+        "amount_residual": 115.0,
+        "payment_state": "not_paid",
+        "date": "2026-03-05",
+        "invoice_date": "2026-03-05",
+        "payment_reference": "INV/2026/00001",
     }
     assert lines_of(odoo, move_id) == [
         ("400000", 0.0, 100.0, "product"),
@@ -43,8 +75,14 @@ def test_vendor_bill_lines_and_monthly_numbering(odoo: Any) -> None:
     bill = odoo.posted_invoice("in_invoice", 200.0, ref="V-100")
     row = odoo.read1("account.move", bill, ["name", "amount_total", "amount_residual", "date", "invoice_date"])
     # Bills book on today when dated earlier in the current month (_get_accounting_date).
-    assert row == {"id": bill, "name": "BILL/2026/03/0001", "amount_total": 230.0, "amount_residual": 230.0,
-                   "date": "2026-03-10", "invoice_date": "2026-03-05"}
+    assert row == {
+        "id": bill,
+        "name": "BILL/2026/03/0001",
+        "amount_total": 230.0,
+        "amount_residual": 230.0,
+        "date": "2026-03-10",
+        "invoice_date": "2026-03-05",
+    }
     assert lines_of(odoo, bill) == [
         ("600000", 200.0, 0.0, "product"),
         ("131000", 30.0, 0.0, "tax"),
@@ -52,7 +90,10 @@ def test_vendor_bill_lines_and_monthly_numbering(odoo: Any) -> None:
     ]
     january = odoo.posted_invoice("in_invoice", invoice_date="2026-01-20")
     assert odoo.read1("account.move", january, ["name", "date"]) == {
-        "id": january, "name": "BILL/2026/01/0001", "date": "2026-01-31"}
+        "id": january,
+        "name": "BILL/2026/01/0001",
+        "date": "2026-01-31",
+    }
 
 
 def test_numbering_per_journal_year_and_refund_sequence(odoo: Any) -> None:
@@ -60,8 +101,12 @@ def test_numbering_per_journal_year_and_refund_sequence(odoo: Any) -> None:
     old = odoo.posted_invoice(invoice_date="2025-12-30")
     refund = odoo.posted_invoice("out_refund")
     names = {m["id"]: m["name"] for m in odoo.call("account.move", "read", [first, second, old, refund], ["name"])}
-    assert names == {first: "INV/2026/00001", second: "INV/2026/00002", old: "INV/2025/00001",
-                     refund: "RINV/2026/00001"}
+    assert names == {
+        first: "INV/2026/00001",
+        second: "INV/2026/00002",
+        old: "INV/2025/00001",
+        refund: "RINV/2026/00001",
+    }
 
 
 def test_batch_post_numbers_in_date_order(odoo: Any) -> None:
@@ -77,11 +122,15 @@ def test_journal_entries_balance(odoo: Any) -> None:
         (0, 0, {"account_id": odoo.account("600000"), "name": "Rent", "debit": 100.0}),
         (0, 0, {"account_id": odoo.account("101401"), "name": "Rent", "credit": 100.0}),
     ]
-    entry = odoo.call("account.move", "create", {"move_type": "entry", "ref": "ADJ-1", "date": "2026-03-02",
-                                                 "line_ids": lines})
+    entry = odoo.call(
+        "account.move", "create", {"move_type": "entry", "ref": "ADJ-1", "date": "2026-03-02", "line_ids": lines}
+    )
     odoo.call("account.move", "action_post", [entry])
     assert odoo.read1("account.move", entry, ["name", "amount_total"]) == {
-        "id": entry, "name": "MISC/2026/03/0001", "amount_total": 100.0}
+        "id": entry,
+        "name": "MISC/2026/03/0001",
+        "amount_total": 100.0,
+    }
     before = odoo.call("account.move", "search_count", [])
     lines[1] = (0, 0, {"account_id": odoo.account("101401"), "name": "Rent", "credit": 90.0})
     fault = odoo.fault("account.move", "create", {"move_type": "entry", "ref": "ADJ-2", "line_ids": lines})
@@ -103,16 +152,20 @@ def test_posting_checks(odoo: Any) -> None:
     assert (fault.faultCode, fault.faultString) == (2, "You need to add a line before posting.")
     anonymous = odoo.invoice(partner_id=False)
     assert odoo.fault("account.move", "action_post", [anonymous]).faultString == (
-        "The field 'Customer' is required, please complete it to validate the Customer Invoice.")
+        "The field 'Customer' is required, please complete it to validate the Customer Invoice."
+    )
     undated_bill = odoo.invoice("in_invoice", invoice_date=False)
     assert odoo.fault("account.move", "action_post", [undated_bill]).faultString == (
-        "The Bill/Refund date is required to validate this document.")
+        "The Bill/Refund date is required to validate this document."
+    )
     negative = odoo.invoice(price=-10.0)
     assert odoo.fault("account.move", "action_post", [negative]).faultString.startswith(
-        "You cannot validate an invoice with a negative total amount.")
+        "You cannot validate an invoice with a negative total amount."
+    )
     posted = odoo.posted_invoice()
     assert odoo.fault("account.move", "action_post", [posted]).faultString == (
-        f"The entry INV/2026/00001 (id {posted}) must be in draft.")
+        f"The entry INV/2026/00001 (id {posted}) must be in draft."
+    )
     fault = odoo.fault("account.move", "action_post", [99999999])
     assert fault.faultString.startswith("Record does not exist or has been deleted.")
 
@@ -120,33 +173,48 @@ def test_posting_checks(odoo: Any) -> None:
 def test_undated_customer_invoice_is_dated_today_on_post(odoo: Any) -> None:
     move_id = odoo.posted_invoice(invoice_date=False)
     assert odoo.read1("account.move", move_id, ["invoice_date", "date"]) == {
-        "id": move_id, "invoice_date": "2026-03-10", "date": "2026-03-10"}
+        "id": move_id,
+        "invoice_date": "2026-03-10",
+        "date": "2026-03-10",
+    }
 
 
 def test_lock_date_moves_the_accounting_date_then_guards_the_entry(odoo: Any) -> None:
     odoo.server.control.set_lock_date(1, "2026-02-28")
     move_id = odoo.posted_invoice(invoice_date="2026-02-15")
     assert odoo.read1("account.move", move_id, ["invoice_date", "date", "name"]) == {
-        "id": move_id, "invoice_date": "2026-02-15", "date": "2026-03-10", "name": "INV/2026/00001"}
+        "id": move_id,
+        "invoice_date": "2026-02-15",
+        "date": "2026-03-10",
+        "name": "INV/2026/00001",
+    }
     fault = odoo.fault("account.move", "write", [move_id], {"date": "2026-03-09"})
     assert fault.faultString == "You cannot modify the following readonly fields on a posted move: date"
     odoo.server.control.set_lock_date(1, "2026-03-31")
     for method in ("button_draft", "button_cancel"):
         fault = odoo.fault("account.move", method, [move_id])
         assert (fault.faultCode, fault.faultString) == (
-            2, "You cannot add/modify entries prior to and inclusive of: Global Lock Date (03/31/2026).")
+            2,
+            "You cannot add/modify entries prior to and inclusive of: Global Lock Date (03/31/2026).",
+        )
     assert odoo.read1("account.move", move_id, ["state"])["state"] == "posted"
     odoo.server.control.set_lock_date(1, "2026-03-31", "hard_lock_date")
     fault = odoo.fault("account.move", "button_draft", [move_id])
-    assert fault.faultString == ("You cannot add/modify entries prior to and inclusive of: Global Lock Date "
-                                 "(03/31/2026) and Hard Lock Date (03/31/2026).")
+    assert fault.faultString == (
+        "You cannot add/modify entries prior to and inclusive of: Global Lock Date "
+        "(03/31/2026) and Hard Lock Date (03/31/2026)."
+    )
 
 
 def test_edits_of_drafts_and_posted_moves(odoo: Any) -> None:
     move_id = odoo.invoice()
     odoo.call("account.move", "write", [move_id], {"invoice_line_ids": [(0, 0, {"name": "Extra", "price_unit": 50})]})
     assert odoo.read1("account.move", move_id, ["amount_untaxed", "amount_tax", "amount_total"]) == {
-        "id": move_id, "amount_untaxed": 150.0, "amount_tax": 15.0, "amount_total": 165.0}
+        "id": move_id,
+        "amount_untaxed": 150.0,
+        "amount_tax": 15.0,
+        "amount_total": 165.0,
+    }
     odoo.call("account.move", "action_post", [move_id])
     assert odoo.call("account.move", "write", [move_id], {"ref": "PO-7"}) is True
     fault = odoo.fault("account.move", "write", [move_id], {"partner_id": odoo.partner("Other")})
@@ -163,25 +231,41 @@ def test_duplicate_vendor_reference_is_flagged_not_blocked(odoo: Any) -> None:
     first = odoo.posted_invoice("in_invoice", partner_id=vendor, ref="INV-77")
     second = odoo.posted_invoice("in_invoice", partner_id=vendor, ref="INV-77")
     assert odoo.read1("account.move", second, ["duplicated_ref_ids", "state"]) == {
-        "id": second, "duplicated_ref_ids": [first], "state": "posted"}
+        "id": second,
+        "duplicated_ref_ids": [first],
+        "state": "posted",
+    }
 
 
 def test_journal_and_company_consistency(odoo: Any) -> None:
     fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "journal_id": odoo.journal("BILL")})
     assert (fault.faultCode, fault.faultString) == (2, "Cannot create a sale document in a non sale journal")
-    fault = odoo.fault("account.move", "create", {
-        "move_type": "out_invoice", "partner_id": odoo.partner(),
-        "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1, "tax_ids": [(6, 0, [odoo.tax("sale", 2)])]})],
-    })
+    fault = odoo.fault(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": odoo.partner(),
+            "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1, "tax_ids": [(6, 0, [odoo.tax("sale", 2)])]})],
+        },
+    )
     assert fault.faultCode == 2
     assert fault.faultString == (
         "Incompatible companies on records:\n- \u201c/ x\u201d belongs to company \u201cMy Company\u201d and "
-        "\u201cTaxes\u201d (tax_ids: '15%') belongs to another company.")
-    fr_invoice = odoo.posted_invoice(journal_id=odoo.journal("INV", 2), invoice_line_ids=[
-        (0, 0, {"name": "x", "price_unit": 10, "tax_ids": [(6, 0, [odoo.tax("sale", 2)])]})])
+        "\u201cTaxes\u201d (tax_ids: '15%') belongs to another company."
+    )
+    fr_invoice = odoo.posted_invoice(
+        journal_id=odoo.journal("INV", 2),
+        invoice_line_ids=[(0, 0, {"name": "x", "price_unit": 10, "tax_ids": [(6, 0, [odoo.tax("sale", 2)])]})],
+    )
     row = odoo.read1("account.move", fr_invoice, ["name", "company_id", "currency_id", "amount_total"])
-    assert row == {"id": fr_invoice, "name": "INV/2026/00001", "company_id": [2, "My Company (FR)"],
-                   "currency_id": [125, "EUR"], "amount_total": 11.5}
+    assert row == {
+        "id": fr_invoice,
+        "name": "INV/2026/00001",
+        "company_id": [2, "My Company (FR)"],
+        "currency_id": [125, "EUR"],
+        "amount_total": 11.5,
+    }
 
 
 def test_inactive_currency_and_foreign_partner(odoo: Any) -> None:
@@ -191,8 +275,10 @@ def test_inactive_currency_and_foreign_partner(odoo: Any) -> None:
     french = odoo.partner("Client FR", company_id=2)
     fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "partner_id": french, "ref": "R"})
     assert fault.faultString == (
-        "Incompatible companies on records:\n- \u201cDraft Invoice  (R)\u201d belongs to company \u201cMy Company\u201d and "
-        "\u201cPartner\u201d (partner_id: 'Client FR') belongs to another company.")
+        "Incompatible companies on records:\n"
+        "- \u201cDraft Invoice  (R)\u201d belongs to company \u201cMy Company\u201d and \u201cPartner\u201d "
+        "(partner_id: 'Client FR') belongs to another company."
+    )
 
 
 def test_deprecated_account_blocks_posting(odoo: Any) -> None:
