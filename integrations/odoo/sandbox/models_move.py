@@ -16,6 +16,7 @@ from .invoice_lines import (
     commercial_partner,
     is_invoice,
     line_amounts,
+    lines_of,
     move_display_name,
     recompute_amounts,
     recompute_invoice_lines,
@@ -243,7 +244,28 @@ class AccountMove(BaseModel):
         if is_invoice(move) and move["state"] == "draft":
             recompute_invoice_lines(self.env, move_id)
         check_balanced(self.env, move_id)
+        self._check_payable_receivable(move)
         recompute_amounts(self.env, move_id)
+
+    def _check_payable_receivable(self, move: Record) -> None:
+        """AccountMoveLine._check_payable_receivable: partner accounts only on term lines."""
+        if move["move_type"] in SALE_TYPES:
+            own, other, label, kind = "asset_receivable", "liability_payable", "receivable", "sale"
+        elif move["move_type"] in PURCHASE_TYPES:
+            own, other, label, kind = "liability_payable", "asset_receivable", "payable", "purchase"
+        else:
+            return
+        for line in lines_of(self.env, move):
+            account = self.env.store.get("account.account", line.get("account_id") or 0)
+            if account is None:
+                continue
+            if account["account_type"] == other:
+                other_label = "payable" if label == "receivable" else "receivable"
+                raise UserError(
+                    f"Account {account['code']} is of {other_label} type, but is used in a {kind} operation."
+                )
+            if (line.get("display_type") == "payment_term") ^ (account["account_type"] == own):
+                raise UserError(f"Any journal item on a {label} account must have a due date and vice versa.")
 
     # -- lines ------------------------------------------------------------------
 

@@ -206,6 +206,7 @@ def serve(
     api_keys: tuple[str, ...] = (),
     latency_call_ms: float = 0,
     latency_record_ms: float = 0,
+    edition: str = "community",
 ) -> None:
     """Serve until interrupted (used by `manage.py odoo_sandbox`)."""
     server = SandboxServer(
@@ -217,6 +218,7 @@ def serve(
         tuple(api_keys),
         latency_call_ms=latency_call_ms,
         latency_record_ms=latency_record_ms,
+        edition=edition,
     )
     try:
         server.serve_forever()

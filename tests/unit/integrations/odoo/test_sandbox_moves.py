@@ -281,6 +281,15 @@ def test_inactive_currency_and_foreign_partner(odoo: Any) -> None:
     )
 
 
+def test_partner_accounts_only_on_payment_term_lines(odoo: Any) -> None:
+    line = {"name": "x", "price_unit": 10, "account_id": odoo.account("121000")}
+    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "invoice_line_ids": [(0, 0, line)]})
+    assert fault.faultString == "Any journal item on a receivable account must have a due date and vice versa."
+    line["account_id"] = odoo.account("211000")
+    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "invoice_line_ids": [(0, 0, line)]})
+    assert fault.faultString == "Account 211000 is of payable type, but is used in a sale operation."
+
+
 def test_deprecated_account_blocks_posting(odoo: Any) -> None:
     move_id = odoo.invoice()
     odoo.call("account.account", "write", [odoo.account("400000")], {"deprecated": True})
