@@ -114,14 +114,20 @@ def move_replace_vals(vals: dict[str, Any]) -> dict[str, Any]:
     return replaced
 
 
-def statement_line_vals(req: PostingRequest, doc: BankStatementLine, partner_id: int | None) -> dict[str, Any]:
+def statement_line_vals(
+    req: PostingRequest, doc: BankStatementLine, partner_id: int | None, *, with_import_id: bool
+) -> dict[str, Any]:
+    # `ref` goes to the line's journal entry (Odoo delegates it to account.move);
+    # unique_import_id exists only with the bank statement import module.
     vals: dict[str, Any] = {
         "journal_id": req.targets.journal_id,
         "date": doc.date.isoformat(),
         "payment_ref": doc.description,
         "amount": money(doc.amount),
-        "unique_import_id": statement_import_id(req),
+        "ref": req.marker,
     }
+    if with_import_id:
+        vals["unique_import_id"] = statement_import_id(req)
     if partner_id is not None:
         vals["partner_id"] = partner_id
     return vals

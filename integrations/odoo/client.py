@@ -62,6 +62,7 @@ class OdooClient:
         self._common = _proxy(f"{base}/xmlrpc/2/common", credentials.timeout_seconds)
         self._object = _proxy(f"{base}/xmlrpc/2/object", credentials.timeout_seconds)
         self._uid: int | None = None
+        self._fields: dict[str, frozenset[str]] = {}
         self.calls = 0
 
     def version(self) -> dict[str, Any]:
@@ -118,6 +119,13 @@ class OdooClient:
         if order is not None:
             kw["order"] = order
         return list(self.execute(model, "search_read", domain, context=context, **kw))
+
+    def has_field(self, model: str, field: str) -> bool:
+        """Whether the server's model has a field (modules add fields: e.g. unique_import_id)."""
+        if model not in self._fields:
+            described = self.execute(model, "fields_get", attributes=["type"])
+            self._fields[model] = frozenset(described)
+        return field in self._fields[model]
 
     def read(self, model: str, ids: Sequence[int], fields: Sequence[str]) -> list[dict[str, Any]]:
         return list(self.execute(model, "read", list(ids), fields=list(fields)))

@@ -162,6 +162,17 @@ class OdooPoster:
                 )
                 continue
             name = _m2o_name(row[name_field]) if model == STATEMENT_LINE else str(row[name_field] or "")
+            state = str(row.get("state") or "")
+            if state in ("draft", "cancel"):
+                self._results[key] = PostingResult(
+                    key=key,
+                    error=OdooError(
+                        ErrorKind.DATA,
+                        "not_posted",
+                        f"Odoo {model} {odoo_id} ({name or 'no number'}) is {state}, not posted.",
+                    ),
+                )
+                continue
             self._results[key] = PostingResult(
                 key=key,
                 odoo_model=model,
@@ -273,17 +284,17 @@ class OdooPoster:
         found = self._known_ids(requests, STATEMENT_LINE)
         rest = [r for r in requests if r.key not in found]
         if rest:
-            found.update(self._statement_lines_by_import_id(rest))
+            found.update(self._statement_lines_by_marker(rest))
             rest = [r for r in rest if r.key not in found]
         existed = set(found)
         partner_ids = self._partners(rest, _statement_partners)
+        with_import_id = self.client.has_field(STATEMENT_LINE, "unique_import_id") if rest else False
         vals: dict[str, dict[str, Any]] = {}
         for req in self._pending(rest):
             doc = req.document
             assert isinstance(doc, BankStatementLine)
-            vals[req.key] = builders.statement_line_vals(
-                req, doc, None if doc.partner is None else partner_ids[doc.partner]
-            )
+            partner_id = None if doc.partner is None else partner_ids[doc.partner]
+            vals[req.key] = builders.statement_line_vals(req, doc, partner_id, with_import_id=with_import_id)
 
         def create(chunk: list[PostingRequest]) -> list[int]:
             self.before_write()
@@ -303,7 +314,7 @@ class OdooPoster:
             found.update({r.key: i for r, i in pairs})
             self._record_xmlids(STATEMENT_LINE, pairs)
         if clashed:
-            recovered = self._statement_lines_by_import_id(clashed)
+            recovered = self._statement_lines_by_marker(clashed)
             found.update(recovered)
             existed.update(recovered)
             for req in clashed:
@@ -311,15 +322,29 @@ class OdooPoster:
                     self._reject(req, OdooError(ErrorKind.DATA, "duplicate", "Odoo refused a duplicate bank line."))
         self._finish(STATEMENT_LINE, found, existed)
 
-    def _statement_lines_by_import_id(self, requests: list[PostingRequest]) -> dict[str, int]:
-        import_ids = {builders.statement_import_id(r): r for r in requests}
+    def _statement_lines_by_marker(self, requests: list[PostingRequest]) -> dict[str, int]:
+        """Bank lines whose create committed but whose external id was never recorded, by the
+        marker in their journal entry's ref."""
+        by_marker = {r.marker: r for r in requests}
         rows = self.client.search_read(
-            STATEMENT_LINE, [["unique_import_id", "in", list(import_ids)]], ["id", "unique_import_id"]
+            MOVE,
+            [
+                ["ref", "in", list(by_marker)],
+                ["statement_line_id", "!=", False],
+                ["company_id", "=", requests[0].targets.company_id],
+            ],
+            ["ref", "statement_line_id"],
+            order="id",
         )
-        recovered = [(import_ids[row["unique_import_id"]], int(row["id"])) for row in rows]
-        self._found_earlier.update(r.key for r, _ in recovered)
-        self._record_xmlids(STATEMENT_LINE, recovered)
-        return {r.key: i for r, i in recovered}
+        recovered: dict[str, tuple[PostingRequest, int]] = {}
+        for row in rows:
+            req = by_marker[str(row["ref"])]
+            line = row["statement_line_id"]
+            if req.key not in recovered and isinstance(line, list | tuple) and line:
+                recovered[req.key] = (req, int(line[0]))
+        self._found_earlier.update(recovered)
+        self._record_xmlids(STATEMENT_LINE, list(recovered.values()))
+        return {key: line_id for key, (_, line_id) in recovered.items()}
 
     # --- account.payment -----------------------------------------------------
 
@@ -351,7 +376,7 @@ class OdooPoster:
 
         def post(chunk: list[PostingRequest]) -> None:
             self.before_write()
-            self.client.call(PAYMENT, "action_post", [found[r.key] for r in chunk])
+            self._payment_action_post([found[r.key] for r in chunk])
 
         run_isolated(drafts, post, self._reject)
         partner_ids = self._partners([r for r in rest if r.targets.invoice_move_id is None], _payment_partners)
@@ -363,6 +388,16 @@ class OdooPoster:
                     raise
                 self._reject(req, err)
         self._finish(PAYMENT, found, done)
+
+    def _payment_action_post(self, ids: list[int]) -> None:
+        """account.payment.action_post returns None in Odoo 18, and Odoo's XML-RPC
+        marshaller refuses None: the call commits, then answers Fault 1. The
+        state read back in _finish is what tells whether the payment posted."""
+        try:
+            self.client.call(PAYMENT, "action_post", ids)
+        except OdooError as err:
+            if not (err.fault_code == 1 and "cannot marshal None" in err.detail):
+                raise
 
     def _create_payment(self, req: PostingRequest, partner_ids: dict[Partner, int]) -> int:
         doc = req.document
@@ -383,7 +418,7 @@ class OdooPoster:
             payment_id = self.client.create(PAYMENT, builders.payment_vals(req, doc, partner_ids[doc.partner]))
             self._record_xmlids(PAYMENT, [(req, payment_id)])
             self.before_write()
-            self.client.call(PAYMENT, "action_post", [payment_id])
+            self._payment_action_post([payment_id])
             return payment_id
         self._record_xmlids(PAYMENT, [(req, payment_id)])
         return payment_id

@@ -264,3 +264,23 @@ def test_claim_tops_up_to_a_batch_of_the_same_entity_and_kind(
     assert claim is not None
     kinds = set(SyncEvent.objects.filter(pk__in=claim.event_ids).values_list("kind", flat=True))
     assert len(claim.event_ids) == 4 and kinds == {"customer_invoice"}
+
+
+@pytest.mark.parametrize("edition", ["community", "enterprise"])
+def test_bank_line_found_again_after_a_lost_answer_in_both_editions(
+    api: APIClient, configured: dict[str, Any], settings: Any, edition: str
+) -> None:
+    """unique_import_id exists only with the statement import module; the ref marker works in both."""
+    sandbox = configured["sandbox"]
+    sandbox.control.set_edition(edition)
+    settings.ODOO_TIMEOUT_SECONDS = 1.0
+    sandbox.control.hang_after_commit(1, 2.5)
+    [event_id] = ingest(api, bank_line_event("txn-1"))
+    events_drain()
+    SyncEvent.objects.filter(pk=event_id).update(next_attempt_at=timezone.now())
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.POSTED and event.odoo_name.startswith("BNK1/")
+    assert odoo_count(sandbox, "account.bank.statement.line") == 1
+    last = PostingAttempt.objects.filter(event=event).order_by("number").last()
+    assert last is not None and last.message.startswith("Found account.bank.statement.line")

@@ -20,7 +20,9 @@ SERIALIZATION = (
         (xmlrpc.client.Fault(1, SERIALIZATION), ErrorKind.TRANSIENT, "concurrency"),
         (xmlrpc.client.Fault(1, TRACEBACK), ErrorKind.DATA, "server_error"),
         (
-            xmlrpc.client.Fault(2, "You cannot add/modify entries prior to and inclusive of the lock date 12/31/2025."),
+            xmlrpc.client.Fault(
+                2, "You cannot add/modify entries prior to and inclusive of: Global Lock Date (03/31/2026)."
+            ),
             ErrorKind.DATA,
             "lock_date",
         ),

@@ -29,7 +29,8 @@ def test_serialization_failure_writes_nothing(odoo: Any) -> None:
     assert fault.faultCode == 1
     assert fault.faultString.startswith("Traceback (most recent call last):")
     assert odoo.last_line(fault) == (
-        "psycopg2.errors.SerializationFailure: could not serialize access due to concurrent update")
+        "psycopg2.errors.SerializationFailure: could not serialize access due to concurrent update"
+    )
     assert odoo.call("res.partner", "search_count", []) == before
     assert isinstance(odoo.call("res.partner", "create", {"name": "Racy"}), int)
 
@@ -40,9 +41,7 @@ def test_reads_do_not_consume_injected_failures(odoo: Any) -> None:
     assert odoo.fault("res.partner", "write", [1], {"email": "x@y.z"}).faultCode == 1
 
 
-def test_hang_after_commit_times_the_client_out_but_keeps_the_record(
-    odoo: Any, new_client: Callable[..., Any]
-) -> None:
+def test_hang_after_commit_times_the_client_out_but_keeps_the_record(odoo: Any, new_client: Callable[..., Any]) -> None:
     impatient = new_client(timeout=0.3)
     odoo.server.control.hang_after_commit(1, 1.0)
     with pytest.raises(TimeoutError):
@@ -92,10 +91,16 @@ def test_concurrent_posting_gives_unique_sequential_names(odoo: Any, new_client:
         client = new_client()
         try:
             for _ in range(3):
-                move_id = client.call("account.move", "create", {
-                    "move_type": "out_invoice", "partner_id": partner, "invoice_date": "2026-03-05",
-                    "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 10, "tax_ids": [(6, 0, [tax])]})],
-                })
+                move_id = client.call(
+                    "account.move",
+                    "create",
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner,
+                        "invoice_date": "2026-03-05",
+                        "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 10, "tax_ids": [(6, 0, [tax])]})],
+                    },
+                )
                 client.call("account.move", "action_post", [move_id])
                 names.append(client.read1("account.move", move_id, ["name"])["name"])
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread

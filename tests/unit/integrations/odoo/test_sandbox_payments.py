@@ -7,8 +7,9 @@ from typing import Any
 
 def register(odoo: Any, move_ids: list[int], **values: Any) -> Any:
     context = {"active_model": "account.move", "active_ids": move_ids}
-    wizard = odoo.call("account.payment.register", "create", {"journal_id": odoo.journal("BNK1"), **values},
-                       context=context)
+    wizard = odoo.call(
+        "account.payment.register", "create", {"journal_id": odoo.journal("BNK1"), **values}, context=context
+    )
     return odoo.call("account.payment.register", "action_create_payments", [wizard], context=context)
 
 
@@ -16,30 +17,64 @@ def test_full_payment_marks_the_invoice_paid(odoo: Any) -> None:
     invoice = odoo.posted_invoice()
     action = register(odoo, [invoice])
     payment_id = action["res_id"]
-    assert action == {"name": "Payments", "type": "ir.actions.act_window", "res_model": "account.payment",
-                      "context": {"create": False}, "view_mode": "form", "res_id": payment_id}
-    payment = odoo.read1("account.payment", payment_id, [
-        "name", "amount", "state", "payment_type", "partner_type", "memo", "date", "is_reconciled",
-        "reconciled_invoice_ids", "move_id",
-    ])
+    assert action == {
+        "name": "Payments",
+        "type": "ir.actions.act_window",
+        "res_model": "account.payment",
+        "context": {"create": False},
+        "view_mode": "form",
+        "res_id": payment_id,
+    }
+    payment = odoo.read1(
+        "account.payment",
+        payment_id,
+        [
+            "name",
+            "amount",
+            "state",
+            "payment_type",
+            "partner_type",
+            "memo",
+            "date",
+            "is_reconciled",
+            "reconciled_invoice_ids",
+            "move_id",
+        ],
+    )
     assert {k: v for k, v in payment.items() if k != "move_id"} == {
-        "id": payment_id, "name": "PBNK1/2026/00001", "amount": 115.0, "state": "paid", "payment_type": "inbound",
-        "partner_type": "customer", "memo": "INV/2026/00001", "date": "2026-03-10", "is_reconciled": True,
+        "id": payment_id,
+        "name": "PBNK1/2026/00001",
+        "amount": 115.0,
+        "state": "paid",
+        "payment_type": "inbound",
+        "partner_type": "customer",
+        "memo": "INV/2026/00001",
+        "date": "2026-03-10",
+        "is_reconciled": True,
         "reconciled_invoice_ids": [invoice],
     }
     line_ids = odoo.read1("account.move", payment["move_id"][0], ["line_ids"])["line_ids"]
     lines = odoo.call("account.move.line", "read", line_ids, ["account_id", "debit", "credit"])
     assert [(r["account_id"][1].split()[0], r["debit"], r["credit"]) for r in lines] == [
-        ("101401", 115.0, 0.0), ("121000", 0.0, 115.0)]
+        ("101401", 115.0, 0.0),
+        ("121000", 0.0, 115.0),
+    ]
     assert odoo.read1("account.move", invoice, ["payment_state", "amount_residual", "matched_payment_ids"]) == {
-        "id": invoice, "payment_state": "paid", "amount_residual": 0.0, "matched_payment_ids": [payment_id]}
+        "id": invoice,
+        "payment_state": "paid",
+        "amount_residual": 0.0,
+        "matched_payment_ids": [payment_id],
+    }
 
 
 def test_partial_payments(odoo: Any) -> None:
     invoice = odoo.posted_invoice()
     register(odoo, [invoice], amount=40.0, payment_date="2026-03-11", communication="first part")
     assert odoo.read1("account.move", invoice, ["payment_state", "amount_residual"]) == {
-        "id": invoice, "payment_state": "partial", "amount_residual": 75.0}
+        "id": invoice,
+        "payment_state": "partial",
+        "amount_residual": 75.0,
+    }
     action = register(odoo, [invoice])
     second = odoo.read1("account.payment", action["res_id"], ["name", "amount"])
     assert second == {"id": action["res_id"], "name": "PBNK1/2026/00002", "amount": 75.0}
@@ -52,8 +87,13 @@ def test_vendor_bill_payment_is_outbound(odoo: Any) -> None:
     bill = odoo.posted_invoice("in_invoice", ref="V-100")
     payment_id = register(odoo, [bill])["res_id"]
     payment = odoo.read1("account.payment", payment_id, ["payment_type", "partner_type", "amount", "memo"])
-    assert payment == {"id": payment_id, "payment_type": "outbound", "partner_type": "supplier", "amount": 115.0,
-                       "memo": "V-100"}
+    assert payment == {
+        "id": payment_id,
+        "payment_type": "outbound",
+        "partner_type": "supplier",
+        "amount": 115.0,
+        "memo": "V-100",
+    }
     assert odoo.read1("account.move", bill, ["payment_state"])["payment_state"] == "paid"
 
 
@@ -64,13 +104,16 @@ def test_wizard_refusals(odoo: Any) -> None:
     assert (fault.faultCode, fault.faultString) == (2, "You can only register payment for posted journal entries.")
     paid = odoo.posted_invoice()
     register(odoo, [paid])
-    fault = odoo.fault("account.payment.register", "create", {}, context={"active_model": "account.move",
-                                                                          "active_ids": [paid]})
+    fault = odoo.fault(
+        "account.payment.register", "create", {}, context={"active_model": "account.move", "active_ids": [paid]}
+    )
     assert fault.faultString == (
-        "You can't register a payment because there is nothing left to pay on the selected journal items.")
+        "You can't register a payment because there is nothing left to pay on the selected journal items."
+    )
     fault = odoo.fault("account.payment.register", "create", {})
     assert fault.faultString == (
-        "The register payment wizard should only be called on account.move or account.move.line records.")
+        "The register payment wizard should only be called on account.move or account.move.line records."
+    )
 
 
 def test_several_invoices_and_no_redirect(odoo: Any) -> None:
@@ -91,21 +134,37 @@ def test_several_invoices_and_no_redirect(odoo: Any) -> None:
 
 def test_direct_payment_posts_but_its_none_result_is_a_fault(odoo: Any) -> None:
     partner = odoo.partner()
-    payment_id = odoo.call("account.payment", "create", {
-        "payment_type": "inbound", "partner_type": "customer", "partner_id": partner, "amount": 50.0,
-        "journal_id": odoo.journal("BNK1"), "date": "2026-03-09", "memo": "deposit",
-    })
-    assert odoo.read1("account.payment", payment_id, ["state", "name"]) == {"id": payment_id, "state": "draft",
-                                                                           "name": False}
+    payment_id = odoo.call(
+        "account.payment",
+        "create",
+        {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": partner,
+            "amount": 50.0,
+            "journal_id": odoo.journal("BNK1"),
+            "date": "2026-03-09",
+            "memo": "deposit",
+        },
+    )
+    assert odoo.read1("account.payment", payment_id, ["state", "name"]) == {
+        "id": payment_id,
+        "state": "draft",
+        "name": False,
+    }
     fault = odoo.fault("account.payment", "action_post", [payment_id])
     assert odoo.last_line(fault) == "TypeError: cannot marshal None unless allow_none is enabled"
     assert odoo.read1("account.payment", payment_id, ["state", "name"]) == {
-        "id": payment_id, "state": "paid", "name": "PBNK1/2026/00001"}
+        "id": payment_id,
+        "state": "paid",
+        "name": "PBNK1/2026/00001",
+    }
 
 
 def test_payment_constraints(odoo: Any) -> None:
     fault = odoo.fault("account.payment", "create", {"payment_type": "inbound", "amount": -1.0})
     assert (fault.faultCode, fault.faultString) == (2, "The payment amount cannot be negative.")
-    fault = odoo.fault("account.payment", "create", {"payment_type": "inbound", "amount": 1.0,
-                                                     "journal_id": odoo.journal("INV")})
+    fault = odoo.fault(
+        "account.payment", "create", {"payment_type": "inbound", "amount": 1.0, "journal_id": odoo.journal("INV")}
+    )
     assert fault.faultString == "Please define a payment method line on your payment."
