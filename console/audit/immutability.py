@@ -49,9 +49,9 @@ def unprotect_sql(vendor: str, table: str) -> list[str]:
 
 def protect(schema_editor: Any, table: str) -> None:
     for statement in protect_sql(schema_editor.connection.vendor, table):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def unprotect(schema_editor: Any, table: str) -> None:
     for statement in unprotect_sql(schema_editor.connection.vendor, table):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)

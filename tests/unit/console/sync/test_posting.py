@@ -61,7 +61,7 @@ def test_invoice_posts_once_with_attempt_and_audit(api: APIClient, configured: d
     audit = AuditEvent.objects.get(action="event.posted", object_id=str(event_id))
     assert audit.after["odoo_name"] == event.odoo_name and audit.actor_label == "system:post_pending"
     assert odoo_count(sandbox, "account.move", [["ref", "=", "shopify/order-1"]]) == 1
-    assert odoo_count(sandbox, "ir.model.data", [["module", "=", "__finops__"]]) == 1
+    assert odoo_count(sandbox, "ir.model.data", [["module", "=", "__finops__"], ["model", "=", "account.move"]]) == 1
 
 
 def test_event_found_by_external_id_is_not_created_again(api: APIClient, configured: dict[str, Any]) -> None:
