@@ -147,7 +147,9 @@ class Services:
         spec = resolve(model_cls, name)
         # The work an Odoo worker would do happens outside the global lock,
         # so concurrent callers overlap like they would on a real server.
-        pause = self.switches.delay(records_touched(spec, args))
+        # External ids are plain inserts in Odoo: the per-record cost models documents, not them.
+        touched = 0 if model_name == "ir.model.data" else records_touched(spec, args)
+        pause = self.switches.delay(touched)
         if pause:
             time.sleep(pause)
         if spec.mutates and self.switches.take_serialization_failure():
