@@ -29,8 +29,7 @@ $PY manage.py seed_demo
 .venv/bin/celery -A console worker -B --concurrency 2 --loglevel INFO \
   --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
 pids+=($!)
-lock_date="$(( $(date +%Y) - 1 ))-12-31"
-(wait_for_port 8000 && $PY manage.py demo_traffic --per-second 4 --sandbox-lock-date "$lock_date") >var/log/traffic.log 2>&1 &
+(wait_for_port 8000 && $PY manage.py demo_traffic --per-second 4) >var/log/traffic.log 2>&1 &
 pids+=($!)
 echo
 echo "finops-console: http://127.0.0.1:8000  (users olivia, carl, ada, ian; password finops-demo-pass)"

@@ -87,9 +87,10 @@ class TrafficGenerator:
             },
         }
 
-    def vendor_bill(self, *, bill_date: date | None = None) -> dict[str, Any]:
+    def vendor_bill(self, *, bill_date: date | None = None, credit_memo: bool = False) -> dict[str, Any]:
         name, ref = self.rng.choice(VENDORS)
         occurred = self._now()
+        sign = -1 if credit_memo else 1
         return {
             "source": "coupa",
             "external_id": self._id("bill"),
@@ -105,7 +106,7 @@ class TrafficGenerator:
                     {
                         "description": "Services",
                         "quantity": "1",
-                        "unit_price": f"{Decimal(self.rng.randint(10000, 500000)) / 100:.2f}",
+                        "unit_price": f"{sign * Decimal(self.rng.randint(10000, 500000)) / 100:.2f}",
                         "tax_code": "PURCH15",
                         "account_code": "6000",
                     }
@@ -153,10 +154,12 @@ class TrafficGenerator:
         changed = {**event, "data": {**event["data"], "reference": f"{event['data'].get('reference', '')}-edited"}}
         return changed
 
-    def next_batch(self, size: int, *, locked_until: date | None = None) -> list[dict[str, Any]]:
+    def next_batch(self, size: int) -> list[dict[str, Any]]:
         """A realistic mix: mostly new documents, with repeats and faults finance must see."""
         out: list[dict[str, Any]] = []
         for _ in range(size):
+            if out and out[-1] not in self.sent:
+                self.sent.append(out[-1])
             roll = self.rng.random()
             if roll < 0.05 and self.sent:
                 out.append(self.rng.choice(self.sent))  # the same delivery again
@@ -164,8 +167,8 @@ class TrafficGenerator:
                 out.append(self.conflicting(self.rng.choice(self.sent)))
             elif roll < 0.09:
                 out.append(self.invoice(tax_code="VAT20"))  # no mapping for it
-            elif roll < 0.11 and locked_until is not None:
-                out.append(self.vendor_bill(bill_date=locked_until))  # into a closed period
+            elif roll < 0.11:
+                out.append(self.vendor_bill(credit_memo=True))  # a credit memo sent as a bill: Odoo refuses it
             elif roll < 0.30 and self.invoices:
                 out.append(self.payment_for(self.rng.choice(self.invoices)))
             elif roll < 0.40:
@@ -176,5 +179,6 @@ class TrafficGenerator:
                 out.append(self.payroll_entry())
             else:
                 out.append(self.invoice())
-        self.sent.extend(e for e in out if e not in self.sent)
+        if out and out[-1] not in self.sent:
+            self.sent.append(out[-1])
         return out

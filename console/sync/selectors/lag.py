@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,7 @@ class FlowHealth:
     latency_p95_seconds: float | None
     failed_attempts_in_window: int
     failed_events: int
+    needs_attention: int
     duplicates_in_window: int
 
     @property
@@ -101,8 +103,14 @@ def flows_health(
         .values("flow_id")
         .annotate(n=Count("id"), oldest=Min("occurred_at"))
     }
-    failed_events = dict(
-        events.filter(state=EventState.FAILED).values("flow_id").annotate(n=Count("id")).values_list("flow_id", "n")
+    stuck = Counter(
+        {
+            (flow_id, state): n
+            for flow_id, state, n in events.filter(state__in=[EventState.FAILED, EventState.BLOCKED])
+            .values("flow_id", "state")
+            .annotate(n=Count("id"))
+            .values_list("flow_id", "state", "n")
+        }
     )
     failed_attempts = dict(
         attempts.filter(outcome__in=FAILED_OUTCOMES, finished_at__gte=since)
@@ -135,7 +143,8 @@ def flows_health(
                 latency_p50_seconds=p50,
                 latency_p95_seconds=p95,
                 failed_attempts_in_window=failed_attempts.get(flow.pk, 0),
-                failed_events=failed_events.get(flow.pk, 0),
+                failed_events=stuck[(flow.pk, EventState.FAILED)],
+                needs_attention=stuck[(flow.pk, EventState.BLOCKED)],
                 duplicates_in_window=dupes.get(flow.pk, 0),
             )
         )

@@ -4,8 +4,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-import xmlrpc.client
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/api/v1/events/")
         parser.add_argument("--per-second", type=float, default=3.0)
         parser.add_argument("--count", type=int, default=0, help="Stop after this many events (0: never).")
-        parser.add_argument("--sandbox-lock-date", default="", help="Set this fiscal lock date in the Odoo sandbox.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -32,16 +29,11 @@ class Command(BaseCommand):
         if not token_file.exists():
             raise CommandError(f"{token_file} is missing: run `manage.py seed_demo` first")
         token = token_file.read_text().strip()
-        locked = None
-        if options["sandbox_lock_date"]:
-            locked = date.fromisoformat(options["sandbox_lock_date"])
-            control = xmlrpc.client.ServerProxy(f"{settings.ODOO_URL.rstrip('/')}/sandbox/control", allow_none=True)
-            control.set_lock_date(1, locked.isoformat())
         generator = TrafficGenerator()
         sent = 0
         interval = 1.0 / max(options["per_second"], 0.01)
         while not options["count"] or sent < options["count"]:
-            event = generator.next_batch(1, locked_until=locked)[0]
+            event = generator.next_batch(1)[0]
             status = self._send(options["url"], token, event)
             sent += 1
             if options["verbosity"] > 1:
