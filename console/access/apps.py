@@ -5,3 +5,8 @@ class AccessConfig(AppConfig):
     name = "console.access"
     label = "access"
     verbose_name = "Access: people, roles and service accounts"
+
+    def ready(self) -> None:
+        from console.access import login_audit, schema  # noqa: F401 - schema registers the token schemes
+
+        login_audit.connect()

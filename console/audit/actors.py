@@ -24,5 +24,10 @@ class Actor:
         return cls(type=ActorType.USER, label=user.get_username(), user_id=user.pk, request_ip=request_ip)
 
     @classmethod
+    def anonymous(cls, claimed: str, request_ip: str | None = None) -> Actor:
+        """Someone not signed in, e.g. a failed sign-in for the username they typed."""
+        return cls(type=ActorType.ANONYMOUS, label=f"anonymous:{claimed}"[:200], request_ip=request_ip)
+
+    @classmethod
     def service(cls, name: str) -> Actor:
         return cls(type=ActorType.SERVICE, label=f"service:{name}")

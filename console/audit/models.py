@@ -8,6 +8,7 @@ class ActorType(models.TextChoices):
     USER = "user", "Person"
     SERVICE = "service", "Service account"
     SYSTEM = "system", "System"
+    ANONYMOUS = "anonymous", "Not signed in"
 
 
 class AuditEvent(models.Model):

@@ -36,18 +36,14 @@ def test_htmx_refresh_gets_the_partial_only(configured: dict[str, Any], client: 
 def test_user_without_entities_sees_no_numbers(
     configured: dict[str, Any], client: Client, django_user_model: Any
 ) -> None:
-    from django.test import override_settings
-
     api = Client()
     token = configured["token"]
     api.post(
         "/api/v1/events/", invoice_event("o-1"), content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
     )
     assert SyncEvent.objects.count() == 1
-    django_user_model.objects.create_user(username="nobody", password="a-long-password-1")
-    with override_settings():
-        client.login(username="nobody", password="a-long-password-1")
-        html = client.get("/").content.decode()
+    client.force_login(django_user_model.objects.create_user(username="nobody", password="a-long-password-1"))
+    html = client.get("/").content.decode()
     assert "none granted" in html
     assert "<td>1</td>" not in html  # the queued event of US01 is not counted for them
 

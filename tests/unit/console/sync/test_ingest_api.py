@@ -176,9 +176,8 @@ def test_unknown_token_is_a_401(sources: dict[str, Any]) -> None:
 
 
 def test_a_person_cannot_ingest_with_a_session(sources: dict[str, Any], django_user_model: Any) -> None:
-    django_user_model.objects.create_user(username="olivia", password="x-very-long-password")
     client = APIClient()
-    client.login(username="olivia", password="x-very-long-password")
+    client.force_login(django_user_model.objects.create_user(username="olivia", password="x-very-long-password"))
     response = client.post(URL, data=json.dumps(invoice_event()), content_type="application/json")
     assert response.status_code in (401, 403)
     assert nothing_stored()

@@ -1,0 +1,44 @@
+"""Who may see what: roles from groups, legal entities from object permissions.
+
+Every list and detail filters through entity_ids_visible(), so a view that
+forgets a check shows nothing rather than everything: no user, an inactive
+user or a user with no grant gets an empty list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from console.access.roles import ROLE_GROUPS, Role
+
+VIEW_ENTITY = "sync.view_legalentity"
+M = TypeVar("M", bound=Model)
+
+
+def user_roles(user: Any) -> set[Role]:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    names = set(user.groups.values_list("name", flat=True))
+    return {role for role, group in ROLE_GROUPS.items() if group in names}
+
+
+def user_has_role(user: Any, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def entity_ids_visible(user: Any) -> list[int]:
+    """Ids of the legal entities granted to the user (directly or through a group)."""
+    from console.sync.models import LegalEntity
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return []
+    granted = get_objects_for_user(user, VIEW_ENTITY, klass=LegalEntity, accept_global_perms=False)
+    return list(granted.values_list("pk", flat=True))
+
+
+def restrict_to_entities(queryset: QuerySet[M], user: Any, *, field: str = "entity") -> QuerySet[M]:
+    """The one filter every console list and detail goes through."""
+    return queryset.filter(**{f"{field}__in": entity_ids_visible(user)})
