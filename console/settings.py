@@ -12,9 +12,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from csp.constants import NONE, SELF
-
 import django_stubs_ext
+from csp.constants import NONE, SELF
 
 from console.database_url import parse_database_url, sqlite_database
 from console.env import ConfigError, env, env_bool, env_float, env_int, env_list, env_str
