@@ -112,7 +112,9 @@ def demo_seed(*, password: str) -> list[str]:
     if not ServiceAccount.objects.filter(name=SERVICE_ACCOUNT).exists() or not os.path.exists(demo_token_path()):
         for old in ServiceAccount.objects.filter(name=SERVICE_ACCOUNT):
             # The token was lost with var/: retire the account rather than reuse it.
-            ServiceAccount.objects.filter(pk=old.pk).update(is_active=False, name=f"{SERVICE_ACCOUNT}-retired-{old.pk}")
+            old.is_active = False
+            old.name = f"{SERVICE_ACCOUNT}-retired-{old.pk}"
+            old.save(update_fields=["is_active", "name"])
         _, issued = service_account_create(
             name=SERVICE_ACCOUNT, source_codes=[code for code, _, _ in SOURCES], actor=actor
         )

@@ -1,0 +1,32 @@
+"""Configuration changes leave field-level history with the acting person; the history is append-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import DatabaseError, connection, transaction
+
+from console.sync.models import Flow
+
+pytestmark = pytest.mark.django_db
+
+
+def test_flow_change_is_recorded_field_by_field(configured: dict[str, Any]) -> None:
+    flow = Flow.objects.get(event_kind="customer_invoice")
+    flow.freshness_slo_seconds = 120
+    flow.save()
+    entry = LogEntry.objects.get_for_object(flow).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["freshness_slo_seconds"] == ["300", "120"]
+
+
+def test_secrets_are_not_in_the_history(configured: dict[str, Any]) -> None:
+    texts = " ".join(str(e.changes) for e in LogEntry.objects.all())
+    assert "token_digest" not in texts and "pbkdf2" not in texts and "md5$" not in texts
+
+
+def test_history_rows_cannot_be_changed(configured: dict[str, Any]) -> None:
+    assert LogEntry.objects.exists()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE auditlog_logentry SET changes_text = ''")
