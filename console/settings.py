@@ -104,6 +104,7 @@ WSGI_APPLICATION = "console.wsgi.application"
 AUTH_USER_MODEL = "access.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 TEMPLATES = [
     {
@@ -175,6 +176,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Ingest finance events for posting into Odoo, and read their state.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Source systems (service tokens) and people read the schema; anonymous visitors do not.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "console.access.authentication.ServiceAccountTokenAuthentication",
+        "console.access.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
 
 # --- Ingestion -------------------------------------------------------------

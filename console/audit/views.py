@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from console.access.decorators import role_required
 from console.access.login_audit import client_ip
@@ -33,6 +34,7 @@ def _filter(request: HttpRequest, form: AuditFilterForm) -> AuditFilter | None:
     return form.to_filter(zone) if form.is_valid() else None
 
 
+@require_safe
 @role_required(*AUDIT_READERS)
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = _form(request)
@@ -51,6 +53,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_safe
 @role_required(*AUDIT_READERS)
 def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     f = AuditFilter(object_type=object_type, object_id=object_id, time_zone=getattr(request.user, "time_zone", "UTC"))
@@ -60,6 +63,7 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
     )
 
 
+@require_safe
 @role_required(*AUDIT_READERS)
 def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _form(request)

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from console.access.selectors import entity_ids_visible
 from console.sync.models import LegalEntity
 from console.sync.selectors.lag import flows_health
 
 
+@require_safe
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     entity_ids = entity_ids_visible(request.user)
@@ -23,6 +25,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_safe
 def healthcheck(request: HttpRequest) -> JsonResponse:
     """For load balancers: the process answers and the database is reachable."""
     with connection.cursor() as cursor:
