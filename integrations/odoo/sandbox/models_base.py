@@ -196,12 +196,11 @@ class IrModelData(BaseModel):
         if " " in str(rec.get("name") or ""):
             raise constraint_error("External IDs cannot contain spaces")
         key = (rec.get("module"), rec.get("name"))
-        for other in self.env.store.table(self._name).values():
-            if other["id"] != rec_id and (other.get("module"), other.get("name")) == key:
-                # A unique *index*, not a registered constraint, so Odoo falls
-                # back to psycopg2's own message.
-                raise ValidationError(
-                    "The operation cannot be completed: duplicate key value violates unique "
-                    'constraint "ir_model_data_module_name_uniq_index"\n'
-                    f"DETAIL:  Key (module, name)=({key[0]}, {key[1]}) already exists.\n"
-                )
+        if self.env.store.ids_with(self._name, ("module", "name"), key) - {rec_id}:
+            # A unique *index*, not a registered constraint, so Odoo falls
+            # back to psycopg2's own message.
+            raise ValidationError(
+                "The operation cannot be completed: duplicate key value violates unique "
+                'constraint "ir_model_data_module_name_uniq_index"\n'
+                f"DETAIL:  Key (module, name)=({key[0]}, {key[1]}) already exists.\n"
+            )

@@ -251,6 +251,5 @@ class AccountBankStatementLineEnterprise(AccountBankStatementLine):
         key = rec.get("unique_import_id")
         if not key:
             return
-        for other in self.env.store.table(self._name).values():
-            if other["id"] != rec_id and other.get("unique_import_id") == key:
-                raise constraint_error("A bank account transactions can be imported only once!")
+        if self.env.store.ids_with(self._name, ("unique_import_id",), (key,)) - {rec_id}:
+            raise constraint_error("A bank account transactions can be imported only once!")

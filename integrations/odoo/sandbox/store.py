@@ -20,6 +20,30 @@ class Store:
         self._next_id: dict[str, int] = {}
         self._undo: list[tuple[str, int, Record | None]] | None = None
         self._saved: set[tuple[str, int]] = set()
+        # model -> fields -> values -> ids: what a unique index is in the database,
+        # so a constraint check costs a lookup, not a scan of the table.
+        self._indexes: dict[str, dict[tuple[str, ...], dict[tuple[Any, ...], set[int]]]] = {}
+
+    def ids_with(self, model: str, fields: tuple[str, ...], values: tuple[Any, ...]) -> set[int]:
+        """Ids of the records whose `fields` equal `values` (an index built on first use)."""
+        indexes = self._indexes.setdefault(model, {})
+        index = indexes.get(fields)
+        if index is None:
+            index = {}
+            for rec_id, record in self.table(model).items():
+                index.setdefault(tuple(record.get(f) for f in fields), set()).add(rec_id)
+            indexes[fields] = index
+        return set(index.get(values, ()))
+
+    def _index_add(self, model: str, record: Record) -> None:
+        for fields, index in self._indexes.get(model, {}).items():
+            index.setdefault(tuple(record.get(f) for f in fields), set()).add(record["id"])
+
+    def _index_remove(self, model: str, record: Record) -> None:
+        for fields, index in self._indexes.get(model, {}).items():
+            ids = index.get(tuple(record.get(f) for f in fields))
+            if ids is not None:
+                ids.discard(record["id"])
 
     def table(self, model: str) -> dict[int, Record]:
         return self._tables.setdefault(model, {})
@@ -41,6 +65,7 @@ class Store:
         record = dict(values)
         record["id"] = rec_id
         self.table(model)[rec_id] = record
+        self._index_add(model, record)
         if self._undo is not None:
             self._undo.append((model, rec_id, None))
             self._saved.add((model, rec_id))
@@ -49,13 +74,16 @@ class Store:
     def update(self, model: str, rec_id: int, values: Record) -> None:
         record = self.table(model)[rec_id]
         self._remember(model, rec_id, record)
+        self._index_remove(model, record)
         record.update(values)
+        self._index_add(model, record)
 
     def delete(self, model: str, rec_id: int) -> None:
         record = self.table(model).get(rec_id)
         if record is None:
             return
         self._remember(model, rec_id, record)
+        self._index_remove(model, record)
         del self.table(model)[rec_id]
 
     def _remember(self, model: str, rec_id: int, record: Record) -> None:
@@ -74,10 +102,12 @@ class Store:
             yield
         except BaseException:
             for model, rec_id, old in reversed(self._undo):
-                if old is None:
-                    self.table(model).pop(rec_id, None)
-                else:
+                current = self.table(model).pop(rec_id, None)
+                if current is not None:
+                    self._index_remove(model, current)
+                if old is not None:
                     self.table(model)[rec_id] = old
+                    self._index_add(model, old)
             raise
         finally:
             self._undo = None
