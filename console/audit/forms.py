@@ -10,7 +10,7 @@ from console.audit.selectors import AuditFilter
 class AuditFilterForm(forms.Form):
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"}))
-    actor = forms.CharField(required=False, max_length=200)
+    actor = forms.CharField(required=False, max_length=200, help_text="Exact: a username, service:NAME or system:TASK.")
     action = forms.ChoiceField(required=False)
     entity = forms.ChoiceField(required=False)
     object_type = forms.CharField(required=False, max_length=64, label="Object type")

@@ -35,10 +35,13 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
+        # The auditor's page reads newest first (by sequence) within a filter.
         indexes = [
-            models.Index(fields=["object_type", "object_id"], name="auditevent_object"),
-            models.Index(fields=["action", "occurred_at"], name="auditevent_action_time"),
-            models.Index(fields=["entity_code", "occurred_at"], name="auditevent_entity_time"),
+            models.Index(fields=["object_type", "object_id", "sequence"], name="auditevent_object_seq"),
+            models.Index(fields=["action", "sequence"], name="auditevent_action_seq"),
+            models.Index(fields=["entity_code", "sequence"], name="auditevent_entity_seq"),
+            models.Index(fields=["actor_label", "sequence"], name="auditevent_actor_seq"),
+            models.Index(fields=["occurred_at"], name="auditevent_time"),
         ]
 
     def __str__(self) -> str:
