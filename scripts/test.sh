@@ -15,6 +15,10 @@ $BIN/ruff format --check .
 $BIN/mypy .
 $BIN/python manage.py check
 $BIN/python manage.py makemigrations --check --dry-run
+# Production settings must pass Django's deployment checks without a single warning.
+FINOPS_ENV=production SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+  DATABASE_URL="sqlite:///$scratch/deploy.sqlite3" ALLOWED_HOSTS=finops.example.com LOG_LEVEL=WARNING \
+  $BIN/python manage.py check --deploy --fail-level WARNING
 
 echo "== unit tests (SQLite)"
 $BIN/python -m pytest tests/unit -q -p no:cacheprovider
