@@ -55,33 +55,45 @@ def _variant(move: Record, journal: Record) -> str:
     return prefix
 
 
+# Per journal and prefix: the last number given and how many moves got one. Odoo
+# finds these with an indexed ORDER BY sequence_number DESC LIMIT 1; a scan of
+# every move here would make numbering quadratic. Rows roll back with the call.
+SEQUENCES = "__sequence__"
+
+
 def next_name(env: Env, move: Record, journal: Record, day: dt.date) -> tuple[str, str, int]:
+    """Number a move, recording the number in the journal's counter for its prefix."""
     if journal["type"] in YEARLY_JOURNALS:
         prefix, width = f"{journal['code']}/{day.year}/", 5
     else:
         prefix, width = f"{journal['code']}/{day.year}/{day.month:02d}/", 4
-    prefix = _variant(move, journal) + prefix
-    last = max(
-        (
-            int(other.get("sequence_number") or 0)
-            for other in env.store.table("account.move").values()
-            if other.get("journal_id") == journal["id"] and other.get("sequence_prefix") == prefix
-        ),
-        default=0,
-    )
-    number = last + 1
+    variant = _variant(move, journal)
+    prefix = variant + prefix
+    store = env.store
+    found = store.ids_with(SEQUENCES, ("journal_id", "prefix"), (journal["id"], prefix))
+    if found:
+        row_id = min(found)
+        row = store.get(SEQUENCES, row_id) or {}
+        number = int(row.get("last") or 0) + 1
+        store.update(SEQUENCES, row_id, {"last": number, "count": int(row.get("count") or 0) + 1})
+    else:
+        number = 1
+        store.insert(
+            SEQUENCES, {"journal_id": journal["id"], "variant": variant, "prefix": prefix, "last": 1, "count": 1}
+        )
     return f"{prefix}{number:0{width}d}", prefix, number
 
 
 def _has_numbered_sibling(env: Env, move: Record, journal: Record) -> bool:
-    """Stands in for highest_name: has this journal (and variant) numbered anything yet?"""
+    """Stands in for highest_name: has this journal (and variant) numbered another move yet?"""
     variant = _variant(move, journal)
-    for other in env.store.table("account.move").values():
-        if other.get("journal_id") != journal["id"] or other["id"] == move.get("id"):
-            continue
-        if other.get("name") not in (False, None, "/") and _variant(other, journal) == variant:
-            return True
-    return False
+    rows = [
+        env.store.get(SEQUENCES, i) or {}
+        for i in env.store.ids_with(SEQUENCES, ("journal_id", "variant"), (journal["id"], variant))
+    ]
+    numbered = sum(int(row.get("count") or 0) for row in rows)
+    own = move.get("name") not in (False, None, "/") and bool(move.get("sequence_prefix"))
+    return numbered - (1 if own else 0) > 0
 
 
 def violated_lock_dates(
