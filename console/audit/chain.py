@@ -8,6 +8,24 @@ from datetime import datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+# The hashed fields of a row, in the order they are stored, then its two hashes.
+HASHED_FIELDS = (
+    "sequence",
+    "occurred_at",
+    "actor_type",
+    "actor_user_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "entity_code",
+    "before",
+    "after",
+    "reason",
+    "correlation_id",
+    "request_ip",
+)
+STORED_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 
 def canonical_json(value: Any) -> str:

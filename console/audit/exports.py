@@ -9,27 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from console.audit.actors import Actor
+from console.audit.chain import STORED_FIELDS
 from console.audit.models import AuditEvent
 from console.audit.selectors import AuditFilter, audit_events_filtered
 from console.audit.services import AuditEntry, audit_record_atomic
 
-COLUMNS = (
-    "sequence",
-    "occurred_at",
-    "actor_type",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "entity_code",
-    "before",
-    "after",
-    "reason",
-    "correlation_id",
-    "request_ip",
-    "prev_hash",
-    "hash",
-)
+COLUMNS = tuple(name for name in STORED_FIELDS if name != "actor_user_id")
 MAX_EXPORT_ROWS = 200_000
 
 

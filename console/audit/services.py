@@ -72,26 +72,8 @@ def audit_record_many(*, actor: Actor, entries: Sequence[AuditEntry]) -> list[Au
             request_ip=actor.request_ip,
         )
         digest = chain_hash(prev, fields)
-        rows.append(
-            AuditEvent(
-                sequence=sequence,
-                occurred_at=now,
-                actor_type=actor.type.value,
-                actor_user_id=actor.user_id,
-                actor_label=actor.label,
-                action=entry.action,
-                object_type=entry.object_type,
-                object_id=str(entry.object_id),
-                entity_code=entry.entity_code,
-                before=fields["before"],
-                after=fields["after"],
-                reason=entry.reason,
-                correlation_id=entry.correlation_id,
-                request_ip=actor.request_ip,
-                prev_hash=prev,
-                hash=digest,
-            )
-        )
+        stored = {name: value for name, value in fields.items() if name != "occurred_at"}
+        rows.append(AuditEvent(occurred_at=now, prev_hash=prev, hash=digest, **stored))
         prev = digest
     AuditEvent.objects.bulk_create(rows)
     AuditChainHead.objects.filter(id=1).update(last_sequence=sequence, last_hash=prev)

@@ -13,27 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from console.audit.chain import GENESIS_HASH
+from console.audit.chain import GENESIS_HASH, HASHED_FIELDS, STORED_FIELDS
 from console.audit.models import AuditChainHead, AuditEvent, AuditVerification
-
-FIELDS = (
-    "sequence",
-    "occurred_at",
-    "actor_type",
-    "actor_user_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "entity_code",
-    "before",
-    "after",
-    "reason",
-    "correlation_id",
-    "request_ip",
-    "prev_hash",
-    "hash",
-)
 
 
 @dataclass(frozen=True)
@@ -53,26 +34,10 @@ def audit_chain_check(*, chunk_size: int = 20_000) -> ChainCheck:
     checked = 0
     dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
     sha256 = hashlib.sha256
-    rows = AuditEvent.objects.order_by("sequence").values_list(*FIELDS).iterator(chunk_size=chunk_size)
+    rows = AuditEvent.objects.order_by("sequence").values_list(*STORED_FIELDS).iterator(chunk_size=chunk_size)
     for row in rows:
-        (
-            seq,
-            occurred,
-            actor_type,
-            user_id,
-            label,
-            action,
-            otype,
-            oid,
-            entity,
-            before,
-            after,
-            reason,
-            corr,
-            ip,
-            prev,
-            digest,
-        ) = row
+        fields = dict(zip(HASHED_FIELDS, row, strict=False))
+        seq, prev, digest = row[0], row[-2], row[-1]
         if seq != expected_seq:
             return ChainCheck(
                 False, checked, expected_seq, f"row #{expected_seq} is missing (next is #{seq})", seq, prev
@@ -81,22 +46,7 @@ def audit_chain_check(*, chunk_size: int = 20_000) -> ChainCheck:
             return ChainCheck(
                 False, checked, seq, f"row #{seq} does not follow row #{seq - 1} (prev_hash differs)", seq, prev
             )
-        fields = {
-            "sequence": seq,
-            "occurred_at": occurred.isoformat(),
-            "actor_type": actor_type,
-            "actor_user_id": user_id,
-            "actor_label": label,
-            "action": action,
-            "object_type": otype,
-            "object_id": oid,
-            "entity_code": entity,
-            "before": before,
-            "after": after,
-            "reason": reason,
-            "correlation_id": corr,
-            "request_ip": ip,
-        }
+        fields["occurred_at"] = fields["occurred_at"].isoformat()
         if sha256((prev + dumps(fields)).encode("utf-8")).hexdigest() != digest:
             return ChainCheck(
                 False, checked, seq, f"row #{seq} was changed after it was written (hash differs)", seq, prev
