@@ -191,7 +191,8 @@ INGEST_MAX_BODY_BYTES = env_int("INGEST_MAX_BODY_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BODY_BYTES + 1024
 
 # --- Posting ---------------------------------------------------------------
-POSTING_BATCH_SIZE = env_int("POSTING_BATCH_SIZE", 40)
+# Odoo creates and posts 20 to 50 invoices per call far faster than one by one.
+POSTING_BATCH_SIZE = env_int("POSTING_BATCH_SIZE", 50)
 POSTING_MAX_ATTEMPTS = env_int("POSTING_MAX_ATTEMPTS", 10)
 POSTING_BACKOFF_BASE_SECONDS = env_float("POSTING_BACKOFF_BASE_SECONDS", 2.0)
 POSTING_BACKOFF_MAX_SECONDS = env_float("POSTING_BACKOFF_MAX_SECONDS", 300.0)

@@ -135,12 +135,15 @@ def partners_resolve(
     company_id: int,
     partners: Iterable[Partner],
     before_write: Callable[[], None],
+    claimed: dict[Partner, int] | None = None,
 ) -> dict[Partner, int | OdooError]:
+    """`claimed`: when the caller already looked up the partners' external ids (in the same
+    call as its own), the ones it found; a partner it does not name has none."""
     wanted = list(dict.fromkeys(partners))
     if not wanted:
         return {}
     resolver = _Resolver(client, company_id, before_write)
-    claimed = resolver.claimed(wanted)
+    claimed = dict(claimed) if claimed is not None else resolver.claimed(wanted)
     resolver.resolved.update(claimed)
     unclaimed = [p for p in wanted if p not in claimed]
     if not unclaimed:

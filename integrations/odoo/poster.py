@@ -28,7 +28,7 @@ from integrations.odoo import builders
 from integrations.odoo.client import OdooClient
 from integrations.odoo.errors import ErrorKind, OdooError
 from integrations.odoo.isolation import run_isolated
-from integrations.odoo.partners import partners_resolve
+from integrations.odoo.partners import partner_xmlid_name, partners_resolve
 from integrations.odoo.requests import XMLID_MODULE, PostingRequest, PostingResult
 
 MOVE = "account.move"
@@ -57,6 +57,7 @@ class OdooPoster:
         self.before_write = before_write
         self._results: dict[str, PostingResult] = {}
         self._found_earlier: set[str] = set()
+        self._xmlids: dict[str, tuple[str, int]] = {}
 
     # --- entry point ---------------------------------------------------------
 
@@ -72,6 +73,7 @@ class OdooPoster:
         self._found_earlier = set()
         model = MODEL_OF_KIND[requests[0].kind]
         try:
+            self._xmlids = self._lookup_xmlids(list(requests), PARTNERS_OF_MODEL[model])
             if model == MOVE:
                 self._post_moves(list(requests))
             elif model == PAYMENT:
@@ -93,16 +95,27 @@ class OdooPoster:
     def _pending(self, requests: list[PostingRequest]) -> list[PostingRequest]:
         return [r for r in requests if r.key not in self._results]
 
-    def _known_ids(self, requests: list[PostingRequest], model: str) -> dict[str, int]:
-        """Step 1: the Odoo id of every request whose external id is recorded."""
+    def _lookup_xmlids(
+        self, requests: list[PostingRequest], partners_of: Callable[[Any], list[Partner]]
+    ) -> dict[str, tuple[str, int]]:
+        """Step 1, one call for the batch: the external ids recorded for its events and its partners."""
+        company = requests[0].targets.company_id
         names = [r.xmlid_name for r in requests]
+        names += sorted({partner_xmlid_name(company, p) for r in requests for p in partners_of(r.document)})
         rows = self.client.search_read(
             "ir.model.data",
             [["module", "=", XMLID_MODULE], ["name", "in", names]],
             ["name", "model", "res_id"],
         )
-        by_name = {row["name"]: int(row["res_id"]) for row in rows if row["model"] == model}
-        found = {r.key: by_name[r.xmlid_name] for r in requests if r.xmlid_name in by_name}
+        return {str(row["name"]): (str(row["model"]), int(row["res_id"])) for row in rows}
+
+    def _known_ids(self, requests: list[PostingRequest], model: str) -> dict[str, int]:
+        """The Odoo id of every request whose external id is recorded."""
+        found = {}
+        for req in requests:
+            recorded = self._xmlids.get(req.xmlid_name)
+            if recorded is not None and recorded[0] == model:
+                found[req.key] = recorded[1]
         self._found_earlier.update(found)
         return found
 
@@ -123,11 +136,14 @@ class OdooPoster:
         self, requests: list[PostingRequest], partners_of: Callable[[Any], list[Partner]]
     ) -> dict[Partner, int]:
         wanted = {p for r in requests for p in partners_of(r.document)}
+        company = requests[0].targets.company_id if requests else 0
+        claimed = {}
+        for partner in wanted:
+            recorded = self._xmlids.get(partner_xmlid_name(company, partner))
+            if recorded is not None and recorded[0] == "res.partner":
+                claimed[partner] = recorded[1]
         resolved = partners_resolve(
-            self.client,
-            company_id=requests[0].targets.company_id if requests else 0,
-            partners=wanted,
-            before_write=self.before_write,
+            self.client, company_id=company, partners=wanted, before_write=self.before_write, claimed=claimed
         )
         ids: dict[Partner, int] = {}
         for partner, value in resolved.items():
@@ -438,3 +454,10 @@ def _statement_partners(doc: Any) -> list[Partner]:
 
 def _payment_partners(doc: Any) -> list[Partner]:
     return [doc.partner] if isinstance(doc, Payment) else []
+
+
+PARTNERS_OF_MODEL: dict[str, Callable[[Any], list[Partner]]] = {
+    MOVE: _move_partners,
+    STATEMENT_LINE: _statement_partners,
+    PAYMENT: _payment_partners,
+}
