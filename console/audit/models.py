@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "sequence"], name="auditevent_action_seq"),
             models.Index(fields=["entity_code", "sequence"], name="auditevent_entity_seq"),
             models.Index(fields=["actor_label", "sequence"], name="auditevent_actor_seq"),
-            models.Index(fields=["occurred_at"], name="auditevent_time"),
+            models.Index(fields=["occurred_at", "sequence"], name="auditevent_time_seq"),
         ]
 
     def __str__(self) -> str:

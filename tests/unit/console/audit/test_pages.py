@@ -103,3 +103,16 @@ def test_older_events_by_keyset(trail: None, client: Client, monkeypatch: pytest
         f"/audit/?entity=US01&object_type=sync_event&before={eighth}", HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "sync_event 7" in older and "sync_event 8" not in older
+
+
+def test_period_filter(trail: None, client: Client) -> None:
+    from django.utils import timezone
+
+    today = timezone.now().date()
+    login(client, "auditor")
+    html = client.get(f"/audit/?since={today}&until={today}&object_type=sync_event").content.decode()
+    assert "sync_event 7" in html and "sync_event 10" in html
+    later = today.replace(year=today.year + 1)
+    html = client.get(f"/audit/?since={later}").content.decode()
+    assert "No audit events match." in html
+    assert "is after" in client.get(f"/audit/?since={later}&until={today}").content.decode()
