@@ -134,7 +134,7 @@ def main() -> None:
     try:
         with Processes(var_dir) as procs:
             sandbox = start_sandbox(procs, call_ms=0, record_ms=0)
-            token = prepare("finops_bench_memory", sandbox, var_dir)
+            token = prepare("finops_bench_memory", sandbox, var_dir, redis_db=2)
             web = start_gunicorn(procs)
             worker = start_worker(procs, "bench-memory", concurrency=1)
             peaks = Peaks(procs.procs["gunicorn"].pid, worker.pid)

@@ -172,13 +172,18 @@ def start_sandbox(procs: Processes, *, call_ms: float, record_ms: float) -> str:
     return url
 
 
-def prepare(name: str, sandbox_url: str, var_dir: Path) -> str:
-    """A fresh database `name` with the demo configuration resolved against the sandbox; returns the token."""
+def prepare(name: str, sandbox_url: str, var_dir: Path, *, redis_db: int) -> str:
+    """A fresh database `name` with the demo configuration resolved against the sandbox; returns the token.
+
+    The broker moves to Redis database `redis_db`, emptied first: a message names
+    event ids of one PostgreSQL database, so a worker must never see another
+    benchmark's messages (left over, or from one running at the same time)."""
     import redis
 
-    # Messages left by an earlier benchmark name event ids of another database.
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+    broker = os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0] + f"/{redis_db}"
+    redis.Redis.from_url(broker).flushdb()
     os.environ.update(
+        CELERY_BROKER_URL=broker,
         FINOPS_VAR_DIR=str(var_dir),
         ODOO_URL=sandbox_url,
         ODOO_DB=ODOO_DB,
@@ -411,7 +416,7 @@ def main() -> None:
     try:
         with Processes(var_dir) as procs:
             url = start_sandbox(procs, call_ms=call_ms, record_ms=record_ms)
-            token = prepare("finops_bench_posting", url, var_dir)
+            token = prepare("finops_bench_posting", url, var_dir, redis_db=1)
             from django.conf import settings
 
             batch = settings.POSTING_BATCH_SIZE
