@@ -27,7 +27,8 @@ class TrafficGenerator:
         self.prefix = prefix or f"{datetime.now(UTC):%H%M%S}"
         self.counter = 0
         self.sent: list[dict[str, Any]] = []
-        self.invoices: list[dict[str, Any]] = []
+        self.invoices: list[dict[str, Any]] = []  # not paid yet
+        self.paid: list[dict[str, Any]] = []
 
     def _id(self, kind: str) -> str:
         self.counter += 1
@@ -169,8 +170,12 @@ class TrafficGenerator:
                 out.append(self.invoice(tax_code="VAT20"))  # no mapping for it
             elif roll < 0.11:
                 out.append(self.vendor_bill(credit_memo=True))  # a credit memo sent as a bill: Odoo refuses it
+            elif roll < 0.115 and self.paid:
+                out.append(self.payment_for(self.rng.choice(self.paid)))  # charged twice: Odoo refuses it
             elif roll < 0.30 and self.invoices:
-                out.append(self.payment_for(self.rng.choice(self.invoices)))
+                invoice = self.invoices.pop(self.rng.randrange(len(self.invoices)))
+                self.paid.append(invoice)
+                out.append(self.payment_for(invoice))
             elif roll < 0.40:
                 out.append(self.vendor_bill())
             elif roll < 0.47:
