@@ -27,7 +27,8 @@ def posting_sweep() -> int:
     due = (
         Q(state=EventState.QUEUED, enqueued_at__lt=stale)
         | Q(state=EventState.RETRY_WAIT, next_attempt_at__lte=now)
-        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=F("next_attempt_at")))
+        # Not sent since it came due, or sent so long ago that the message was lost.
+        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=F("next_attempt_at")) | Q(enqueued_at__lt=stale))
         | Q(state=EventState.POSTING, lease_until__lt=now)
     )
     with transaction.atomic():
