@@ -6,11 +6,12 @@ thread-safe. Every failure leaves as an OdooError (see errors.py).
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import xmlrpc.client
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from integrations.odoo.errors import ErrorKind, OdooError, classify
 
@@ -72,7 +73,18 @@ class OdooClient:
             raise classify(exc) from exc
         return dict(result)
 
+    # uids by credentials, for the whole process: Odoo hashes the password on every
+    # authenticate, and the console makes a client per batch.
+    _known_uids: ClassVar[dict[tuple[str, str, str, str], int]] = {}
+
+    def _uid_key(self) -> tuple[str, str, str, str]:
+        creds = self.credentials
+        digest = hashlib.sha256(creds.password.encode()).hexdigest()
+        return (creds.url.rstrip("/"), creds.database, creds.login, digest)
+
     def uid(self) -> int:
+        if self._uid is None:
+            self._uid = self._known_uids.get(self._uid_key())
         if self._uid is None:
             creds = self.credentials
             try:
@@ -88,6 +100,7 @@ class OdooClient:
                     f"Odoo refused the login {creds.login!r} on database {creds.database!r}.",
                 )
             self._uid = int(uid)  # type: ignore[arg-type]
+            self._known_uids[self._uid_key()] = self._uid
         return self._uid
 
     def execute(self, model: str, method: str, *args: Any, context: dict[str, Any] | None = None, **kw: Any) -> Any:
@@ -101,7 +114,12 @@ class OdooClient:
                 self.credentials.database, uid, self.credentials.password, model, method, list(args), kwargs
             )
         except Exception as exc:
-            raise classify(exc) from exc
+            error = classify(exc)
+            if error.reason == "access_denied":
+                # The credentials changed on the server: authenticate again next time.
+                self._known_uids.pop(self._uid_key(), None)
+                self._uid = None
+            raise error from exc
 
     def search_read(
         self,

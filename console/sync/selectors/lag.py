@@ -13,9 +13,9 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from console.sync.models import DuplicateAttempt, EventState, Flow, PostingAttempt, PostingOutcome, SyncEvent
+from console.sync.models.events import UNPOSTED_STATES
 
 FAILED_OUTCOMES = (PostingOutcome.DATA_ERROR, PostingOutcome.CONFIG_ERROR, PostingOutcome.TRANSIENT_ERROR)
-UNPOSTED = (EventState.QUEUED, EventState.POSTING, EventState.RETRY_WAIT, EventState.BLOCKED, EventState.FAILED)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def flows_health(
 
     unposted = {
         row["flow_id"]: row
-        for row in events.filter(state__in=UNPOSTED)
+        for row in events.filter(state__in=UNPOSTED_STATES)
         .values("flow_id")
         .annotate(n=Count("id"), oldest=Min("occurred_at"))
     }
