@@ -1,10 +1,19 @@
-"""The hash of one audit row: what audit_verify recomputes."""
+"""The hash of one audit row: what audit_verify recomputes.
+
+hash = SHA-256(previous hash + canonical JSON of the row), where the canonical
+JSON has sorted keys, no spaces and unescaped non-ASCII. `before` and `after`
+are stored as their own canonical JSON text, so the row's text can be rebuilt
+from its columns without parsing anything: in Python (row_text) and in
+PostgreSQL's verification query (verify.py), which must agree byte for byte.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -32,7 +41,25 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def row_fields(
+def canonical_value(value: Any) -> str | None:
+    """What the before/after columns hold: canonical JSON text, or NULL for nothing."""
+    return None if value is None else canonical_json(value)
+
+
+def normal_ip(address: str | None) -> str | None:
+    """The address as PostgreSQL's inet prints it back, so the hashed text survives storage."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip)
+
+
+def row_text(
     *,
     sequence: int,
     occurred_at: datetime,
@@ -43,29 +70,48 @@ def row_fields(
     object_type: str,
     object_id: str,
     entity_code: str,
-    before: Any,
-    after: Any,
+    before: str | None,
+    after: str | None,
     reason: str,
     correlation_id: str,
     request_ip: str | None,
-) -> dict[str, Any]:
-    return {
-        "sequence": sequence,
-        "occurred_at": occurred_at.isoformat(),
-        "actor_type": actor_type,
-        "actor_user_id": actor_user_id,
-        "actor_label": actor_label,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "entity_code": entity_code,
-        "before": before,
-        "after": after,
-        "reason": reason,
-        "correlation_id": correlation_id,
-        "request_ip": request_ip,
-    }
+) -> str:
+    """The canonical JSON of a row from its stored columns (keys in sorted order)."""
+    q = encode_basestring
+    return "".join(
+        (
+            '{"action":',
+            q(action),
+            ',"actor_label":',
+            q(actor_label),
+            ',"actor_type":',
+            q(actor_type),
+            ',"actor_user_id":',
+            "null" if actor_user_id is None else str(int(actor_user_id)),
+            ',"after":',
+            "null" if after is None else after,
+            ',"before":',
+            "null" if before is None else before,
+            ',"correlation_id":',
+            q(correlation_id),
+            ',"entity_code":',
+            q(entity_code),
+            ',"object_id":',
+            q(object_id),
+            ',"object_type":',
+            q(object_type),
+            ',"occurred_at":"',
+            occurred_at.astimezone(UTC).isoformat(),
+            '","reason":',
+            q(reason),
+            ',"request_ip":',
+            "null" if request_ip is None else q(request_ip),
+            ',"sequence":',
+            str(int(sequence)),
+            "}",
+        )
+    )
 
 
-def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
+def chain_hash(prev_hash: str, text: str) -> str:
+    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -26,8 +29,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     entity_code = models.CharField(max_length=32, blank=True, default="")
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    # Canonical JSON text (see chain.py): what was hashed, byte for byte.
+    before = models.TextField(null=True, blank=True)  # noqa: DJ001 -- NULL is "nothing", not the text "null"
+    after = models.TextField(null=True, blank=True)  # noqa: DJ001
     reason = models.TextField(blank=True, default="")
     correlation_id = models.CharField(max_length=200, blank=True, default="")
     request_ip = models.GenericIPAddressField(null=True, blank=True)
@@ -46,6 +50,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def before_data(self) -> Any:
+        return None if self.before is None else json.loads(self.before)
+
+    @property
+    def after_data(self) -> Any:
+        return None if self.after is None else json.loads(self.after)
 
 
 class AuditChainHead(models.Model):

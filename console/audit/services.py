@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from console.audit.actors import Actor
-from console.audit.chain import GENESIS_HASH, canonical_json, chain_hash, row_fields
+from console.audit.chain import GENESIS_HASH, canonical_value, chain_hash, normal_ip, row_text
 from console.audit.models import AuditChainHead, AuditEvent
 
 
@@ -29,11 +28,6 @@ class AuditEntry:
     after: Any = None
     reason: str = ""
     correlation_id: str = ""
-
-
-def _json_native(value: Any) -> Any:
-    # Store exactly what was hashed: Decimals and datetimes become strings once, here.
-    return None if value is None else json.loads(canonical_json(value))
 
 
 def audit_record_many(*, actor: Actor, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
@@ -55,25 +49,24 @@ def audit_record_many(*, actor: Actor, entries: Sequence[AuditEntry]) -> list[Au
     sequence = head.last_sequence
     for entry in entries:
         sequence += 1
-        fields = row_fields(
-            sequence=sequence,
-            occurred_at=now,
-            actor_type=actor.type.value,
-            actor_user_id=actor.user_id,
-            actor_label=actor.label,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=str(entry.object_id),
-            entity_code=entry.entity_code,
-            before=_json_native(entry.before),
-            after=_json_native(entry.after),
-            reason=entry.reason,
-            correlation_id=entry.correlation_id,
-            request_ip=actor.request_ip,
-        )
-        digest = chain_hash(prev, fields)
-        stored = {name: value for name, value in fields.items() if name != "occurred_at"}
-        rows.append(AuditEvent(occurred_at=now, prev_hash=prev, hash=digest, **stored))
+        fields: dict[str, Any] = {
+            "sequence": sequence,
+            "occurred_at": now,
+            "actor_type": actor.type.value,
+            "actor_user_id": actor.user_id,
+            "actor_label": actor.label,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": str(entry.object_id),
+            "entity_code": entry.entity_code,
+            "before": canonical_value(entry.before),
+            "after": canonical_value(entry.after),
+            "reason": entry.reason,
+            "correlation_id": entry.correlation_id,
+            "request_ip": normal_ip(actor.request_ip),
+        }
+        digest = chain_hash(prev, row_text(**fields))
+        rows.append(AuditEvent(prev_hash=prev, hash=digest, **fields))
         prev = digest
     AuditEvent.objects.bulk_create(rows)
     AuditChainHead.objects.filter(id=1).update(last_sequence=sequence, last_hash=prev)

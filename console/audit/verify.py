@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from console.audit.chain import GENESIS_HASH, HASHED_FIELDS, STORED_FIELDS
+from console.audit.chain import GENESIS_HASH, HASHED_FIELDS, STORED_FIELDS, row_text
 from console.audit.models import AuditChainHead, AuditEvent, AuditVerification
 
 
@@ -27,44 +30,108 @@ class ChainCheck:
     last_hash: str
 
 
-def audit_chain_check(*, chunk_size: int = 20_000) -> ChainCheck:
-    """Recompute the whole chain. Read-only; see audit_chain_verify to record the result."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
-    sha256 = hashlib.sha256
-    rows = AuditEvent.objects.order_by("sequence").values_list(*STORED_FIELDS).iterator(chunk_size=chunk_size)
+# One row as the walk sees it: sequence, prev_hash, hash, and the row's
+# canonical text rebuilt from its columns.
+Row = tuple[int, str, str, str]
+
+# The same text chain.row_text builds, built by PostgreSQL while it streams the
+# rows (on its own core), so the walk in Python only hashes. to_json() escapes
+# strings exactly as Python's json does with ensure_ascii=False.
+_PG_ROWS = """
+COPY (
+    SELECT sequence, prev_hash, hash,
+        '{"action":' || to_json(action)::text
+        || ',"actor_label":' || to_json(actor_label)::text
+        || ',"actor_type":' || to_json(actor_type)::text
+        || ',"actor_user_id":' || COALESCE(actor_user_id::text, 'null')
+        || ',"after":' || COALESCE(after, 'null')
+        || ',"before":' || COALESCE(before, 'null')
+        || ',"correlation_id":' || to_json(correlation_id)::text
+        || ',"entity_code":' || to_json(entity_code)::text
+        || ',"object_id":' || to_json(object_id)::text
+        || ',"object_type":' || to_json(object_type)::text
+        || ',"occurred_at":"' || to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+        || CASE WHEN date_trunc('second', occurred_at) = occurred_at THEN ''
+                ELSE to_char(occurred_at AT TIME ZONE 'UTC', '.US') END || '+00:00"'
+        || ',"reason":' || to_json(reason)::text
+        || ',"request_ip":' || COALESCE(to_json(host(request_ip))::text, 'null')
+        || ',"sequence":' || sequence::text || '}'
+    FROM audit_auditevent
+    WHERE sequence >= %s AND sequence <= %s
+    ORDER BY sequence
+) TO STDOUT
+"""
+
+
+def _rows_postgres(first: int, last: int) -> Iterator[Row]:
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    with raw.cursor() as cursor, cursor.copy(_PG_ROWS, (first, last)) as copy:
+        copy.set_types(["int8", "text", "text", "text"])
+        yield from copy.rows()
+
+
+def _rows_python(first: int, last: int, chunk_size: int = 20_000) -> Iterator[Row]:
+    """Any database: the text rebuilt in Python from the same columns."""
+    rows = (
+        AuditEvent.objects.filter(sequence__gte=first, sequence__lte=last)
+        .order_by("sequence")
+        .values_list(*STORED_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
     for row in rows:
-        fields = dict(zip(HASHED_FIELDS, row, strict=False))
-        seq, prev, digest = row[0], row[-2], row[-1]
-        if seq != expected_seq:
-            return ChainCheck(
-                False, checked, expected_seq, f"row #{expected_seq} is missing (next is #{seq})", seq, prev
-            )
-        if prev != expected_prev:
-            return ChainCheck(
-                False, checked, seq, f"row #{seq} does not follow row #{seq - 1} (prev_hash differs)", seq, prev
-            )
-        fields["occurred_at"] = fields["occurred_at"].isoformat()
-        if sha256((prev + dumps(fields)).encode("utf-8")).hexdigest() != digest:
-            return ChainCheck(
-                False, checked, seq, f"row #{seq} was changed after it was written (hash differs)", seq, prev
-            )
-        expected_prev = digest
-        expected_seq = seq + 1
-        checked += 1
+        yield row[0], row[-2], row[-1], row_text(**dict(zip(HASHED_FIELDS, row, strict=False)))
+
+
+class _Walk:
+    def __init__(self) -> None:
+        self.expected_prev = GENESIS_HASH
+        self.expected_seq = 1
+        self.checked = 0
+        self.failure: ChainCheck | None = None
+
+    def run(self, rows: Iterator[Row]) -> None:
+        sha256 = hashlib.sha256
+        for seq, prev, digest, text in rows:
+            problem = None
+            if seq != self.expected_seq:
+                problem = f"row #{self.expected_seq} is missing (next is #{seq})"
+                seq = self.expected_seq
+            elif prev != self.expected_prev:
+                problem = f"row #{seq} does not follow row #{seq - 1} (prev_hash differs)"
+            elif sha256((prev + text).encode("utf-8")).hexdigest() != digest:
+                problem = f"row #{seq} was changed after it was written (hash differs)"
+            if problem is not None:
+                self.failure = ChainCheck(False, self.checked, seq, problem, seq, prev)
+                return
+            self.expected_prev = digest
+            self.expected_seq = seq + 1
+            self.checked += 1
+
+
+def audit_chain_check() -> ChainCheck:
+    """Recompute the chain up to its head as committed when the check starts.
+
+    Read-only; see audit_chain_verify to record the result. Rows appended while
+    it runs are left to the next check.
+    """
     head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and head.last_sequence != expected_seq - 1:
+    last = head.last_sequence if head is not None else AuditEvent.objects.aggregate(m=Max("sequence"))["m"] or 0
+    walk = _Walk()
+    walk.run(_rows_postgres(1, last) if connection.vendor == "postgresql" else _rows_python(1, last))
+    if walk.failure is not None:
+        return walk.failure
+    end = walk.expected_seq - 1
+    if end != last:
         return ChainCheck(
             False,
-            checked,
-            expected_seq,
-            f"the chain ends at #{expected_seq - 1} but its head says #{head.last_sequence}: rows were removed",
-            expected_seq - 1,
-            expected_prev,
+            walk.checked,
+            walk.expected_seq,
+            f"the chain ends at #{end} but its head says #{last}: rows were removed",
+            end,
+            walk.expected_prev,
         )
-    return ChainCheck(True, checked, None, f"{checked} rows verify", expected_seq - 1, expected_prev)
+    return ChainCheck(True, walk.checked, None, f"{walk.checked} rows verify", end, walk.expected_prev)
 
 
 def audit_chain_verify(*, triggered_by: str) -> AuditVerification:

@@ -23,7 +23,7 @@ ENTITIES = ("US01", "US01", "FR01", "DE01")
 
 
 def build_chain(connection: object) -> tuple[int, str]:
-    from console.audit.chain import GENESIS_HASH, chain_hash, row_fields
+    from console.audit.chain import GENESIS_HASH, canonical_value, chain_hash, row_text
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     prev = GENESIS_HASH
@@ -33,47 +33,25 @@ def build_chain(connection: object) -> tuple[int, str]:
         "before, after, reason, correlation_id, prev_hash, hash"
     )
     with raw.cursor() as cursor, cursor.copy(f"COPY audit_auditevent ({columns}) FROM STDIN") as copy:
-        import json
-
         for seq in range(1, ROWS + 1):
-            occurred = start + timedelta(seconds=seq * 20)
             action = ACTIONS[seq % len(ACTIONS)]
             actor = "olivia" if seq % 97 == 0 else "system:post_events"
-            fields = row_fields(
-                sequence=seq,
-                occurred_at=occurred,
-                actor_type="user" if actor == "olivia" else "system",
-                actor_user_id=None,
-                actor_label=actor,
-                action=action,
-                object_type="sync_event",
-                object_id=str(seq // 2),
-                entity_code=ENTITIES[seq % len(ENTITIES)],
-                before={"state": "posting"},
-                after={"state": action.split(".")[1], "attempts": 1 + seq % 3},
-                reason="",
-                correlation_id=f"corr-{seq // 3}",
-                request_ip=None,
-            )
-            digest = chain_hash(prev, fields)
-            copy.write_row(
-                (
-                    seq,
-                    occurred,
-                    fields["actor_type"],
-                    actor,
-                    action,
-                    "sync_event",
-                    fields["object_id"],
-                    fields["entity_code"],
-                    json.dumps(fields["before"]),
-                    json.dumps(fields["after"]),
-                    "",
-                    fields["correlation_id"],
-                    prev,
-                    digest,
-                )
-            )
+            fields = {
+                "sequence": seq,
+                "occurred_at": start + timedelta(seconds=seq * 20, microseconds=seq % 7),
+                "actor_type": "user" if actor == "olivia" else "system",
+                "actor_label": actor,
+                "action": action,
+                "object_type": "sync_event",
+                "object_id": str(seq // 2),
+                "entity_code": ENTITIES[seq % len(ENTITIES)],
+                "before": canonical_value({"state": "posting"}),
+                "after": canonical_value({"state": action.split(".")[1], "attempts": 1 + seq % 3}),
+                "reason": "",
+                "correlation_id": f"corr-{seq // 3}",
+            }
+            digest = chain_hash(prev, row_text(**fields, actor_user_id=None, request_ip=None))
+            copy.write_row((*fields.values(), prev, digest))
             prev = digest
     raw.commit()
     return ROWS, prev

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
 
 from console.audit.actors import Actor
+from console.audit.chain import canonical_json, canonical_value, normal_ip, row_text
 from console.audit.models import AuditEvent, AuditVerification
 from console.audit.services import AuditEntry, AuditError, audit_record, audit_record_many
 from console.audit.verify import audit_chain_check
@@ -114,3 +118,62 @@ def test_command_fails_loudly_on_a_broken_chain() -> None:
     with pytest.raises(CommandError, match="BROKEN: row #1"):
         call_command("audit_verify")
     assert AuditVerification.objects.get().ok is False
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET reason = 'approved by phone' WHERE sequence = 2",
+        "UPDATE audit_auditevent SET after = replace(after, 'posted', 'dismissed') WHERE sequence = 2",
+        # The same JSON to any parser, but not the text that was hashed.
+        "UPDATE audit_auditevent SET after = replace(after, ',', ', ') WHERE sequence = 2",
+        "UPDATE audit_auditevent SET occurred_at = '2020-01-01 00:00:00' WHERE sequence = 2",
+    ],
+)
+def test_verify_names_the_row_whatever_column_changed(sql: str) -> None:
+    write(3)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER "audit_auditevent_no_update"')
+        cursor.execute(sql)
+    check = audit_chain_check()
+    assert not check.ok and check.first_bad_sequence == 2 and "hash differs" in check.message
+
+
+HOSTILE = {
+    'quote"back\\slash': "tab\tnew\nline\r\x00\x01\x1f\x7f\u2028 é 漢字 🙂 </script>",
+    "n": [1, 2.5, None, True, "12.30"],
+}
+
+
+def test_row_text_is_the_canonical_json_of_the_row() -> None:
+    when = datetime(2026, 3, 1, 12, 30, 5, 120, tzinfo=UTC)
+    columns = {
+        "sequence": 42,
+        "occurred_at": when,
+        "actor_type": "user",
+        "actor_user_id": 7,
+        "actor_label": 'olivia "the" operator',
+        "action": "case.overridden",
+        "object_type": "case",
+        "object_id": "9",
+        "entity_code": "FR01",
+        "before": canonical_value(HOSTILE),
+        "after": canonical_value({"amount": "1,000.00", "z": {"b": 1, "a": 2}}),
+        "reason": "\u0007 bell; 'quotes' & <b>",
+        "correlation_id": "",
+        "request_ip": normal_ip("2001:0db8:0000::0001"),
+    }
+    as_values = {**columns, "occurred_at": when.isoformat(), "before": HOSTILE, "after": json.loads(columns["after"])}
+    assert row_text(**columns) == canonical_json(as_values)
+    assert columns["request_ip"] == "2001:db8::1" and normal_ip("::ffff:10.0.0.1") == "10.0.0.1"
+
+
+def test_hostile_text_verifies_after_storage() -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=Actor.anonymous("<img src=x>\x1b[31m", request_ip="::ffff:192.0.2.1"),
+            entry=AuditEntry(
+                action="auth.login_failed", object_type="user", object_id="?", before=HOSTILE, reason="é\n"
+            ),
+        )
+    assert audit_chain_check().ok

@@ -59,7 +59,7 @@ def test_invoice_posts_once_with_attempt_and_audit(api: APIClient, configured: d
     attempt = PostingAttempt.objects.get(event=event)
     assert attempt.outcome == PostingOutcome.POSTED and attempt.number == 1
     audit = AuditEvent.objects.get(action="event.posted", object_id=str(event_id))
-    assert audit.after["odoo_name"] == event.odoo_name and audit.actor_label == "system:post_pending"
+    assert audit.after_data["odoo_name"] == event.odoo_name and audit.actor_label == "system:post_pending"
     assert odoo_count(sandbox, "account.move", [["ref", "=", "shopify/order-1"]]) == 1
     assert odoo_count(sandbox, "ir.model.data", [["module", "=", "__finops__"], ["model", "=", "account.move"]]) == 1
 
