@@ -7,6 +7,7 @@ user or a user with no grant gets an empty list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -42,3 +43,20 @@ def entity_ids_visible(user: Any) -> list[int]:
 def restrict_to_entities(queryset: QuerySet[M], user: Any, *, field: str = "entity") -> QuerySet[M]:
     """The one filter every console list and detail goes through."""
     return queryset.filter(**{f"{field}__in": entity_ids_visible(user)})
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[Role]
+    entity_codes: frozenset[str]
+
+    def as_json(self) -> dict[str, list[str]]:
+        return {"roles": sorted(r.value for r in self.roles), "entities": sorted(self.entity_codes)}
+
+
+def user_access(user: Any) -> Access:
+    """A person's roles and the codes of their legal entities."""
+    from console.sync.models import LegalEntity
+
+    codes = LegalEntity.objects.filter(pk__in=entity_ids_visible(user)).values_list("code", flat=True)
+    return Access(roles=frozenset(user_roles(user)), entity_codes=frozenset(codes))
