@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from console.access.models import PersonalToken, ServiceAccount
 from console.access.tokens import PERSONAL_PREFIX, SERVICE_PREFIX, token_digest
 
-
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
