@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "console.audit",
     "console.sync",
     "console.mappings",
+    "console.casework",
     "console.dashboard",
 ]
 
@@ -202,6 +203,15 @@ POSTING_LEASE_SECONDS = env_int("POSTING_LEASE_SECONDS", 300)
 # Events still queued this long after acceptance are re-sent to the broker.
 SWEEP_STALE_QUEUED_SECONDS = env_int("SWEEP_STALE_QUEUED_SECONDS", 60)
 SWEEP_INTERVAL_SECONDS = env_float("SWEEP_INTERVAL_SECONDS", 15.0)
+
+# --- Exception workbench ---------------------------------------------------
+# Hours a case may stay open, by severity, before it is escalated.
+CASE_SLA_HOURS = {
+    "critical": env_int("CASE_SLA_HOURS_CRITICAL", 4),
+    "high": env_int("CASE_SLA_HOURS_HIGH", 24),
+    "medium": env_int("CASE_SLA_HOURS_MEDIUM", 72),
+    "low": env_int("CASE_SLA_HOURS_LOW", 168),
+}
 
 # --- Odoo ------------------------------------------------------------------
 ODOO_URL = env_str("ODOO_URL", "http://127.0.0.1:8069")

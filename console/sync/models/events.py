@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from console.sync.models.entities import LegalEntity
@@ -21,6 +23,7 @@ class EventState(models.TextChoices):
     BLOCKED = "blocked", "Needs attention"
     POSTED = "posted", "Posted"
     FAILED = "failed", "Failed"
+    DISMISSED = "dismissed", "Dismissed (not posted)"
 
 
 UNPOSTED_STATES = (EventState.QUEUED, EventState.POSTING, EventState.RETRY_WAIT, EventState.BLOCKED, EventState.FAILED)
@@ -67,6 +70,9 @@ class SyncEvent(models.Model):
     odoo_name = models.CharField(max_length=100, blank=True, default="")
     posted_at = models.DateTimeField(null=True, blank=True)
     mapping_versions = models.JSONField(default=list, blank=True)
+    # Fields of the payload overridden from the workbench ({"lines.0.tax_code": "VAT20"}),
+    # applied on top of the payload as received, which is never edited.
+    override = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -84,6 +90,12 @@ class SyncEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.kind}:{self.external_id}"
+
+    @property
+    def effective_payload(self) -> Any:
+        from console.sync.overrides import payload_apply
+
+        return payload_apply(self.payload, self.override or {})
 
 
 class PostingOutcome(models.TextChoices):

@@ -77,7 +77,7 @@ def event_block_key(event_id: int) -> str:
 
 def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked | Invalid:
     try:
-        doc = parse_document(event.kind, event.payload)
+        doc = parse_document(event.kind, event.effective_payload)
     except PayloadError as err:
         return Invalid("invalid_payload", str(err))
     entity = event.entity

@@ -19,15 +19,17 @@ from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record_many
 from console.sync.errors import IllegalTransition, SyncError
 from console.sync.models import EventState, SyncEvent
+from console.sync.signals import events_transitioned
 
 S = EventState
 ALLOWED: dict[str, frozenset[str]] = {
     S.QUEUED: frozenset({S.POSTING, S.BLOCKED, S.FAILED}),
     S.POSTING: frozenset({S.POSTED, S.RETRY_WAIT, S.BLOCKED, S.FAILED}),
     S.RETRY_WAIT: frozenset({S.POSTING, S.QUEUED, S.FAILED}),
-    S.BLOCKED: frozenset({S.QUEUED, S.FAILED}),
-    S.FAILED: frozenset({S.QUEUED}),
+    S.BLOCKED: frozenset({S.QUEUED, S.FAILED, S.DISMISSED}),
+    S.FAILED: frozenset({S.QUEUED, S.DISMISSED}),
     S.POSTED: frozenset(),
+    S.DISMISSED: frozenset(),
 }
 ACTIONS = {
     S.POSTED: "event.posted",
@@ -35,6 +37,7 @@ ACTIONS = {
     S.BLOCKED: "event.blocked",
     S.FAILED: "event.failed",
     S.QUEUED: "event.requeued",
+    S.DISMISSED: "event.dismissed",
 }
 # Fields a transition may set besides the state; anything else is a programming error.
 SETTABLE = frozenset(
@@ -52,6 +55,7 @@ SETTABLE = frozenset(
         "enqueued_at",
         "claim_id",
         "lease_until",
+        "override",
     }
 )
 
@@ -111,6 +115,8 @@ def events_transition(
             )
         )
     audit_record_many(actor=actor, entries=entries)
+    if applied:
+        events_transitioned.send(sender=SyncEvent, events=applied, actor=actor)
     return applied
 
 
@@ -122,4 +128,6 @@ def _audit_after(event: SyncEvent, state: str) -> dict[str, Any]:
         after["next_attempt_at"] = event.next_attempt_at.isoformat()
     if event.reason_code and state != S.POSTED:
         after["reason_code"] = event.reason_code
+    if state == S.QUEUED and event.override:
+        after["override"] = event.override
     return after

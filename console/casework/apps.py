@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "console.casework"
+    label = "casework"
+    verbose_name = "Exception workbench"
+
+    def ready(self) -> None:
+        from console.casework.services import opening  # noqa: F401  (connects to sync's signal)

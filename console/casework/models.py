@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from console.casework.taxonomy import Category, Severity
+from console.sync.models import Flow, LegalEntity, SyncEvent
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+OPEN_STATES = (CaseState.OPEN, CaseState.IN_PROGRESS, CaseState.WAITING_APPROVAL)
+
+
+class ExceptionCase(models.Model):
+    """A problem with one event that a person must work to a close. One open case
+    per event: a failure while it is open adds to its history instead."""
+
+    event = models.ForeignKey(SyncEvent, on_delete=models.PROTECT, related_name="cases")
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    flow = models.ForeignKey(Flow, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32, choices=Category.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    state = models.CharField(max_length=20, choices=CaseState.choices, default=CaseState.OPEN)
+    reason_code = models.CharField(max_length=64, blank=True, default="")
+    summary = models.TextField(blank=True, default="", help_text="The last failure, in the pipeline's words.")
+    next_action = models.TextField(blank=True, default="")
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    owner_team = models.CharField(max_length=64)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    sla_due_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=200, blank=True, default="")
+    failure_count = models.PositiveIntegerField(default=1)
+    last_failure_at = models.DateTimeField()
+    duplicate_of = models.ForeignKey(SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(state__in=["open", "in_progress", "waiting_approval"]),
+                name="case_one_open_per_event",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["entity", "state", "opened_at"], name="case_entity_state_opened"),
+            models.Index(fields=["state", "sla_due_at"], name="case_state_due"),
+            models.Index(fields=["state", "category"], name="case_state_category"),
+            models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.pk} ({self.get_category_display()}) on event {self.event_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class ActivityKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    FAILED_AGAIN = "failed_again", "Failed again"
+    CLAIMED = "claimed", "Claimed"
+    ASSIGNED = "assigned", "Assigned"
+    COMMENTED = "commented", "Comment"
+    RETRIED = "retried", "Retried"
+    RESUBMITTED = "resubmitted", "Edited and resubmitted"
+    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    MARKED_DUPLICATE = "marked_duplicate", "Marked as duplicate"
+    DISMISSED = "dismissed", "Dismissed"
+    RESOLVED = "resolved", "Resolved"
+    ESCALATED = "escalated", "Escalated (past its SLA)"
+
+
+class CaseActivity(models.Model):
+    """The case's own timeline: what happened and who did it, in order."""
+
+    case = models.ForeignKey(ExceptionCase, on_delete=models.PROTECT, related_name="activities")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=32, choices=ActivityKind.choices)
+    actor_label = models.CharField(max_length=200)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True, default="")
+    data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="caseactivity_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor_label}"
+
+
+class ApprovalKind(models.TextChoices):
+    DISMISS = "dismiss", "Dismiss"
+    OVERRIDE = "override", "Override and resubmit"
+
+
+class ApprovalState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class CaseApproval(models.Model):
+    """A material dismissal or override, waiting for a controller who did not ask for it."""
+
+    case = models.ForeignKey(ExceptionCase, on_delete=models.PROTECT, related_name="approvals")
+    kind = models.CharField(max_length=16, choices=ApprovalKind.choices)
+    state = models.CharField(max_length=16, choices=ApprovalState.choices, default=ApprovalState.PENDING)
+    changes = models.JSONField(null=True, blank=True, help_text="The override asked for (field path -> value).")
+    diff = models.JSONField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # Segregation of duties, held by the database as well as the service.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="caseapproval_not_own",
+            ),
+            models.UniqueConstraint(fields=["case"], condition=Q(state="pending"), name="caseapproval_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of case {self.case_id}: {self.get_state_display()}"

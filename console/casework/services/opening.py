@@ -1,0 +1,121 @@
+"""Cases open by themselves when an event cannot post, gather its repeated
+failures while open, and resolve when the event finally posts.
+
+Connected to sync's events_transitioned signal, so it runs in the transaction
+of the transition that caused it (and its audit rows join that transaction).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.dispatch import receiver
+from django.utils import timezone
+
+from console.audit.actors import Actor
+from console.casework.models import OPEN_STATES, ActivityKind, CaseState, ExceptionCase
+from console.casework.services.states import case_change
+from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
+from console.sync.models import EventState, SyncEvent
+from console.sync.signals import events_transitioned
+
+FAILING = (EventState.FAILED, EventState.BLOCKED)
+
+
+def case_context(event: SyncEvent) -> dict[str, Any]:
+    context = {"entity": event.entity.code, "date": f"{event.occurred_at:%Y-%m-%d}"}
+    # mapping:<kind>:<entity>:<source value>, as resolution.mapping_block_key writes it
+    parts = event.blocked_on.split(":", 3)
+    if parts[0] == "mapping" and len(parts) == 4:
+        context.update(mapping_kind=parts[1], value=parts[3])
+    return context
+
+
+def severity_for(category: Category, event: SyncEvent) -> Severity:
+    base = INFO[category].severity
+    if event.amount >= event.entity.materiality_threshold and SEVERITY_ORDER.index(base) < 2:
+        return Severity.HIGH
+    return base
+
+
+def sla_due(severity: str, opened_at: Any) -> Any:
+    return opened_at + timedelta(hours=settings.CASE_SLA_HOURS[severity])
+
+
+def case_open_or_add(event: SyncEvent, *, actor: Actor, reason_code: str, message: str) -> ExceptionCase:
+    """Open the event's case, or add this failure to the one already open."""
+    now = timezone.now()
+    category = category_for(reason_code, message)
+    case = (
+        ExceptionCase.objects.select_for_update()
+        .select_related("entity", "event")
+        .filter(event=event, state__in=OPEN_STATES)
+        .first()
+    )
+    if case is not None:
+        case_change(
+            case,
+            actor=actor,
+            kind=ActivityKind.FAILED_AGAIN,
+            # Someone working it keeps it; a case waiting on an approval keeps waiting.
+            to=CaseState.OPEN if case.state == CaseState.OPEN else None,
+            text=message,
+            data={"reason_code": reason_code, "attempts": event.attempt_count},
+            fields={
+                "failure_count": case.failure_count + 1,
+                "last_failure_at": now,
+                "reason_code": reason_code,
+                "summary": message,
+                "category": category,
+                "next_action": next_action(category, case_context(event)),
+            },
+        )
+        return case
+    severity = severity_for(category, event)
+    case = ExceptionCase.objects.create(
+        event=event,
+        entity=event.entity,
+        flow_id=event.flow_id,
+        category=category,
+        severity=severity,
+        reason_code=reason_code,
+        summary=message,
+        next_action=next_action(category, case_context(event)),
+        amount=event.amount,
+        currency=event.currency,
+        owner_team=INFO[category].team,
+        opened_at=now,
+        sla_due_at=sla_due(severity, now),
+        last_failure_at=now,
+    )
+    case_change(
+        case,
+        actor=actor,
+        kind=ActivityKind.OPENED,
+        text=message,
+        data={"category": category.value, "severity": severity.value, "reason_code": reason_code},
+    )
+    return case
+
+
+@receiver(events_transitioned, dispatch_uid="casework.events_transitioned")
+def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, **kwargs: Any) -> None:
+    for event in events:
+        if event.state in FAILING:
+            case_open_or_add(event, actor=actor, reason_code=event.reason_code, message=event.reason_message)
+        elif event.state == EventState.POSTED:
+            for case in (
+                ExceptionCase.objects.select_for_update()
+                .select_related("entity", "event")
+                .filter(event=event, state__in=OPEN_STATES)
+            ):
+                case_change(
+                    case,
+                    actor=actor,
+                    kind=ActivityKind.RESOLVED,
+                    to=CaseState.RESOLVED,
+                    text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
+                    fields={"resolution": "posted"},
+                )

@@ -1,0 +1,156 @@
+"""The finance reason taxonomy: what went wrong in a finance user's words, and
+what to do next. Technical reason codes of the pipeline map onto it here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+
+class Category(models.TextChoices):
+    MISSING_MAPPING = "missing_mapping", "Missing mapping"
+    CLOSED_PERIOD = "closed_period", "Closed period or lock date"
+    PARTNER = "partner", "Unknown or ambiguous partner"
+    INVALID_TAX = "invalid_tax", "Invalid tax"
+    ODOO_VALIDATION = "odoo_validation", "Refused by Odoo"
+    CREDENTIALS = "credentials", "Credentials or access rights"
+    RETRIES_EXHAUSTED = "retries_exhausted", "Odoo unreachable, retries exhausted"
+    WAITING_ON_INVOICE = "waiting_on_invoice", "Payment waiting for its invoice"
+    INVALID_DOCUMENT = "invalid_document", "Unusable document from the source"
+    CONFLICTING_DUPLICATE = "conflicting_duplicate", "Same key sent again with different content"
+    SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+SEVERITY_ORDER = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    explanation: str
+    next_action: str  # formatted with the event's context: entity, value, date
+    severity: Severity
+    team: str
+
+
+OPERATIONS = "Finance operations"
+CONTROLLING = "Controlling"
+INTEGRATION = "Integration admins"
+
+INFO: dict[Category, CategoryInfo] = {
+    Category.MISSING_MAPPING: CategoryInfo(
+        "The source's code has no Odoo counterpart in force at the event's date, so nothing can be posted.",
+        "Add a {mapping_kind} mapping for {value} in entity {entity}; the event posts by itself once it is approved.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
+    Category.CLOSED_PERIOD: CategoryInfo(
+        "Odoo refuses entries dated in a closed period (before the lock date).",
+        "Reopen the period in Odoo, or change the date ({date}) to one in an open period and resubmit.",
+        Severity.HIGH,
+        CONTROLLING,
+    ),
+    Category.PARTNER: CategoryInfo(
+        "The customer or vendor could not be found in Odoo, or matched more than one contact.",
+        "Merge or fix the contact in Odoo, or correct the partner reference and resubmit.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
+    Category.INVALID_TAX: CategoryInfo(
+        "The tax Odoo was asked to use does not apply here (wrong company, archived, or wrong type).",
+        "Correct the tax mapping for {entity}, or override the line's tax code and resubmit.",
+        Severity.HIGH,
+        OPERATIONS,
+    ),
+    Category.ODOO_VALIDATION: CategoryInfo(
+        "Odoo checked the document and refused it; its message says why.",
+        "Read Odoo's message below, correct the field it names and resubmit, or dismiss with a reason.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
+    Category.CREDENTIALS: CategoryInfo(
+        "Odoo refused the console's login or its access rights: nothing for this entity can post.",
+        "Ask an integration admin to fix the Odoo connection of {entity}, then retry.",
+        Severity.CRITICAL,
+        INTEGRATION,
+    ),
+    Category.RETRIES_EXHAUSTED: CategoryInfo(
+        "Odoo could not be reached or kept failing; the automatic retries ran out.",
+        "Check that Odoo is up, then retry now.",
+        Severity.HIGH,
+        INTEGRATION,
+    ),
+    Category.WAITING_ON_INVOICE: CategoryInfo(
+        "A payment cannot be reconciled before the invoice it settles is posted.",
+        "Work the invoice's own case first; the payment posts by itself after it.",
+        Severity.LOW,
+        OPERATIONS,
+    ),
+    Category.INVALID_DOCUMENT: CategoryInfo(
+        "The source sent a document the console cannot post as it is.",
+        "Correct the field named below and resubmit, or ask the source's owner to resend it.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
+    Category.CONFLICTING_DUPLICATE: CategoryInfo(
+        "The source sent the same key again with different content; the first version was kept.",
+        "Compare the two versions; if the second is right, override the event and resubmit, else dismiss.",
+        Severity.HIGH,
+        OPERATIONS,
+    ),
+    Category.SUSPECTED_DUPLICATE: CategoryInfo(
+        "Another event has the same partner, reference and amount: it may be the same document twice.",
+        "Mark it as a duplicate of the other event, or retry to post it anyway.",
+        Severity.HIGH,
+        OPERATIONS,
+    ),
+}
+
+REASON_CATEGORIES: dict[str, Category] = {
+    "missing_mapping": Category.MISSING_MAPPING,
+    "lock_date": Category.CLOSED_PERIOD,
+    "ambiguous_partner": Category.PARTNER,
+    "unknown_partner": Category.PARTNER,
+    "missing_record": Category.ODOO_VALIDATION,
+    "invalid_tax": Category.INVALID_TAX,
+    "validation": Category.ODOO_VALIDATION,
+    "duplicate": Category.ODOO_VALIDATION,
+    "fault": Category.ODOO_VALIDATION,
+    "access_denied": Category.CREDENTIALS,
+    "access_rights": Category.CREDENTIALS,
+    "login_refused": Category.CREDENTIALS,
+    "http_error": Category.CREDENTIALS,
+    "retries_exhausted": Category.RETRIES_EXHAUSTED,
+    "invoice_not_received": Category.WAITING_ON_INVOICE,
+    "invoice_not_posted": Category.WAITING_ON_INVOICE,
+    "invalid_payload": Category.INVALID_DOCUMENT,
+    "foreign_currency_unsupported": Category.INVALID_DOCUMENT,
+    "unknown_invoice_source": Category.INVALID_DOCUMENT,
+    "conflicting_duplicate": Category.CONFLICTING_DUPLICATE,
+    "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
+}
+
+
+def category_for(reason_code: str, message: str = "") -> Category:
+    category = REASON_CATEGORIES.get(reason_code)
+    if category is None:
+        return Category.ODOO_VALIDATION
+    if category is Category.ODOO_VALIDATION and "tax" in message.lower():
+        return Category.INVALID_TAX
+    return category
+
+
+def next_action(category: Category, context: dict[str, Any]) -> str:
+    class _Blank(dict[str, Any]):
+        def __missing__(self, key: str) -> str:
+            return "?"
+
+    return INFO[category].next_action.format_map(_Blank(context))
