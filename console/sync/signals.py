@@ -9,3 +9,7 @@ from django.dispatch import Signal
 
 # Sent by events_transition with events=[SyncEvent, ...] (their new state set) and actor=Actor.
 events_transitioned = Signal()
+
+# Sent by events_ingest with attempts=[DuplicateAttempt, ...]: the same key sent again
+# with a different payload (the first version is kept), and actor=Actor.
+duplicates_conflicted = Signal()

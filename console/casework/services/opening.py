@@ -18,10 +18,11 @@ from console.audit.actors import Actor
 from console.casework.models import OPEN_STATES, ActivityKind, CaseState, ExceptionCase
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
-from console.sync.models import EventState, SyncEvent
-from console.sync.signals import events_transitioned
+from console.sync.models import DuplicateAttempt, EventState, SyncEvent
+from console.sync.signals import duplicates_conflicted, events_transitioned
 
 FAILING = (EventState.FAILED, EventState.BLOCKED)
+DUPLICATE_CATEGORIES = (Category.CONFLICTING_DUPLICATE, Category.SUSPECTED_DUPLICATE)
 
 
 def case_context(event: SyncEvent) -> dict[str, Any]:
@@ -106,11 +107,14 @@ def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, *
         if event.state in FAILING:
             case_open_or_add(event, actor=actor, reason_code=event.reason_code, message=event.reason_message)
         elif event.state == EventState.POSTED:
-            for case in (
+            # Posting ends a failure, not a question about a duplicate: a person answers that.
+            cases = (
                 ExceptionCase.objects.select_for_update()
                 .select_related("entity", "event")
                 .filter(event=event, state__in=OPEN_STATES)
-            ):
+                .exclude(category__in=DUPLICATE_CATEGORIES)
+            )
+            for case in cases:
                 case_change(
                     case,
                     actor=actor,
@@ -119,3 +123,16 @@ def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, *
                     text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
                     fields={"resolution": "posted"},
                 )
+
+
+@receiver(duplicates_conflicted, dispatch_uid="casework.duplicates_conflicted")
+def on_duplicates_conflicted(sender: Any, attempts: list[DuplicateAttempt], actor: Actor, **kwargs: Any) -> None:
+    events = SyncEvent.objects.select_related("entity").in_bulk({a.event_id for a in attempts})
+    for attempt in attempts:
+        case_open_or_add(
+            events[attempt.event_id],
+            actor=actor,
+            reason_code="conflicting_duplicate",
+            message=f"The source sent {events[attempt.event_id].external_id} again with different content "
+            f"at {attempt.received_at:%Y-%m-%d %H:%M} UTC; the first version was kept.",
+        )

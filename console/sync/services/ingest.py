@@ -21,8 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from console.access.models import ServiceAccount
+from console.audit.actors import Actor
 from console.sync.models import DuplicateAttempt, Flow, IngestRejection, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.dispatch import events_dispatch_on_commit
+from console.sync.signals import duplicates_conflicted
 from integrations.canonical import KINDS, PayloadError, parse_document
 
 MAX_EXTERNAL_ID = 200
@@ -348,6 +350,9 @@ def events_ingest(*, account: ServiceAccount, items: Sequence[Any]) -> list[Item
             )
             results.append(_result(row, 200 if same else 409, "duplicate" if same else "conflict", event_id))
         DuplicateAttempt.objects.bulk_create(duplicates)
+        conflicts = [d for d in duplicates if not d.same_payload]
+        if conflicts:
+            duplicates_conflicted.send(sender=SyncEvent, attempts=conflicts, actor=Actor.service(account.name))
         ServiceAccount.objects.filter(pk=account.pk).update(last_used_at=now)
         new_rows = [(created[r.key], r.entity.pk, r.kind) for r in first_of_key.values() if r.key in created]
         events_dispatch_on_commit(new_rows)

@@ -72,3 +72,19 @@ def test_an_odoo_refusal_opens_a_closed_period_case(configured: dict[str, Any]) 
     case = ExceptionCase.objects.get(event_id=event_id)
     assert case.category == "closed_period" and case.severity == "high" and case.owner_team == "Controlling"
     assert "2026-11-20" in case.next_action
+
+
+def test_the_same_key_with_different_content_opens_a_case_on_the_original(configured: dict[str, Any]) -> None:
+    [event_id] = ingest(configured["token"], invoice_event("order-twice"))
+    changed = invoice_event("order-twice")
+    changed["data"]["lines"][0]["unit_price"] = "120.00"
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {configured['token']}")
+    assert client.post("/api/v1/events/", changed, format="json").status_code == 409
+    case = ExceptionCase.objects.get(event_id=event_id)
+    assert case.category == "conflicting_duplicate" and case.severity == "high"
+    assert client.post("/api/v1/events/", changed, format="json").status_code == 409
+    case.refresh_from_db()
+    assert case.failure_count == 2 and ExceptionCase.objects.filter(event_id=event_id).count() == 1
