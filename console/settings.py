@@ -213,6 +213,19 @@ CASE_SLA_HOURS = {
     "low": env_int("CASE_SLA_HOURS_LOW", 168),
 }
 
+# SLA escalations go out by mail: SMTP in production, files under var/mail otherwise.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "finops-console@localhost")
+if env_str("EMAIL_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST", "")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = True
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
 # --- Odoo ------------------------------------------------------------------
 ODOO_URL = env_str("ODOO_URL", "http://127.0.0.1:8069")
 ODOO_DB = env_str("ODOO_DB", "sandbox")
@@ -250,6 +263,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.verify_chain",
         "schedule": env_float("AUDIT_VERIFY_INTERVAL_SECONDS", 3600.0),
     },
+    "escalate-cases": {"task": "casework.escalate", "schedule": env_float("CASE_ESCALATE_INTERVAL_SECONDS", 300.0)},
 }
 AUDIT_DIGEST_DIR = Path(env_str("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
 
