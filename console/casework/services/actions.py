@@ -27,6 +27,7 @@ from console.casework.models import (
     ExceptionCase,
 )
 from console.casework.services.states import CaseError, case_change
+from console.casework.taxonomy import Category
 from console.sync.errors import IllegalTransition
 from console.sync.models import SyncEvent
 from console.sync.overrides import OverrideError
@@ -128,7 +129,9 @@ def case_retry(*, user: Any, actor: Actor, case_id: int, reason: str = "") -> Ex
     case = _case(user, case_id, "retry")
     _open(case, "retried")
     _workable(case, "retried")
-    event_retry(event=case.event, actor=actor, reason=reason or f"retried from case {case.pk}")
+    # Retrying a suspected duplicate is the person's answer: not a duplicate, post it.
+    waive = case.category == Category.SUSPECTED_DUPLICATE
+    event_retry(event=case.event, actor=actor, reason=reason or f"retried from case {case.pk}", waive_duplicate=waive)
     case_change(case, actor=actor, kind=ActivityKind.RETRIED, to=CaseState.IN_PROGRESS, text=reason)
     return case
 

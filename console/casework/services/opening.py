@@ -22,7 +22,9 @@ from console.sync.models import DuplicateAttempt, EventState, SyncEvent
 from console.sync.signals import duplicates_conflicted, events_transitioned
 
 FAILING = (EventState.FAILED, EventState.BLOCKED)
-DUPLICATE_CATEGORIES = (Category.CONFLICTING_DUPLICATE, Category.SUSPECTED_DUPLICATE)
+# A suspected duplicate only posts once a person retried it (their answer); a conflict
+# (which version is right?) stays a question after the first version posts.
+DUPLICATE_CATEGORIES = (Category.CONFLICTING_DUPLICATE,)
 
 
 def case_context(event: SyncEvent) -> dict[str, Any]:
@@ -107,7 +109,6 @@ def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, *
         if event.state in FAILING:
             case_open_or_add(event, actor=actor, reason_code=event.reason_code, message=event.reason_message)
         elif event.state == EventState.POSTED:
-            # Posting ends a failure, not a question about a duplicate: a person answers that.
             cases = (
                 ExceptionCase.objects.select_for_update()
                 .select_related("entity", "event")

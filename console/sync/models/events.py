@@ -73,6 +73,8 @@ class SyncEvent(models.Model):
     # Fields of the payload overridden from the workbench ({"lines.0.tax_code": "VAT20"}),
     # applied on top of the payload as received, which is never edited.
     override = models.JSONField(null=True, blank=True)
+    # A person looked at a suspected duplicate and said: post it anyway.
+    duplicate_waived = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -86,6 +88,8 @@ class SyncEvent(models.Model):
             models.Index(fields=["correlation_id"], name="syncevent_correlation"),
             models.Index(fields=["external_id"], name="syncevent_external_id"),
             models.Index(fields=["blocked_on"], name="syncevent_blocked_on"),
+            # Suspected duplicates: same entity and amount, then vendor and reference in Python.
+            models.Index(fields=["entity", "amount"], name="syncevent_entity_amount"),
         ]
 
     def __str__(self) -> str:

@@ -37,8 +37,10 @@ def _requeue(event: SyncEvent, *, actor: Actor, reason: str, values: dict[str, A
     return applied
 
 
-def event_retry(*, event: SyncEvent, actor: Actor, reason: str) -> SyncEvent:
-    return _requeue(_locked(event), actor=actor, reason=reason or "retried by hand", values={})
+def event_retry(*, event: SyncEvent, actor: Actor, reason: str, waive_duplicate: bool = False) -> SyncEvent:
+    """Queue a failed or blocked event again; waive_duplicate posts a suspected duplicate anyway."""
+    values = {"duplicate_waived": True} if waive_duplicate else {}
+    return _requeue(_locked(event), actor=actor, reason=reason or "retried by hand", values=values)
 
 
 def override_check(event: SyncEvent, changes: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], Decimal]:

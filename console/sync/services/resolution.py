@@ -4,6 +4,9 @@ and the source's codes resolved through the mappings in force when it occurred."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
 
 from console.mappings.models import MappingKind
 from console.mappings.selectors import MappingTable
@@ -122,6 +125,11 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
             return found
         account_ids[code] = found
 
+    if isinstance(doc, Invoice) and event.kind == EventKind.VENDOR_BILL and not event.duplicate_waived:
+        suspect = _suspected_duplicate(event, doc)
+        if suspect is not None:
+            return suspect
+
     invoice_move_id: int | None = None
     if isinstance(doc, Payment) and doc.invoice_external_id:
         invoice = _paid_invoice(event, doc)
@@ -146,6 +154,40 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
         targets=targets,
     )
     return Resolved(request=request, mapping_versions=used)
+
+
+def duplicate_block_key(event_id: int) -> str:
+    return f"duplicate:{event_id}"
+
+
+def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
+    """The double vendor bill idempotency keys cannot catch: another key, but the same
+    vendor, reference and amount, received earlier within the window."""
+    window = timedelta(days=settings.DUPLICATE_WINDOW_DAYS)
+    earlier = (
+        SyncEvent.objects.filter(
+            entity_id=event.entity_id,
+            amount=event.amount,
+            kind=event.kind,
+            occurred_at__range=(event.occurred_at - window, event.occurred_at + window),
+            pk__lt=event.pk,
+        )
+        .exclude(state=EventState.DISMISSED)
+        .only("pk", "external_id", "payload")
+        .order_by("pk")[:100]
+    )
+    vendor = doc.partner.ref or doc.partner.name
+    for other in earlier:
+        data = other.payload if isinstance(other.payload, dict) else {}
+        partner = data.get("partner") or {}
+        if data.get("reference") == doc.reference and vendor in (partner.get("ref"), partner.get("name")):
+            return Blocked(
+                "suspected_duplicate",
+                f"Same vendor, reference {doc.reference!r} and amount {event.amount} {event.currency} as "
+                f"{other.external_id} (event {other.pk}): it may be the same bill sent twice.",
+                duplicate_block_key(event.pk),
+            )
+    return None
 
 
 def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked | Invalid:

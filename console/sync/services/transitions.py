@@ -56,6 +56,7 @@ SETTABLE = frozenset(
         "claim_id",
         "lease_until",
         "override",
+        "duplicate_waived",
     }
 )
 

@@ -88,3 +88,21 @@ def test_the_same_key_with_different_content_opens_a_case_on_the_original(config
     assert client.post("/api/v1/events/", changed, format="json").status_code == 409
     case.refresh_from_db()
     assert case.failure_count == 2 and ExceptionCase.objects.filter(event_id=event_id).count() == 1
+
+
+def test_a_second_vendor_bill_with_another_key_is_held_as_a_suspected_duplicate(configured: dict[str, Any]) -> None:
+    from tests.factories import vendor_bill_event
+
+    [first, second] = ingest(configured["token"], vendor_bill_event("bill-77"), vendor_bill_event("bill-77-resent"))
+    events_drain()
+    assert SyncEvent.objects.get(pk=first).state == "posted"
+    assert SyncEvent.objects.get(pk=second).state == "blocked"
+    case = ExceptionCase.objects.get(event_id=second)
+    assert case.category == "suspected_duplicate" and "bill-77" in case.summary
+    # The operator looked: a second, real bill. Retrying posts it anyway, and the case resolves.
+    user, actor = person("operator")
+    case_retry(user=user, actor=actor, case_id=case.pk, reason="two deliveries, two bills")
+    events_drain()
+    case.refresh_from_db()
+    assert SyncEvent.objects.get(pk=second).state == "posted"
+    assert case.state == CaseState.RESOLVED
