@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "django_filters",
     "guardian",
     "axes",
     "auditlog",
@@ -212,6 +213,9 @@ CASE_SLA_HOURS = {
     "medium": env_int("CASE_SLA_HOURS_MEDIUM", 72),
     "low": env_int("CASE_SLA_HOURS_LOW", 168),
 }
+
+# A vendor bill with another's vendor, reference and amount within this many days is held as a suspected duplicate.
+DUPLICATE_WINDOW_DAYS = env_int("DUPLICATE_WINDOW_DAYS", 90)
 
 # SLA escalations go out by mail: SMTP in production, files under var/mail otherwise.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "finops-console@localhost")
