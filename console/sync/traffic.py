@@ -155,6 +155,13 @@ class TrafficGenerator:
         changed = {**event, "data": {**event["data"], "reference": f"{event['data'].get('reference', '')}-edited"}}
         return changed
 
+    def resent_bill(self) -> dict[str, Any] | None:
+        """A vendor bill keyed in a second time (a new key, the same document): a suspected duplicate."""
+        bills = [e for e in self.sent if e["kind"] == "vendor_bill"]
+        if not bills:
+            return None
+        return {**self.rng.choice(bills), "external_id": self._id("bill")}
+
     def next_batch(self, size: int) -> list[dict[str, Any]]:
         """A realistic mix: mostly new documents, with repeats and faults finance must see."""
         out: list[dict[str, Any]] = []
@@ -172,6 +179,8 @@ class TrafficGenerator:
                 out.append(self.vendor_bill(credit_memo=True))  # a credit memo sent as a bill: Odoo refuses it
             elif roll < 0.115 and self.paid:
                 out.append(self.payment_for(self.rng.choice(self.paid)))  # charged twice: Odoo refuses it
+            elif roll < 0.12 and (resent := self.resent_bill()) is not None:
+                out.append(resent)
             elif roll < 0.30 and self.invoices:
                 invoice = self.invoices.pop(self.rng.randrange(len(self.invoices)))
                 self.paid.append(invoice)
