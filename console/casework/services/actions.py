@@ -155,7 +155,14 @@ def case_resubmit(*, user: Any, actor: Actor, case_id: int, changes: dict[str, A
     old_amount = case.event.amount
     if new_amount != old_amount and _material(case, old_amount, new_amount):
         return _request_approval(
-            case, user=user, actor=actor, kind=ApprovalKind.OVERRIDE, reason=reason, changes=changes, diff=diff
+            case,
+            user=user,
+            actor=actor,
+            kind=ApprovalKind.OVERRIDE,
+            reason=reason,
+            changes=changes,
+            diff=diff,
+            amount=new_amount,
         )
     event_resubmit(event=case.event, changes=changes, actor=actor, reason=reason)
     case_change(
@@ -195,9 +202,15 @@ def case_mark_duplicate(*, user: Any, actor: Actor, case_id: int, of: str, reaso
     _open(case, "marked as a duplicate")
     others = SyncEvent.objects.filter(entity_id=case.entity_id).exclude(pk=case.event_id)
     ref = (of or "").strip()
-    other = (others.filter(pk=int(ref)).first() if ref.isdigit() else None) or others.filter(external_id=ref).first()
-    if other is None:
+    # An external id first (it is what people copy from the source); several sources may share one.
+    matches = list(others.filter(external_id=ref)[:2])
+    if len(matches) > 1:
+        raise CaseError(f"several events of {case.entity.code} have the external id {ref!r}: give the event id")
+    if not matches and ref.isascii() and ref.isdigit():
+        matches = list(others.filter(pk=int(ref)))
+    if not matches:
         raise CaseError(f"no other event {ref!r} in {case.entity.code} (give its id or external id)")
+    other = matches[0]
     text = reason.strip() or f"same document as event {other.pk} ({other.external_id})"
     _dismiss(case, actor=actor, reason=text, resolution=f"duplicate of event {other.pk}", duplicate_of=other)
     return case
@@ -212,13 +225,15 @@ def _request_approval(
     reason: str,
     changes: dict[str, Any] | None = None,
     diff: list[dict[str, Any]] | None = None,
+    amount: Decimal | None = None,
 ) -> ExceptionCase:
+    """amount: what the decision is about (the amount an override would post)."""
     approval = CaseApproval.objects.create(
         case=case,
         kind=kind,
         changes=changes,
         diff=diff,
-        amount=case.event.amount,
+        amount=case.event.amount if amount is None else amount,
         reason=reason,
         requested_by=user,
         requested_at=timezone.now(),

@@ -38,7 +38,8 @@ def case_context(event: SyncEvent) -> dict[str, Any]:
 
 def severity_for(category: Category, event: SyncEvent) -> Severity:
     base = INFO[category].severity
-    if event.amount >= event.entity.materiality_threshold and SEVERITY_ORDER.index(base) < 2:
+    # Above the threshold, as for approvals (actions._material).
+    if event.amount > event.entity.materiality_threshold and SEVERITY_ORDER.index(base) < 2:
         return Severity.HIGH
     return base
 

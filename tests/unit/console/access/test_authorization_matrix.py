@@ -8,13 +8,16 @@ entity FR01 (granted to nobody here) shows up in an answer.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from console.access.models import User
+from console.casework.models import ExceptionCase
 from console.sync.models import Flow, LegalEntity, SourceSystem, SyncEvent
 from tests.conftest import PERSONAS, login
 from tests.factories import invoice_event
@@ -39,6 +42,9 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "audit-export": ({"auditor"}, set()),
     "people-list": ({"admin"}, set()),
     "person-access": ({"admin"}, {"admin"}),  # an empty POST re-renders the form with its errors
+    "case-list": ({"operator", "controller", "auditor"}, set()),
+    "case-detail": (set(), set()),  # the case is FR01's: 404 for readers, 403 for the others
+    "case-action": (set(), set()),  # success is a redirect, and the FR01 case is not found
 }
 # Django's admin is for staff only; the personas are not staff.
 SKIPPED_PREFIXES = ("admin:",)
@@ -67,12 +73,23 @@ def foreign(configured: dict[str, Any]) -> dict[str, Any]:
     )
     assert response.status_code == 201, response.content
     olivia = User.objects.get(username="olivia").pk
-    return {
-        "entity": fr,
-        "event": SyncEvent.objects.get(external_id="fr-secret-order"),
-        "token": token,
-        "olivia": olivia,
-    }
+    event = SyncEvent.objects.get(external_id="fr-secret-order")
+    now = timezone.now()
+    case = ExceptionCase.objects.create(
+        event=event,
+        entity=fr,
+        flow_id=event.flow_id,
+        category="missing_mapping",
+        severity="medium",
+        summary="fr-secret-order is blocked",
+        amount=event.amount,
+        currency=event.currency,
+        owner_team="Finance operations",
+        opened_at=now,
+        sla_due_at=now + timedelta(hours=8),
+        last_failure_at=now,
+    )
+    return {"entity": fr, "event": event, "case": case, "token": token, "olivia": olivia}
 
 
 def _url(pattern: str, foreign: dict[str, Any]) -> str:
@@ -83,6 +100,8 @@ def _url(pattern: str, foreign: dict[str, Any]) -> str:
         "<str:object_id>": str(event.pk),
         "<str:fmt>": "json",
         "<int:user_id>": str(foreign["olivia"]),
+        "<int:case_id>": str(foreign["case"].pk),
+        "<str:action>": "claim",
     }
     url = "/" + pattern
     for key, value in values.items():

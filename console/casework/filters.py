@@ -1,0 +1,138 @@
+"""The filters of the case list, kept in the URL. An empty state means the open ones."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import django_filters
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from console.casework.models import OPEN_STATES, CaseState, ExceptionCase
+from console.casework.selectors import entities_visible
+from console.casework.taxonomy import SEVERITY_ORDER, Category, Severity
+from console.sync.models import Flow
+
+ALL_STATES = "all"
+ME, UNASSIGNED = "me", "unassigned"
+
+# value -> (label, youngest age, oldest age or None)
+AGES: dict[str, tuple[str, timedelta, timedelta | None]] = {
+    "0-1d": ("under a day", timedelta(0), timedelta(days=1)),
+    "1-3d": ("1 to 3 days", timedelta(days=1), timedelta(days=3)),
+    "3-7d": ("3 to 7 days", timedelta(days=3), timedelta(days=7)),
+    "7d+": ("over 7 days", timedelta(days=7), None),
+}
+
+DEFAULT_ORDERING = "sla_due_at"
+ORDERINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sla_due_at": ("SLA due, soonest first", ("sla_due_at",)),
+    "opened_at": ("Opened, oldest first", ("opened_at",)),
+    "-opened_at": ("Opened, newest first", ("-opened_at",)),
+    "amount": ("Amount, smallest first", ("amount",)),
+    "-amount": ("Amount, largest first", ("-amount",)),
+    "severity": ("Severity, critical first", ("-severity_rank", "sla_due_at")),
+}
+
+
+def _ordered(queryset: QuerySet[ExceptionCase], key: str) -> QuerySet[ExceptionCase]:
+    _, fields = ORDERINGS[key]
+    if "-severity_rank" in fields:
+        rank = Case(
+            *[When(severity=severity, then=Value(i)) for i, severity in enumerate(SEVERITY_ORDER)],
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+        queryset = queryset.annotate(severity_rank=rank)
+    return queryset.order_by(*fields, "pk")
+
+
+class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints
+    entity = django_filters.ChoiceFilter(field_name="entity__code", label="Entity", empty_label="any entity")
+    flow = django_filters.ModelChoiceFilter(
+        queryset=Flow.objects.order_by("name"), label="Flow", empty_label="any flow"
+    )
+    category = django_filters.ChoiceFilter(choices=Category.choices, label="Category", empty_label="any category")
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label="Severity", empty_label="any severity")
+    state = django_filters.ChoiceFilter(
+        choices=[*CaseState.choices, (ALL_STATES, "All, closed too")],
+        method="filter_state",
+        label="State",
+        empty_label="open (any open state)",
+    )
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        label="Assignee",
+        max_length=150,
+        help_text=f"A username, {ME} or {UNASSIGNED}.",
+    )
+    age = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, (label, _, _) in AGES.items()],
+        method="filter_age",
+        label="Age",
+        empty_label="any age",
+    )
+    amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label="Amount from")
+    amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte", label="Amount up to")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        max_length=200,
+        help_text="External id, correlation id or Odoo name: exact or how it starts.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, (label, _) in ORDERINGS.items()],
+        method="filter_ordering",
+        label="Order by",
+        empty_label=f"{ORDERINGS[DEFAULT_ORDERING][0]} (default)",
+    )
+
+    class Meta:
+        model = ExceptionCase
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request is not None else None
+        codes = entities_visible(user).values_list("code", flat=True)
+        self.filters["entity"].extra["choices"] = [(code, code) for code in codes]
+
+    def filter_queryset(self, queryset: QuerySet[ExceptionCase]) -> QuerySet[ExceptionCase]:
+        data = self.form.cleaned_data
+        queryset = super().filter_queryset(queryset)
+        if not data.get("state"):
+            queryset = queryset.filter(state__in=OPEN_STATES)
+        if not data.get("ordering"):
+            queryset = _ordered(queryset, DEFAULT_ORDERING)
+        return queryset
+
+    def filter_state(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
+        return queryset if value == ALL_STATES else queryset.filter(state=value)
+
+    def filter_assignee(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
+        value = value.strip()
+        if value == ME:
+            user = self.request.user if self.request is not None else None
+            return queryset.filter(assignee_id=getattr(user, "pk", None)) if user is not None else queryset.none()
+        if value == UNASSIGNED:
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee__username=value)
+
+    def filter_age(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
+        _, youngest, oldest = AGES[value]
+        now = timezone.now()
+        queryset = queryset.filter(opened_at__lte=now - youngest)
+        return queryset if oldest is None else queryset.filter(opened_at__gt=now - oldest)
+
+    def filter_search(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q()
+        for field in ("event__external_id", "event__correlation_id", "event__odoo_name"):
+            match |= Q(**{field: value}) | Q(**{f"{field}__istartswith": value})
+        return queryset.filter(match)
+
+    def filter_ordering(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
+        return _ordered(queryset, value)

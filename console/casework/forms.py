@@ -1,0 +1,156 @@
+"""One small form per case action. Field names are the keyword arguments of the
+matching service in services/actions.py, so cleaned_data is passed on as it is."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django import forms
+
+from console.access.models import User
+from console.casework.models import ExceptionCase
+from console.casework.selectors import case_assignees
+
+PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+
+
+def parse_changes(text: str) -> dict[str, Any]:
+    """`path = value` lines into {path: value}. Values are text as written (trimmed);
+    quote one as a JSON string ("  padded ", "") to keep spaces or give an empty text."""
+    changes: dict[str, Any] = {}
+    errors: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        path, equals, value = line.partition("=")
+        path, value = path.strip(), value.strip()
+        if not equals:
+            errors.append(f"line {number}: no '=' (write path = value, e.g. lines.0.tax_code = SALES15)")
+            continue
+        if not PATH.match(path):
+            errors.append(f"line {number}: {path!r} is not a field path (names and list positions: lines.0.tax_code)")
+            continue
+        if path in changes:
+            errors.append(f"line {number}: {path} is given twice")
+            continue
+        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                errors.append(f"line {number}: {value} is not a valid quoted text")
+                continue
+        changes[path] = value
+    if errors:
+        raise forms.ValidationError(errors)
+    if not changes:
+        raise forms.ValidationError("give at least one line path = value")
+    return changes
+
+
+class ActionForm(forms.Form):
+    """Every action form knows its action and its case (the assign form needs its entity)."""
+
+    action = ""
+
+    def __init__(self, *args: Any, case: ExceptionCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+def _reason(label: str = "Reason", *, required: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=2000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ClaimForm(ActionForm):
+    pass
+
+
+class AssignForm(ActionForm):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="username", label="Assign to", empty_label="choose an operator"
+    )
+
+    def __init__(self, *args: Any, case: ExceptionCase, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = case_assignees(case)
+
+
+class CommentForm(ActionForm):
+    text = forms.CharField(label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RetryForm(ActionForm):
+    reason = _reason(required=False, help_text="Optional: why it should pass now.")
+
+
+class ResubmitForm(ActionForm):
+    changes = forms.CharField(
+        label="Fields to override",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text='One per line: path = value, e.g. lines.0.tax_code = SALES15. Quote a value ("...") to keep spaces.',
+    )
+    reason = _reason()
+
+    def clean_changes(self) -> dict[str, Any]:
+        return parse_changes(self.cleaned_data["changes"])
+
+
+class DismissForm(ActionForm):
+    reason = _reason(help_text="Why this event must never be posted.")
+
+
+class MarkDuplicateForm(ActionForm):
+    of = forms.CharField(label="Duplicate of", max_length=200, help_text="The other event's id or external id.")
+    reason = _reason(required=False, help_text="Optional: the default names the other event.")
+
+
+class ApproveForm(ActionForm):
+    note = _reason("Note", required=False)
+
+
+class RejectForm(ActionForm):
+    note = _reason("Why it is rejected")
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "claim": ClaimForm,
+    "assign": AssignForm,
+    "comment": CommentForm,
+    "retry": RetryForm,
+    "resubmit": ResubmitForm,
+    "mark_duplicate": MarkDuplicateForm,
+    "dismiss": DismissForm,
+    "approve": ApproveForm,
+    "reject": RejectForm,
+}
+
+# action -> (button, heading)
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "claim": ("Claim", "Take this case"),
+    "assign": ("Assign", "Assign to an operator"),
+    "comment": ("Add comment", "Comment"),
+    "retry": ("Retry now", "Retry posting"),
+    "resubmit": ("Resubmit", "Edit and resubmit"),
+    "mark_duplicate": ("Mark as duplicate", "Mark as a duplicate"),
+    "dismiss": ("Dismiss", "Dismiss (never post)"),
+    "approve": ("Approve", "Approve the request"),
+    "reject": ("Reject", "Reject the request"),
+}
+
+
+def action_form(action: str, case: ExceptionCase, data: Any = None) -> ActionForm:
+    """The action's form; ids are prefixed with the action, names are not (several forms share a page)."""
+    form = ACTION_FORMS[action](data, case=case, auto_id=f"id_{action}_%s")
+    form.action = action
+    return form

@@ -1,0 +1,167 @@
+"""Reading cases for the workbench pages. Every read goes through
+restrict_to_entities(): a case of an entity the user does not hold is not found."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from console.access.models import User
+from console.access.roles import Role
+from console.access.selectors import entity_ids_visible, restrict_to_entities, user_roles
+from console.casework.models import ApprovalState, CaseApproval, CaseState, ExceptionCase
+from console.casework.services.actions import ACTION_ROLES
+from console.casework.taxonomy import INFO, Category, CategoryInfo
+from console.sync.models import DuplicateAttempt, LegalEntity, PostingAttempt
+from console.sync.overrides import override_diff
+from console.sync.services.interventions import WORKABLE
+
+
+def cases_visible(user: Any) -> QuerySet[ExceptionCase]:
+    """Cases of the user's legal entities, with what a list row shows. The event's
+    payload is left in the database: a list never shows it."""
+    rows = ExceptionCase.objects.select_related("entity", "flow", "event", "assignee").defer(
+        "event__payload", "event__override", "event__mapping_versions"
+    )
+    return restrict_to_entities(rows, user)
+
+
+def entities_visible(user: Any) -> QuerySet[LegalEntity]:
+    return LegalEntity.objects.filter(pk__in=entity_ids_visible(user)).order_by("code")
+
+
+def case_get(user: Any, case_id: int) -> ExceptionCase | None:
+    rows = ExceptionCase.objects.select_related("entity", "flow", "event", "event__source", "assignee")
+    return restrict_to_entities(rows, user).filter(pk=case_id).first()
+
+
+def case_assignees(case: ExceptionCase) -> QuerySet[User]:
+    """Active finance operators who hold the case's legal entity (directly or through a group)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    holders = get_users_with_perms(case.entity, only_with_perms_in=["view_legalentity"], with_group_users=True)
+    assert isinstance(holders, QuerySet)
+    operators = User.objects.filter(is_active=True, groups__name=Role.OPERATOR.group_name)
+    return operators.filter(pk__in=holders.values("pk")).distinct().order_by("username")
+
+
+def pending_approval(case: ExceptionCase) -> CaseApproval | None:
+    return (
+        CaseApproval.objects.select_related("requested_by")
+        .filter(case=case, state=ApprovalState.PENDING)
+        .order_by("pk")
+        .first()
+    )
+
+
+def allowed_actions(user: Any, case: ExceptionCase, pending: CaseApproval | None = None) -> list[str]:
+    """The actions of ACTION_ROLES the user's roles allow and the case's state permits,
+    in ACTION_ROLES order. The services check all of it again; this decides the buttons."""
+    roles = user_roles(user)
+    waiting = case.state == CaseState.WAITING_APPROVAL
+    if waiting and pending is None:
+        pending = pending_approval(case)
+    workable = case.is_open and not waiting
+    decidable = pending is not None and pending.requested_by_id != user.pk
+    permitted = {
+        "claim": workable and case.assignee_id != user.pk,
+        "assign": workable,
+        "comment": True,
+        "retry": workable and case.event.state in WORKABLE,
+        "resubmit": workable and case.event.state in WORKABLE,
+        "mark_duplicate": workable,
+        "dismiss": workable,
+        "approve": decidable,
+        "reject": decidable,
+    }
+    return [action for action, needs in ACTION_ROLES.items() if permitted[action] and roles & set(needs)]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    source: str  # "event", "attempt", "duplicate" or "case": what the line comes from
+    what: str
+    who: str = ""
+    text: str = ""
+    detail: str = ""
+    diff: list[dict[str, Any]] | None = None
+    payload_json: str = ""  # a conflicting delivery's content, to compare with the original
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: ExceptionCase
+    info: CategoryInfo
+    timeline: list[TimelineEntry]
+    pending: CaseApproval | None
+    actions: list[str]
+    payload_json: str
+    override_diff: list[dict[str, Any]]
+
+
+def _pretty(payload: Any) -> str:
+    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
+    """The event's reception, its posting attempts and repeated deliveries, and the
+    case's own activity, oldest first (on equal times, in that order)."""
+    event = case.event
+    entries = [TimelineEntry(event.received_at, "event", f"Received from {event.source.name}", who=event.source.code)]
+    for attempt in PostingAttempt.objects.filter(event=event).order_by("number"):
+        entries.append(
+            TimelineEntry(
+                attempt.started_at,
+                "attempt",
+                f"Posting attempt {attempt.number}: {attempt.get_outcome_display()}",
+                text=attempt.message,
+                detail=attempt.error_class,
+            )
+        )
+    for repeat in DuplicateAttempt.objects.filter(event=event).order_by("received_at", "pk"):
+        entries.append(
+            TimelineEntry(
+                repeat.received_at,
+                "duplicate",
+                "Sent again, same content" if repeat.same_payload else "Sent again with different content",
+                text=f"correlation id {repeat.correlation_id}" if repeat.correlation_id else "",
+                payload_json=_pretty(repeat.payload) if repeat.payload is not None else "",
+            )
+        )
+    for activity in case.activities.order_by("at", "pk"):
+        data = activity.data if isinstance(activity.data, dict) else {}
+        diff = data.get("diff")
+        entries.append(
+            TimelineEntry(
+                activity.at,
+                "case",
+                activity.get_kind_display(),
+                who=activity.actor_label,
+                text=activity.text,
+                diff=diff if isinstance(diff, list) else None,
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def case_detail(user: Any, case_id: int) -> CaseDetail | None:
+    """The case with everything its page shows, or None when it is not in the user's entities."""
+    case = case_get(user, case_id)
+    if case is None:
+        return None
+    pending = pending_approval(case)
+    event = case.event
+    return CaseDetail(
+        case=case,
+        info=INFO[Category(case.category)],
+        timeline=case_timeline(case),
+        pending=pending,
+        actions=allowed_actions(user, case, pending),
+        payload_json=_pretty(event.payload),
+        override_diff=override_diff(event.payload, event.override or {}),
+    )

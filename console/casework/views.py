@@ -1,0 +1,133 @@
+"""The exception workbench: thin views; reading lives in selectors.py, changes in services/actions.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from console.access.decorators import role_required
+from console.access.login_audit import client_ip
+from console.access.roles import Role
+from console.access.selectors import user_has_role
+from console.audit.actors import Actor
+from console.casework.filters import CaseFilter
+from console.casework.forms import ACTION_LABELS, ActionForm, action_form
+from console.casework.models import CaseState, ExceptionCase
+from console.casework.selectors import CaseDetail, case_detail, case_get, cases_visible
+from console.casework.services.actions import (
+    ACTION_ROLES,
+    CaseNotFound,
+    case_approve,
+    case_assign,
+    case_claim,
+    case_comment,
+    case_dismiss,
+    case_mark_duplicate,
+    case_reject,
+    case_resubmit,
+    case_retry,
+)
+from console.casework.services.states import CaseError
+
+CASE_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)
+CASE_WORKERS = tuple(sorted({role for roles in ACTION_ROLES.values() for role in roles}))
+PAGE_SIZE = 50
+
+SERVICES: dict[str, Callable[..., ExceptionCase]] = {
+    "claim": case_claim,
+    "assign": case_assign,
+    "comment": case_comment,
+    "retry": case_retry,
+    "resubmit": case_resubmit,
+    "mark_duplicate": case_mark_duplicate,
+    "dismiss": case_dismiss,
+    "approve": case_approve,
+    "reject": case_reject,
+}
+DONE = {
+    "claim": "claimed, it is yours",
+    "assign": "assigned",
+    "comment": "comment added",
+    "retry": "queued for posting again",
+    "resubmit": "resubmitted with the override",
+    "mark_duplicate": "closed as a duplicate",
+    "dismiss": "dismissed",
+    "approve": "request approved",
+    "reject": "request rejected",
+}
+
+
+@require_safe
+@role_required(*CASE_READERS)
+def case_list(request: HttpRequest) -> HttpResponse:
+    filterset = CaseFilter(request.GET, queryset=cases_visible(request.user), request=request)
+    cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "now": timezone.now()}
+    template = "casework/_rows.html" if request.htmx else "casework/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _render_detail(
+    request: HttpRequest, detail: CaseDetail, *, failed: ActionForm | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    if failed is not None and failed.action not in detail.actions and not error:
+        # The action is no longer offered (the case moved on): say why the input was refused anyway.
+        error = "; ".join(str(e) for errors in failed.errors.values() for e in errors)
+    forms = []
+    for action in detail.actions:
+        form = failed if failed is not None and failed.action == action else action_form(action, detail.case)
+        button, heading = ACTION_LABELS[action]
+        forms.append({"action": action, "button": button, "heading": heading, "form": form})
+    context = {"detail": detail, "case": detail.case, "forms": forms, "error": error, "now": timezone.now()}
+    return render(request, "casework/detail.html", context, status=status)
+
+
+def _detail_or_404(request: HttpRequest, case_id: int) -> CaseDetail:
+    detail = case_detail(request.user, case_id)
+    if detail is None:
+        raise Http404("no such case in your legal entities")
+    return detail
+
+
+@require_safe
+@role_required(*CASE_READERS)
+def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _render_detail(request, _detail_or_404(request, case_id))
+
+
+@require_POST
+@role_required(*CASE_WORKERS)
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    if action not in ACTION_ROLES:
+        raise Http404("no such action")
+    needs = ACTION_ROLES[action]
+    if not user_has_role(request.user, *needs):
+        raise PermissionDenied(f"{action.replace('_', ' ')} needs the role {' or '.join(r.group_name for r in needs)}")
+    case = case_get(request.user, case_id)
+    if case is None:
+        raise Http404("no such case in your legal entities")
+    form = action_form(action, case, request.POST)
+    if not form.is_valid():
+        return _render_detail(request, _detail_or_404(request, case_id), failed=form, status=400)
+    actor = Actor.person(request.user, client_ip(request))
+    kwargs: dict[str, Any] = dict(form.cleaned_data)
+    try:
+        done = SERVICES[action](user=request.user, actor=actor, case_id=case_id, **kwargs)
+    except CaseNotFound as err:
+        raise Http404(str(err)) from err
+    except CaseError as err:
+        return _render_detail(request, _detail_or_404(request, case_id), failed=form, error=str(err), status=400)
+    if done.state == CaseState.WAITING_APPROVAL and action in ("resubmit", "dismiss"):
+        messages.success(request, f"Case {case_id} waits for a controller's approval: the amount is material.")
+    else:
+        messages.success(request, f"Case {case_id}: {DONE[action]}.")
+    return redirect("case-detail", case_id=case_id)
