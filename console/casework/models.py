@@ -148,3 +148,50 @@ class CaseApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of case {self.case_id}: {self.get_state_display()}"
+
+
+class BulkAction(models.TextChoices):
+    RETRY = "retry", "Retry now"
+    DISMISS = "dismiss", "Dismiss"
+    ASSIGN = "assign", "Assign"
+
+
+class BulkState(models.TextChoices):
+    PREVIEWED = "previewed", "Dry run"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkRun(models.Model):
+    """One action over every case a filter selects: previewed first (count and money),
+    then run in the background case by case, through the same services as one case."""
+
+    action = models.CharField(max_length=16, choices=BulkAction.choices)
+    state = models.CharField(max_length=16, choices=BulkState.choices, default=BulkState.PREVIEWED)
+    filter_query = models.TextField(blank=True, default="", help_text="The list's filter, as in its URL.")
+    case_ids = models.JSONField(default=list, help_text="The cases selected when the run was confirmed.")
+    reason = models.TextField(blank=True, default="")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    money = models.JSONField(default=dict, help_text="Amount at stake per currency, as decimal strings.")
+    processed = models.PositiveIntegerField(default=0)
+    succeeded = models.PositiveIntegerField(default=0)
+    waiting_approval = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, help_text="The first problems met: case id and message.")
+
+    def __str__(self) -> str:
+        return f"bulk {self.get_action_display().lower()} of {self.total} case(s): {self.get_state_display()}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.processed * 100 // self.total)

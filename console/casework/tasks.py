@@ -8,3 +8,10 @@ from console.casework.services.escalation import cases_escalate
 @shared_task(name="casework.escalate", acks_late=True)
 def escalate() -> int:
     return cases_escalate()
+
+
+@shared_task(name="casework.bulk_run", acks_late=True)
+def bulk_run(run_id: int) -> str:
+    from console.casework.services.bulk import bulk_execute
+
+    return bulk_execute(run_id).state

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from console.casework import views
+from console.casework import bulk_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("<int:case_id>/", views.case_detail_view, name="case-detail"),
     path("<int:case_id>/<str:action>/", views.case_action, name="case-action"),
+    path("bulk/", bulk_views.bulk_preview_view, name="bulk-preview"),
+    path("bulk/<int:run_id>/", bulk_views.bulk_detail, name="bulk-detail"),
+    path("bulk/<int:run_id>/run/", bulk_views.bulk_confirm_view, name="bulk-confirm"),
 ]

@@ -18,6 +18,7 @@ from console.access.login_audit import client_ip
 from console.access.roles import Role
 from console.access.selectors import user_has_role
 from console.audit.actors import Actor
+from console.casework.bulk_forms import BulkForm
 from console.casework.filters import CaseFilter
 from console.casework.forms import ACTION_LABELS, ActionForm, action_form
 from console.casework.models import CaseState, ExceptionCase
@@ -71,9 +72,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET, queryset=cases_visible(request.user), request=request)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "now": timezone.now()}
+    context = {"filter": filterset, "page": page, "now": timezone.now(), "bulk_form": _bulk_form(request)}
     template = "casework/_rows.html" if request.htmx else "casework/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _bulk_form(request: HttpRequest) -> BulkForm | None:
+    form = BulkForm(initial={"filter": request.GET.urlencode()}, user=request.user)
+    action = form.fields["action"]
+    return form if getattr(action, "choices", None) else None
 
 
 def _render_detail(

@@ -45,6 +45,9 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "case-list": ({"operator", "controller", "auditor"}, set()),
     "case-detail": (set(), set()),  # the case is FR01's: 404 for readers, 403 for the others
     "case-action": (set(), set()),  # success is a redirect, and the FR01 case is not found
+    "bulk-preview": (set(), set()),  # a dry run answers with a redirect (302), or 400 on bad input
+    "bulk-detail": (set(), set()),  # the fixture has no bulk run: nobody sees one
+    "bulk-confirm": (set(), set()),
 }
 # Django's admin is for staff only; the personas are not staff.
 SKIPPED_PREFIXES = ("admin:",)
@@ -100,6 +103,7 @@ def _url(pattern: str, foreign: dict[str, Any]) -> str:
         "<str:object_id>": str(event.pk),
         "<str:fmt>": "json",
         "<int:user_id>": str(foreign["olivia"]),
+        "<int:run_id>": "1",
         "<int:case_id>": str(foreign["case"].pk),
         "<str:action>": "claim",
     }

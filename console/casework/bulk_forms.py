@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from console.access.models import User
+from console.access.roles import Role
+from console.access.selectors import user_roles
+from console.casework.models import BulkAction
+from console.casework.services.actions import ACTION_ROLES
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(label="Action")
+    reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Needed to dismiss."
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="username", required=False, label="Assign to"
+    )
+    # The list's filter, as in its URL: the action covers every case it selects, not one page.
+    filter = forms.CharField(required=False, widget=forms.HiddenInput, max_length=4000)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = user_roles(user)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [(a.value, a.label) for a in BulkAction if roles & set(ACTION_ROLES[a.value])]
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ModelChoiceField)
+        assignee.queryset = User.objects.filter(is_active=True, groups__name=Role.OPERATOR.group_name).order_by(
+            "username"
+        )

@@ -1,0 +1,117 @@
+"""Bulk actions over a filter: a dry run with count and money, then a background run
+through the one-case services, with progress and a summary; audited at both ends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from console.audit.models import AuditEvent
+from console.casework.models import BulkRun, BulkState, CaseState, ExceptionCase
+from console.casework.services.actions import case_dismiss
+from console.casework.services.bulk import bulk_execute
+from console.sync.models import LegalEntity
+from console.sync.services.drain import events_drain
+from tests.conftest import login
+from tests.unit.console.casework.conftest import ingest, person, unmapped_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_cases(configured: dict[str, Any]) -> list[ExceptionCase]:
+    ingest(
+        configured["token"],
+        unmapped_invoice("bulk-1", price="100.00"),
+        unmapped_invoice("bulk-2", price="200.00"),
+        unmapped_invoice("bulk-3", price="25000.00"),
+    )
+    events_drain()
+    return list(ExceptionCase.objects.order_by("pk"))
+
+
+def preview(client: Client, action: str, query: str = "category=missing_mapping", **extra: str) -> BulkRun:
+    response = client.post("/cases/bulk/", {"action": action, "filter": query, **extra})
+    assert response.status_code == 302, response.content
+    run = BulkRun.objects.latest("pk")
+    assert response["Location"] == f"/cases/bulk/{run.pk}/"
+    return run
+
+
+def test_dry_run_then_retry_every_case_of_the_filter(three_cases: list[ExceptionCase]) -> None:
+    client = login(Client(), "operator")
+    run = preview(client, "retry")
+    assert run.state == BulkState.PREVIEWED and run.total == 3 and run.money == {"USD": "25300.00"}
+    page = client.get(f"/cases/bulk/{run.pk}/")
+    assert b"Run it on 3 cases" in page.content and b"25300.00 USD" in page.content
+    assert not AuditEvent.objects.filter(action__startswith="case.bulk").exists()  # a dry run changes nothing
+
+    assert client.post(f"/cases/bulk/{run.pk}/run/").status_code == 302
+    assert AuditEvent.objects.filter(action="case.bulk_started", object_id=str(run.pk)).count() == 1
+    run = bulk_execute(run.pk)  # what the Celery task runs
+    assert run.state == BulkState.DONE and (run.succeeded, run.skipped, run.processed) == (3, 0, 3)
+    assert AuditEvent.objects.filter(action="case.retried").count() == 3
+    assert AuditEvent.objects.filter(action="case.bulk_finished", object_id=str(run.pk)).count() == 1
+    progress = client.get(f"/cases/bulk/{run.pk}/", HTTP_HX_REQUEST="true")
+    assert b'value="3"' in progress.content and b"hx-trigger" not in progress.content  # polling stops when done
+    assert bulk_execute(run.pk).succeeded == 3  # a redelivered message does not run it twice
+
+
+def test_bulk_dismiss_sends_material_cases_for_approval_and_skips_what_moved(
+    three_cases: list[ExceptionCase],
+) -> None:
+    olivia, actor = person("operator")
+    client = login(Client(), "operator")
+    run = preview(client, "dismiss", reason="test orders from the staging shop")
+    client.post(f"/cases/bulk/{run.pk}/run/")
+    case_dismiss(user=olivia, actor=actor, case_id=three_cases[0].pk, reason="by hand meanwhile")
+    run = bulk_execute(run.pk)
+    assert (run.succeeded, run.waiting_approval, run.skipped) == (1, 1, 1)
+    assert run.problems[0]["case"] == three_cases[0].pk and "dismissed" in run.problems[0]["message"]
+    assert ExceptionCase.objects.get(pk=three_cases[2].pk).state == CaseState.WAITING_APPROVAL
+
+
+def test_a_dismissal_without_reason_is_refused_before_anything(three_cases: list[ExceptionCase]) -> None:
+    client = login(Client(), "operator")
+    response = client.post("/cases/bulk/", {"action": "dismiss", "filter": ""}, follow=True)
+    assert b"a bulk dismissal needs a reason" in response.content
+    assert not BulkRun.objects.exists()
+
+
+def test_a_worker_that_died_mid_run_is_resumed(three_cases: list[ExceptionCase]) -> None:
+    client = login(Client(), "operator")
+    run = preview(client, "retry")
+    client.post(f"/cases/bulk/{run.pk}/run/")
+    BulkRun.objects.filter(pk=run.pk).update(state=BulkState.RUNNING, processed=1, succeeded=1)
+    run = bulk_execute(run.pk)
+    assert run.state == BulkState.DONE and run.processed == 3 and run.succeeded == 3
+    assert AuditEvent.objects.filter(action="case.retried").count() == 2  # the first was done before the crash
+
+
+def test_the_filter_reaches_only_visible_cases(three_cases: list[ExceptionCase], configured: dict[str, Any]) -> None:
+    LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
+    client = login(Client(), "operator")
+    run = preview(client, "retry", query="")
+    assert run.total == 3
+
+
+@pytest.mark.parametrize("role", ["auditor", "admin"])
+def test_roles_without_case_actions_get_403(three_cases: list[ExceptionCase], role: str) -> None:
+    client = login(Client(), role)
+    assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 403
+    assert b"Bulk action" not in login(Client(), role).get("/cases/").content
+    assert not BulkRun.objects.exists()
+
+
+def test_a_controller_may_assign_but_not_retry_in_bulk(three_cases: list[ExceptionCase]) -> None:
+    client = login(Client(), "controller")
+    assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 400  # not a choice
+    run = preview(client, "assign", assignee="olivia")
+    assert run.total == 3
+    client.post(f"/cases/bulk/{run.pk}/run/")
+    assert bulk_execute(run.pk).succeeded == 3
+    # Someone else's run is not theirs to see or start.
+    other = login(Client(), "operator")
+    assert other.get(f"/cases/bulk/{run.pk}/").status_code == 404
