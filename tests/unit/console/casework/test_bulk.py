@@ -115,3 +115,9 @@ def test_a_controller_may_assign_but_not_retry_in_bulk(three_cases: list[Excepti
     # Someone else's run is not theirs to see or start.
     other = login(Client(), "operator")
     assert other.get(f"/cases/bulk/{run.pk}/").status_code == 404
+
+
+def test_the_bulk_form_follows_an_htmx_filter_change(three_cases: list[ExceptionCase]) -> None:
+    client = login(Client(), "operator")
+    partial = client.get("/cases/?severity=high", HTTP_HX_REQUEST="true")
+    assert b'name="filter" value="severity=high"' in partial.content
