@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("console.audit.urls")),
     path("cases/", include("console.casework.urls")),
+    path("events/", include("console.casework.explorer_urls")),
     path("access/", include("console.access.urls")),
     path("api/v1/", include("console.sync.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 from console.access.models import User
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible, restrict_to_entities, user_roles
-from console.casework.models import ApprovalState, CaseApproval, CaseState, ExceptionCase
+from console.casework.models import ApprovalState, CaseActivity, CaseApproval, CaseState, ExceptionCase
 from console.casework.services.actions import ACTION_ROLES
 from console.casework.taxonomy import INFO, Category, CategoryInfo
-from console.sync.models import DuplicateAttempt, LegalEntity, PostingAttempt
+from console.sync.models import DuplicateAttempt, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
 from console.sync.services.interventions import WORKABLE
 
@@ -104,14 +104,18 @@ class CaseDetail:
     override_diff: list[dict[str, Any]]
 
 
-def _pretty(payload: Any) -> str:
+def pretty_json(payload: Any) -> str:
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
     """The event's reception, its posting attempts and repeated deliveries, and the
     case's own activity, oldest first (on equal times, in that order)."""
-    event = case.event
+    return event_timeline(case.event, case.activities.all())
+
+
+def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list[TimelineEntry]:
+    """The event's story across systems, with the given case activity woven in."""
     entries = [TimelineEntry(event.received_at, "event", f"Received from {event.source.name}", who=event.source.code)]
     for attempt in PostingAttempt.objects.filter(event=event).order_by("number"):
         entries.append(
@@ -130,10 +134,10 @@ def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
                 "duplicate",
                 "Sent again, same content" if repeat.same_payload else "Sent again with different content",
                 text=f"correlation id {repeat.correlation_id}" if repeat.correlation_id else "",
-                payload_json=_pretty(repeat.payload) if repeat.payload is not None else "",
+                payload_json=pretty_json(repeat.payload) if repeat.payload is not None else "",
             )
         )
-    for activity in case.activities.order_by("at", "pk"):
+    for activity in activities.order_by("at", "pk"):
         data = activity.data if isinstance(activity.data, dict) else {}
         diff = data.get("diff")
         entries.append(
@@ -162,6 +166,6 @@ def case_detail(user: Any, case_id: int) -> CaseDetail | None:
         timeline=case_timeline(case),
         pending=pending,
         actions=allowed_actions(user, case, pending),
-        payload_json=_pretty(event.payload),
+        payload_json=pretty_json(event.payload),
         override_diff=override_diff(event.payload, event.override or {}),
     )

@@ -45,6 +45,8 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "case-list": ({"operator", "controller", "auditor"}, set()),
     "case-detail": (set(), set()),  # the case is FR01's: 404 for readers, 403 for the others
     "case-action": (set(), set()),  # success is a redirect, and the FR01 case is not found
+    "event-search": ({"operator", "controller", "auditor"}, set()),
+    "event-story": (set(), set()),  # the only event is FR01's, granted to nobody
     "bulk-preview": (set(), set()),  # a dry run answers with a redirect (302), or 400 on bad input
     "bulk-detail": (set(), set()),  # the fixture has no bulk run: nobody sees one
     "bulk-confirm": (set(), set()),
