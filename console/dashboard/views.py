@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from console.access.selectors import entity_ids_visible
+from console.casework.dashboard import case_aging, daily_trend
 from console.sync.models import LegalEntity
 from console.sync.selectors.lag import flows_health
 
@@ -20,6 +21,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "flows": flows_health(window=timedelta(hours=24), entity_ids=entity_ids),
         "entities": LegalEntity.objects.filter(pk__in=entity_ids).order_by("code"),
+        "aging": case_aging(entity_ids),
+        "trends": [("7 days", daily_trend(entity_ids, 7)), ("30 days", daily_trend(entity_ids, 30))],
     }
     template = "dashboard/_flows.html" if request.htmx else "dashboard/overview.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -30,7 +30,7 @@ def test_htmx_refresh_gets_the_partial_only(configured: dict[str, Any], client: 
     response = login(client, "operator").get("/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith("<table") and "<html" not in html
+    assert html.lstrip().startswith("<section") and "<table" in html and "<html" not in html
 
 
 def test_user_without_entities_sees_no_numbers(

@@ -1,0 +1,80 @@
+"""The dashboard's case tiles and trends: counts and money by age, daily trends, every number a link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from console.access.selectors import entity_ids_visible
+from console.casework.dashboard import case_aging, daily_trend
+from console.casework.models import ExceptionCase
+from console.sync.services.drain import events_drain
+from tests.conftest import login
+from tests.factories import invoice_event
+from tests.unit.console.casework.conftest import ingest, person, unmapped_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aged_cases(configured: dict[str, Any]) -> list[ExceptionCase]:
+    ingest(
+        configured["token"],
+        unmapped_invoice("age-0", price="10.00"),
+        unmapped_invoice("age-2", price="20.00"),
+        unmapped_invoice("age-5", price="40.00"),
+        unmapped_invoice("age-9", price="80.00"),
+        invoice_event("posts-fine"),
+    )
+    events_drain()
+    cases = list(ExceptionCase.objects.order_by("pk"))
+    now = timezone.now()
+    for case, days in zip(cases, (0, 2, 5, 9), strict=True):
+        ExceptionCase.objects.filter(pk=case.pk).update(opened_at=now - timedelta(days=days, hours=1))
+    return cases
+
+
+def test_open_cases_by_age_as_counts_and_money(aged_cases: list[ExceptionCase]) -> None:
+    olivia, _ = person("operator")
+    buckets = {
+        b.value: (b.count, {k: str(v) for k, v in b.money.items()}) for b in case_aging(entity_ids_visible(olivia))
+    }
+    assert buckets == {
+        "0-1d": (1, {"USD": "10.00"}),
+        "1-3d": (1, {"USD": "20.00"}),
+        "3-7d": (1, {"USD": "40.00"}),
+        "7d+": (1, {"USD": "80.00"}),
+    }
+
+
+def test_daily_trends_cover_every_day(aged_cases: list[ExceptionCase]) -> None:
+    olivia, _ = person("operator")
+    week = daily_trend(entity_ids_visible(olivia), 7)
+    assert len(week.days) == 7 and week.days[-1].day == timezone.now().date()
+    assert week.days[-1].posted == 1  # the invoice that posted today
+    assert sum(d.opened for d in daily_trend(entity_ids_visible(olivia), 30).days) == 4
+
+
+def test_every_number_links_to_the_list_behind_it(aged_cases: list[ExceptionCase]) -> None:
+    page = login(Client(), "operator").get("/").content.decode()
+    for bucket in ("0-1d", "1-3d", "3-7d", "7d+"):
+        assert f'href="/cases/?age={bucket}"' in page
+    assert 'href="/cases/?flow=' in page and "<svg" in page and "cases opened" in page
+
+
+def test_dashboard_query_count_does_not_grow_with_cases(configured: dict[str, Any]) -> None:
+    client = login(Client(), "operator")
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    ingest(configured["token"], *[unmapped_invoice(f"many-{i}") for i in range(20)])
+    events_drain()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/")
+    assert len(many) == len(few) <= 20, [q["sql"][:120] for q in many.captured_queries]
