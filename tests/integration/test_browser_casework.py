@@ -1,0 +1,278 @@
+"""Working a case in a real browser: headless Chromium against the live server, with
+real Celery workers posting into the Odoo sandbox (issue #4).
+
+Each flow signs in through the login form and asserts what the person sees, by
+role, label and text. Every page must load without a Content-Security-Policy
+violation or an uncaught script error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import xmlrpc.client
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
+
+from console.casework.models import ExceptionCase
+from console.sync.models import LegalEntity
+from tests.conftest import PASSWORD, PERSONAS
+from tests.integration.conftest import Workers, wait_until
+from tests.integration.http import send
+from tests.unit.console.casework.conftest import unmapped_invoice
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (scripts/services.sh installs it); never a download
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+POSTED_WITHIN = 30.0  # seconds from the decision until the page shows the case resolved
+ODOO_NAME = re.compile(r"INV/\d{4}/\d{5}")
+
+
+@dataclass
+class ConsoleWatch:
+    """What the browser complained about: CSP violations and uncaught script errors, per page URL."""
+
+    csp: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> Page:
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        return page
+
+    def _console(self, page: Page, message: ConsoleMessage) -> None:
+        if "content security policy" in message.text.lower():
+            self.csp.append(f"{page.url}: {message.text}")
+        elif message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            # The console has no favicon: Chromium's own request for /favicon.ico answers 404; that is not the page's.
+            self.errors.append(f"{page.url}: {message.text} ({message.location.get('url', '')})")
+
+
+@pytest.fixture
+def browser(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Chromium for one test, started after (and stopped before) the test database.
+
+    Playwright's sync API keeps an asyncio loop running on this thread, so Django
+    would refuse the test's own ORM calls (wait_until, a threshold) as if made from
+    a coroutine; they are plain synchronous calls between browser steps. Inside
+    that loop's context Django opens a connection of its own (its connections are
+    context-local): it is closed here, or the test database could not be dropped.
+    """
+    if os.environ.get("FINOPS_E2E", "1") == "0":
+        pytest.skip("FINOPS_E2E=0: browser tests switched off (scripts/services.sh then installs no Chromium)")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/services.sh start installs the Debian package chromium")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            connections.close_all()
+
+
+@pytest.fixture
+def console_watch() -> Iterator[ConsoleWatch]:
+    watch = ConsoleWatch()
+    yield watch
+    assert not watch.csp, "Content-Security-Policy violations:\n" + "\n".join(watch.csp)
+    assert not watch.errors, "script errors in the browser:\n" + "\n".join(watch.errors)
+
+
+def sign_in(browser: Browser, watch: ConsoleWatch, base_url: str, role: str) -> Page:
+    """A browser context of its own (its own session cookie), signed in through the login form."""
+    context = browser.new_context(base_url=base_url, locale="en-US")
+    context.set_default_timeout(10_000)
+    page = watch.watch(context.new_page())
+    response = page.goto("/accounts/login/")
+    assert response is not None and response.ok
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    page.get_by_label("Username").fill(PERSONAS[role])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("banner")).to_contain_text(PERSONAS[role])
+    return page
+
+
+def fact(page: Page, term: str) -> Locator:
+    """The value (<dd>) the page gives for a term (<dt>) of its fact lists."""
+    return (
+        page.get_by_role("term")
+        .filter(has_text=re.compile(rf"^\s*{re.escape(term)}\s*$"))
+        .locator("xpath=following-sibling::dd[1]")
+    )
+
+
+def open_blocked_case(live_server: Any, token: str, external_id: str) -> ExceptionCase:
+    """A source sends an invoice with the unmapped tax code VAT20; a worker blocks it and opens a case."""
+    status, body = send(live_server.url, token, unmapped_invoice(external_id))
+    assert status == 201, body
+    event_id = body["event_id"]
+    wait_until(lambda: ExceptionCase.objects.filter(event_id=event_id).exists(), timeout=60, what="the case to open")
+    return ExceptionCase.objects.get(event_id=event_id)
+
+
+def open_from_the_list(page: Page, case: ExceptionCase, external_id: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases", exact=True).click()
+    expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=external_id)
+    expect(row).to_contain_text("Missing mapping")
+    expect(row).to_contain_text("Open")
+    row.get_by_role("link", name=f"#{case.pk}", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.pk}: Missing mapping")
+    expect(page.get_by_role("region", name="What went wrong")).to_contain_text("VAT20")
+
+
+def resubmit(page: Page, changes: str, reason: str) -> None:
+    form = page.get_by_role("form", name="Edit and resubmit")
+    form.get_by_label("Fields to override").fill(changes)
+    form.get_by_label("Reason").fill(reason)
+    form.get_by_role("button", name="Resubmit", exact=True).click()
+
+
+def reload_until_resolved(page: Page, timeout: float = POSTED_WITHIN) -> None:
+    """Reload the case page, as a person would, until it says the case is resolved."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.reload()
+        state = fact(page, "State").inner_text()
+        if state.startswith("Resolved"):
+            return
+        if time.monotonic() > deadline:
+            event_state = fact(page, "Event state").inner_text()
+            raise AssertionError(f"after {timeout:.0f} s the case is {state!r}, its event {event_state!r}")
+        page.wait_for_timeout(500)
+
+
+def assert_posted(page: Page, sandbox: Any, external_id: str) -> None:
+    """The page shows the case resolved and the Odoo record the sandbox holds for this event (one, posted)."""
+    expect(fact(page, "State")).to_have_text(re.compile(r"^Resolved"))
+    expect(fact(page, "Event state")).to_have_text("Posted")
+    expect(fact(page, "Odoo record")).to_contain_text(ODOO_NAME)
+    proxy = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
+    moves = proxy.execute_kw(
+        "sandbox",
+        2,
+        "admin",
+        "account.move",
+        "search_read",
+        [[["ref", "=", f"shopify/{external_id}"]]],
+        {"fields": ["name", "state"]},
+    )
+    assert [move["state"] for move in moves] == ["posted"], moves
+    expect(fact(page, "Odoo record")).to_contain_text(moves[0]["name"])
+    for button in ("Claim", "Resubmit", "Retry now", "Dismiss", "Approve"):
+        expect(page.get_by_role("button", name=button, exact=True)).to_have_count(0)
+
+
+def test_the_csp_watch_sees_a_violation(live_server: Any, browser: Browser) -> None:
+    """The watch used below would catch a violation: an image from elsewhere is refused by img-src."""
+    watch = ConsoleWatch()
+    context = browser.new_context(base_url=live_server.url)
+    page = watch.watch(context.new_page())
+    page.goto("/accounts/login/")
+    page.evaluate(
+        "() => { const img = new Image(); img.src = 'https://example.invalid/x.png'; document.body.append(img); }"
+    )
+    deadline = time.monotonic() + 5
+    while not watch.csp and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert watch.csp and "img-src" in watch.csp[0], watch
+    context.close()
+
+
+def test_operator_claims_and_resubmits_a_blocked_invoice_which_then_posts(
+    configured: dict[str, Any], live_server: Any, workers: Workers, browser: Browser, console_watch: ConsoleWatch
+) -> None:
+    workers.start()
+    case = open_blocked_case(live_server, configured["token"], "web-vat20")
+    page = sign_in(browser, console_watch, live_server.url, "operator")
+
+    open_from_the_list(page, case, "web-vat20")
+    expect(fact(page, "State")).to_have_text("Open")
+    expect(fact(page, "Assignee")).to_have_text("unassigned")
+
+    page.get_by_role("button", name="Claim", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Case {case.pk}: claimed, it is yours.")
+    expect(fact(page, "State")).to_have_text("In progress")
+    expect(fact(page, "Assignee")).to_have_text("olivia")
+    expect(page.get_by_role("button", name="Claim", exact=True)).to_have_count(0)
+
+    resubmit(page, "lines.0.tax_code = SALES15", "VAT20 is the retired code for SALES15")
+    expect(page.get_by_role("status")).to_contain_text(f"Case {case.pk}: resubmitted with the override.")
+    diff = page.get_by_role("table", name="Overridden fields (the payload as received is kept)")
+    row = diff.get_by_role("row").filter(has=page.get_by_role("rowheader", name="lines.0.tax_code"))
+    expect(row.get_by_role("cell")).to_have_text(["VAT20", "SALES15"])
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text("VAT20 is the retired code for SALES15")
+
+    reload_until_resolved(page)
+    assert_posted(page, configured["sandbox"], "web-vat20")
+    page.context.close()
+
+
+def test_a_material_override_waits_for_a_controller_who_approves_it(
+    configured: dict[str, Any], live_server: Any, workers: Workers, browser: Browser, console_watch: ConsoleWatch
+) -> None:
+    LegalEntity.objects.filter(code="US01").update(materiality_threshold="50.00")
+    workers.start()
+    case = open_blocked_case(live_server, configured["token"], "web-material")
+
+    olivia = sign_in(browser, console_watch, live_server.url, "operator")
+    open_from_the_list(olivia, case, "web-material")
+    resubmit(olivia, "lines.0.unit_price = 90.00\nlines.0.tax_code = SALES15", "price keyed wrong at the till")
+    expect(olivia.get_by_role("status")).to_contain_text(
+        f"Case {case.pk} waits for a controller's approval: the amount is material."
+    )
+    expect(fact(olivia, "State")).to_have_text("Waiting for approval")
+    pending = olivia.get_by_role("region", name="Waiting for a controller")
+    expect(pending).to_contain_text("asked by olivia")
+    expect(pending).to_contain_text("price keyed wrong at the till")
+    for button in ("Approve", "Reject", "Resubmit", "Retry now"):
+        expect(olivia.get_by_role("button", name=button, exact=True)).to_have_count(0)
+
+    carl = sign_in(browser, console_watch, live_server.url, "controller")
+    assert carl.context is not olivia.context
+    carl.get_by_role("navigation", name="Main").get_by_role("link", name="Cases", exact=True).click()
+    row = carl.get_by_role("row").filter(has_text="web-material")
+    expect(row).to_contain_text("Waiting for approval")
+    row.get_by_role("link", name=f"#{case.pk}", exact=True).click()
+    asked = carl.get_by_role("region", name="Waiting for a controller")
+    expect(asked).to_contain_text("asked by olivia")
+    expect(asked).to_contain_text("amount 90.00 USD")
+    diff = asked.get_by_role("table", name="Override asked for")
+    for path, before, after in (("lines.0.unit_price", "100.00", "90.00"), ("lines.0.tax_code", "VAT20", "SALES15")):
+        change = diff.get_by_role("row").filter(has=carl.get_by_role("rowheader", name=path))
+        expect(change.get_by_role("cell")).to_have_text([before, after])
+    expect(carl.get_by_role("button", name="Resubmit", exact=True)).to_have_count(0)
+    approve = carl.get_by_role("form", name="Approve the request")
+    approve.get_by_label("Note").fill("checked the till receipt")
+    approve.get_by_role("button", name="Approve", exact=True).click()
+    expect(carl.get_by_role("status")).to_contain_text(f"Case {case.pk}: request approved.")
+    expect(carl.get_by_role("region", name="Waiting for a controller")).to_have_count(0)
+
+    reload_until_resolved(carl)
+    assert_posted(carl, configured["sandbox"], "web-material")
+    # The operator's session sees the same outcome.
+    olivia.reload()
+    expect(fact(olivia, "State")).to_have_text(re.compile(r"^Resolved"))
+    expect(olivia.get_by_role("region", name="Timeline")).to_contain_text("checked the till receipt")
+    carl.context.close()
+    olivia.context.close()
