@@ -19,11 +19,13 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
 
 from console.casework.models import ExceptionCase
 from console.sync.models import LegalEntity
 from tests.conftest import PASSWORD, PERSONAS
+from tests.factories import invoice_event
 from tests.integration.conftest import Workers, wait_until
 from tests.integration.http import send
 from tests.unit.console.casework.conftest import unmapped_invoice
@@ -276,3 +278,74 @@ def test_a_material_override_waits_for_a_controller_who_approves_it(
     expect(olivia.get_by_role("region", name="Timeline")).to_contain_text("checked the till receipt")
     carl.context.close()
     olivia.context.close()
+
+
+def test_a_bulk_retry_shows_its_progress_then_posts_the_cases_of_a_reopened_period(
+    configured: dict[str, Any], live_server: Any, workers: Workers, browser: Browser, console_watch: ConsoleWatch
+) -> None:
+    sandbox = configured["sandbox"]
+    # Odoo's period is closed after the invoices' date: every one fails as a closed-period case.
+    sandbox.control.set_lock_date(1, "2026-12-31")
+    workers.start()
+    prices = {"web-locked-1": "100.00", "web-locked-2": "250.00", "web-locked-3": "40.50"}
+    event_ids = []
+    for external_id, price in prices.items():
+        event = invoice_event(external_id)
+        event["data"]["lines"][0]["unit_price"] = price
+        status, body = send(live_server.url, configured["token"], event)
+        assert status == 201, body
+        event_ids.append(body["event_id"])
+    # A case of another category, which the filter (and so the bulk action) leaves out.
+    other = open_blocked_case(live_server, configured["token"], "web-vat20-aside")
+    wait_until(
+        lambda: ExceptionCase.objects.filter(event_id__in=event_ids).count() == 3,
+        timeout=60,
+        what="three closed-period cases",
+    )
+    cases = list(ExceptionCase.objects.filter(event_id__in=event_ids).select_related("event"))
+    assert {case.category for case in cases} == {"closed_period"}
+    # The controller reopens the period in Odoo: a retry can post them now.
+    sandbox.control.set_lock_date(1, False)
+
+    page = sign_in(browser, console_watch, live_server.url, "operator")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases", exact=True).click()
+    expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
+    rows = page.locator("#case-rows")
+    expect(rows.get_by_role("status")).to_have_text("4 cases.")
+    filters = page.get_by_role("form", name="Filter the cases")
+    filters.get_by_label("Category").select_option(label="Closed period or lock date")
+    filters.get_by_role("button", name="Filter", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]category=closed_period(&|$)"))
+    expect(rows.get_by_role("status")).to_have_text("3 cases.")
+    for external_id in prices:
+        expect(rows.get_by_role("row").filter(has_text=external_id)).to_contain_text("Closed period or lock date")
+    expect(rows.get_by_role("row").filter(has_text="web-vat20-aside")).to_have_count(0)
+
+    bulk = rows.locator("details").filter(has_text="Bulk action on every case this filter selects")
+    bulk.get_by_text("Bulk action on every case this filter selects").click()
+    bulk.get_by_label("Action").select_option(label="Retry now")
+    bulk.get_by_role("button", name="Dry run", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bulk retry now")
+    expect(fact(page, "Cases")).to_have_text("3")
+    expect(fact(page, "Money at stake")).to_have_text("390.50 USD")
+    expect(fact(page, "State")).to_have_text("Dry run")
+
+    page.get_by_role("button", name="Run it on 3 cases", exact=True).click()
+    progress = page.get_by_role("progressbar", name="Progress")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_attribute("max", "3")
+    expect(page.get_by_role("heading", name="Result")).to_be_visible(timeout=POSTED_WITHIN * 1000)
+    expect(fact(page, "State")).to_have_text("Done")
+    expect(progress).to_have_attribute("value", "3")
+    summary = page.get_by_role("list").filter(has_text="skipped")
+    expect(summary.get_by_role("listitem")).to_have_text(
+        ["3 done", "0 waiting for a controller (material amount)", "0 skipped"]
+    )
+
+    for case in cases:
+        page.goto(reverse("case-detail", args=[case.pk]))
+        reload_until_resolved(page)
+        assert_posted(page, sandbox, case.event.external_id)
+    page.goto(reverse("case-detail", args=[other.pk]))
+    expect(fact(page, "State")).to_have_text("Open")
+    page.context.close()

@@ -9,12 +9,13 @@ when it starts and when it ends.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from console.sync.services.interventions import WORKABLE
 CENT = Decimal("0.01")
 MAX_CASES = 100_000
 MAX_PROBLEMS = 50
+logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 25
 WORKING = (CaseState.OPEN, CaseState.IN_PROGRESS)
 
@@ -135,7 +137,7 @@ def _one(run: BulkRun) -> Callable[..., ExceptionCase]:
 def bulk_execute(run_id: int) -> BulkRun:
     """The background part: every selected case in turn, as the person who confirmed."""
     with transaction.atomic():
-        run = BulkRun.objects.select_for_update().select_related("requested_by", "assignee").get(pk=run_id)
+        run = BulkRun.objects.select_for_update(of=("self",)).select_related("requested_by", "assignee").get(pk=run_id)
         if run.state not in (BulkState.QUEUED, BulkState.RUNNING):
             return run  # a redelivered message of a finished run
         # RUNNING: the worker died and the message came back (acks_late): go on from the last progress.
@@ -154,6 +156,15 @@ def bulk_execute(run_id: int) -> BulkRun:
             counts["skipped"] += 1
             if len(problems) < MAX_PROBLEMS:
                 problems.append({"case": case_id, "message": str(err)})
+        except DatabaseError as err:
+            # A deadlock or a lost connection on one case: that case is skipped (its own
+            # transaction rolled back), the run goes on, and the person can retry it.
+            logger.warning("bulk run %s: case %s skipped on a database error", run.pk, case_id, exc_info=True)
+            counts["skipped"] += 1
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(
+                    {"case": case_id, "message": f"database error, try this case again ({type(err).__name__})"}
+                )
         else:
             counts["waiting_approval" if case.state == CaseState.WAITING_APPROVAL else "succeeded"] += 1
         if number % PROGRESS_EVERY == 0:

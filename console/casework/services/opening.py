@@ -53,7 +53,7 @@ def case_open_or_add(event: SyncEvent, *, actor: Actor, reason_code: str, messag
     now = timezone.now()
     category = category_for(reason_code, message)
     case = (
-        ExceptionCase.objects.select_for_update()
+        ExceptionCase.objects.select_for_update(of=("self",))
         .select_related("entity", "event")
         .filter(event=event, state__in=OPEN_STATES)
         .first()
@@ -111,7 +111,7 @@ def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, *
             case_open_or_add(event, actor=actor, reason_code=event.reason_code, message=event.reason_message)
         elif event.state == EventState.POSTED:
             cases = (
-                ExceptionCase.objects.select_for_update()
+                ExceptionCase.objects.select_for_update(of=("self",))
                 .select_related("entity", "event")
                 .filter(event=event, state__in=OPEN_STATES)
                 .exclude(category__in=DUPLICATE_CATEGORIES)

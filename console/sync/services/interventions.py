@@ -22,7 +22,7 @@ WORKABLE = (S.FAILED, S.BLOCKED)
 
 
 def _locked(event: SyncEvent) -> SyncEvent:
-    fresh = SyncEvent.objects.select_for_update().select_related("entity").get(pk=event.pk)
+    fresh = SyncEvent.objects.select_for_update(of=("self",)).select_related("entity").get(pk=event.pk)
     if fresh.state not in WORKABLE:
         raise IllegalTransition(
             f"event {fresh.pk} is {fresh.get_state_display().lower()}: only failed or blocked events can be worked"

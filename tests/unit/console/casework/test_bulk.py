@@ -121,3 +121,26 @@ def test_the_bulk_form_follows_an_htmx_filter_change(three_cases: list[Exception
     client = login(Client(), "operator")
     partial = client.get("/cases/?severity=high", HTTP_HX_REQUEST="true")
     assert b'name="filter" value="severity=high"' in partial.content
+
+
+def test_a_database_error_on_one_case_skips_it_and_the_run_goes_on(
+    three_cases: list[ExceptionCase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from console.casework.services import actions
+
+    real = actions.case_retry
+
+    def flaky(**kwargs: Any) -> ExceptionCase:
+        if kwargs["case_id"] == three_cases[1].pk:
+            raise OperationalError("deadlock detected")
+        return real(**kwargs)
+
+    monkeypatch.setattr(actions, "case_retry", flaky)
+    client = login(Client(), "operator")
+    run = preview(client, "retry")
+    client.post(f"/cases/bulk/{run.pk}/run/")
+    run = bulk_execute(run.pk)
+    assert run.state == BulkState.DONE and (run.succeeded, run.skipped) == (2, 1)
+    assert "database error" in run.problems[0]["message"]
