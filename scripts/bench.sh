@@ -15,7 +15,7 @@ scripts/services.sh start
 trap 'scripts/services.sh stop; rm -rf "$scratch"' EXIT
 eval "$(scripts/services.sh env)"
 
-for bench in bench_ingest bench_posting bench_memory bench_audit; do
+for bench in bench_ingest bench_posting bench_memory bench_audit bench_casework; do
   echo "== $bench"
   $BIN/python "tests/bench/$bench.py"
 done

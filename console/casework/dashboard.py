@@ -5,16 +5,16 @@ and daily trends of posted events and opened cases, within the given entities
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from console.casework.filters import AGES
-from console.casework.models import OPEN_STATES, ExceptionCase
+from console.casework.models import OPEN_STATES, DayTally, ExceptionCase
 from console.sync.models import EventState, SyncEvent
 
 
@@ -27,26 +27,29 @@ class AgeBucket:
 
 
 def case_aging(entity_ids: list[int], now: datetime | None = None) -> list[AgeBucket]:
-    """Open cases in the list's age buckets (0-1 d, 1-3 d, 3-7 d, > 7 d): one grouped query."""
+    """Open cases in the list's age buckets (0-1 d, 1-3 d, 3-7 d, > 7 d): one query, one row
+    per currency with each bucket's count and money (the filter's own bounds, filters.AGES)."""
     now = now or timezone.now()
     buckets = {value: AgeBucket(value, label) for value, (label, _, _) in AGES.items()}
-    whens = [
-        When(opened_at__gt=now - young_limit, then=Value(value))
-        for value, (_, _, young_limit) in AGES.items()
-        if young_limit is not None
-    ]
-    oldest = next(value for value, (_, _, limit) in AGES.items() if limit is None)
+    figures: dict[str, Any] = {}
+    for n, (youngest, oldest) in enumerate((young, old) for _, young, old in AGES.values()):
+        within = Q(opened_at__lte=now - youngest) if youngest else Q()
+        if oldest is not None:
+            within &= Q(opened_at__gt=now - oldest)
+        figures[f"n{n}"] = Count("id", filter=within)
+        figures[f"money{n}"] = Sum("amount", filter=within)
     rows = (
         ExceptionCase.objects.filter(state__in=OPEN_STATES, entity_id__in=entity_ids)
-        .annotate(bucket=Case(*whens, default=Value(oldest), output_field=CharField()))
-        .values("bucket", "currency")
-        .annotate(n=Count("id"), total=Sum("amount"))
+        .values("currency")
+        .annotate(**figures)
         .order_by()
+        .values_list("currency", *figures)
     )
-    for row in rows:
-        bucket = buckets[row["bucket"]]
-        bucket.count += row["n"]
-        bucket.money[row["currency"]] = Decimal(row["total"]).quantize(Decimal("0.01"))
+    for currency, *numbers in rows:
+        for bucket, count, money in zip(buckets.values(), numbers[::2], numbers[1::2], strict=True):
+            if count:
+                bucket.count += count
+                bucket.money[currency] = Decimal(money).quantize(Decimal("0.01"))
     return list(buckets.values())
 
 
@@ -61,6 +64,11 @@ class TrendDay:
 class Trend:
     days: list[TrendDay]
     peak: int
+
+    def last(self, days: int) -> Trend:
+        """The same trend over its last `days` days (a week out of a month: one count for both)."""
+        kept = self.days[-days:]
+        return Trend(kept, max([max(d.posted, d.opened) for d in kept] + [0]))
 
     def bars(self, height: int = 40) -> list[dict[str, Any]]:
         """Bar heights for a server-drawn SVG: posted above the line, opened cases below."""
@@ -79,25 +87,76 @@ class Trend:
         ]
 
 
+# A day is over for the tallies an hour after midnight UTC: a posting or a case opened
+# just before midnight is committed seconds later, never an hour.
+SETTLING = timedelta(hours=1)
+
+
+def _per_day(rows: QuerySet[Any], field: str) -> dict[tuple[date, int], int]:
+    return {
+        (day, entity_id): n
+        for day, entity_id, n in rows.annotate(day=TruncDate(field, tzinfo=UTC))
+        .values("day", "entity_id")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("day", "entity_id", "n")
+    }
+
+
+def _counted(entity_ids: list[int], since: datetime, until: datetime | None = None) -> dict[tuple[date, int], TrendDay]:
+    """Posted events and opened cases per (UTC day, entity) between the two times, counted now."""
+    events = SyncEvent.objects.filter(entity_id__in=entity_ids, state=EventState.POSTED, posted_at__gte=since)
+    cases = ExceptionCase.objects.filter(entity_id__in=entity_ids, opened_at__gte=since)
+    if until is not None:
+        events, cases = events.filter(posted_at__lt=until), cases.filter(opened_at__lt=until)
+    posted, opened = _per_day(events, "posted_at"), _per_day(cases, "opened_at")
+    return {key: TrendDay(key[0], posted.get(key, 0), opened.get(key, 0)) for key in posted.keys() | opened.keys()}
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def _tallied(entity_ids: list[int], first: date, until: date) -> dict[tuple[date, int], TrendDay]:
+    """The closed days from `first` to before `until` per entity, from DayTally; the days not
+    tallied yet are counted once and stored (zeros too, so that they are not counted again)."""
+    if first >= until or not entity_ids:
+        return {}
+    found = {
+        (t.day, t.entity_id): TrendDay(t.day, t.posted, t.opened)
+        for t in DayTally.objects.filter(entity_id__in=entity_ids, day__gte=first, day__lt=until)
+    }
+    days = [first + timedelta(days=i) for i in range((until - first).days)]
+    missing = [(day, entity_id) for day in days for entity_id in entity_ids if (day, entity_id) not in found]
+    if missing:
+        low, high = min(day for day, _ in missing), max(day for day, _ in missing)
+        counted = _counted(sorted({e for _, e in missing}), _midnight(low), _midnight(high + timedelta(days=1)))
+        new = [counted.get((day, entity_id), TrendDay(day, 0, 0)) for day, entity_id in missing]
+        DayTally.objects.bulk_create(
+            [
+                DayTally(entity_id=entity_id, day=day, posted=tally.posted, opened=tally.opened)
+                for (day, entity_id), tally in zip(missing, new, strict=True)
+            ],
+            ignore_conflicts=True,  # another request tallied the same day: the same numbers
+        )
+        found.update(zip(missing, new, strict=True))
+    return found
+
+
 def daily_trend(entity_ids: list[int], days: int, now: datetime | None = None) -> Trend:
-    """Posted events and opened cases per UTC day over the last `days` days (today included)."""
+    """Posted events and opened cases per UTC day over the last `days` days (today included):
+    the days that are over from their tallies, the others counted."""
     now = now or timezone.now()
-    first = (now - timedelta(days=days - 1)).date()
-    since = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
-    posted = dict(
-        SyncEvent.objects.filter(entity_id__in=entity_ids, state=EventState.POSTED, posted_at__gte=since)
-        .annotate(day=TruncDate("posted_at"))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
-    opened = dict(
-        ExceptionCase.objects.filter(entity_id__in=entity_ids, opened_at__gte=since)
-        .annotate(day=TruncDate("opened_at"))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
+    first = (now - timedelta(days=days - 1)).astimezone(UTC).date()
+    closed = min((timezone.now() - SETTLING).astimezone(UTC).date(), now.astimezone(UTC).date() + timedelta(days=1))
+    per_entity = _tallied(entity_ids, first, closed)
+    if entity_ids:
+        per_entity.update(_counted(entity_ids, _midnight(max(first, closed))))
+    posted: dict[date, int] = {}
+    opened: dict[date, int] = {}
+    for (day, _), tally in per_entity.items():
+        posted[day] = posted.get(day, 0) + tally.posted
+        opened[day] = opened.get(day, 0) + tally.opened
     series = [
         TrendDay(day, posted.get(day, 0), opened.get(day, 0))
         for day in (first + timedelta(days=i) for i in range(days))

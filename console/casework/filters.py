@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import django_filters
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from console.casework.models import OPEN_STATES, CaseState, ExceptionCase
+from console.casework.models import OPEN_STATES, CaseState, ExceptionCase, severity_rank
 from console.casework.selectors import entities_visible
-from console.casework.taxonomy import SEVERITY_ORDER, Category, Severity
+from console.casework.taxonomy import Category, Severity
 from console.sync.models import Flow
 
 ALL_STATES = "all"
@@ -39,12 +39,7 @@ ORDERINGS: dict[str, tuple[str, tuple[str, ...]]] = {
 def _ordered(queryset: QuerySet[ExceptionCase], key: str) -> QuerySet[ExceptionCase]:
     _, fields = ORDERINGS[key]
     if "-severity_rank" in fields:
-        rank = Case(
-            *[When(severity=severity, then=Value(i)) for i, severity in enumerate(SEVERITY_ORDER)],
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
-        queryset = queryset.annotate(severity_rank=rank)
+        queryset = queryset.annotate(severity_rank=severity_rank())
     return queryset.order_by(*fields, "pk")
 
 
@@ -129,9 +124,11 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         value = value.strip()
         if not value:
             return queryset
+        # How it starts, in any case (an exact match starts so too): UPPER(...) LIKE 'VALUE%',
+        # which the events' upper-case pattern indexes answer on PostgreSQL.
         match = Q()
         for field in ("event__external_id", "event__correlation_id", "event__odoo_name"):
-            match |= Q(**{field: value}) | Q(**{f"{field}__istartswith": value})
+            match |= Q(**{f"{field}__istartswith": value})
         return queryset.filter(match)
 
     def filter_ordering(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
-from console.casework.taxonomy import Category, Severity
+from console.casework.taxonomy import SEVERITY_ORDER, Category, Severity
 from console.sync.models import Flow, LegalEntity, SyncEvent
 
 
@@ -17,6 +17,17 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = (CaseState.OPEN, CaseState.IN_PROGRESS, CaseState.WAITING_APPROVAL)
+OPEN_Q = Q(state__in=["open", "in_progress", "waiting_approval"])
+
+
+def severity_rank() -> Case:
+    """Low 0 ... critical 3: the case list's severity order, and the index that serves it
+    (the two must stay the same expression for the index to be used)."""
+    return Case(
+        *[When(severity=severity.value, then=Value(i)) for i, severity in enumerate(SEVERITY_ORDER)],
+        default=Value(-1),
+        output_field=models.IntegerField(),
+    )
 
 
 class ExceptionCase(models.Model):
@@ -51,7 +62,7 @@ class ExceptionCase(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event"],
-                condition=Q(state__in=["open", "in_progress", "waiting_approval"]),
+                condition=OPEN_Q,
                 name="case_one_open_per_event",
             ),
         ]
@@ -59,7 +70,39 @@ class ExceptionCase(models.Model):
             models.Index(fields=["entity", "state", "opened_at"], name="case_entity_state_opened"),
             models.Index(fields=["state", "sla_due_at"], name="case_state_due"),
             models.Index(fields=["state", "category"], name="case_state_category"),
-            models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+            # With the entity, "my cases" is counted from the index alone.
+            models.Index(fields=["assignee", "state", "entity"], name="case_assignee_state"),
+            # The case list's orders over open cases (filters.ORDERINGS). Each is followed by the
+            # columns the list filters on most, so a filter is checked in the index instead of
+            # fetching every case the scan passes: a narrow filter far down the order (the oldest
+            # cases by SLA) would otherwise read most of the table to fill a page.
+            models.Index(
+                fields=["sla_due_at", "id", "entity", "category", "severity", "opened_at", "amount"],
+                condition=OPEN_Q,
+                name="case_open_due",
+            ),
+            models.Index(
+                fields=["opened_at", "id", "entity", "category", "severity", "amount", "currency"],
+                condition=OPEN_Q,
+                name="case_open_opened",
+            ),
+            models.Index(
+                fields=["amount", "id", "entity", "category", "severity", "opened_at"],
+                condition=OPEN_Q,
+                name="case_open_amount",
+            ),
+            models.Index(
+                severity_rank().desc(),
+                F("sla_due_at"),
+                F("id"),
+                F("entity"),
+                condition=OPEN_Q,
+                name="case_open_severity",
+            ),
+            # The list of every case, closed ones too (state=all), in its default order.
+            models.Index(fields=["sla_due_at", "id", "entity"], name="case_due"),
+            # Cases opened per day, closed ones too (the dashboard's trend of the current days).
+            models.Index(fields=["opened_at", "entity"], name="case_opened"),
         ]
 
     def __str__(self) -> str:
@@ -195,3 +238,21 @@ class BulkRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, self.processed * 100 // self.total)
+
+
+class DayTally(models.Model):
+    """Events posted and cases opened in one legal entity on one UTC day that is over, for
+    the dashboard's trends (casework.dashboard.daily_trend). A closed day cannot change:
+    posted_at and opened_at are stamped once, with the time of the change, and neither an
+    event nor a case is ever deleted. Written the first time a trend covers the day."""
+
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    posted = models.PositiveIntegerField()
+    opened = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "day"], name="daytally_entity_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} entity {self.entity_id}: {self.posted} posted, {self.opened} cases opened"

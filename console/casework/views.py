@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from console.casework.bulk_forms import BulkForm
 from console.casework.filters import CaseFilter
 from console.casework.forms import ACTION_LABELS, ActionForm, action_form
 from console.casework.models import CaseState, ExceptionCase
-from console.casework.selectors import CaseDetail, case_detail, case_get, cases_visible
+from console.casework.selectors import CaseDetail, CasePaginator, case_detail, case_get, cases_visible
 from console.casework.services.actions import (
     ACTION_ROLES,
     CaseNotFound,
@@ -71,7 +70,7 @@ DONE = {
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET, queryset=cases_visible(request.user), request=request)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CasePaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "now": timezone.now(), "bulk_form": _bulk_form(request)}
     template = "casework/_rows.html" if request.htmx else "casework/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -18,11 +18,12 @@ from console.sync.selectors.lag import flows_health
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     entity_ids = entity_ids_visible(request.user)
+    month = daily_trend(entity_ids, 30)
     context = {
         "flows": flows_health(window=timedelta(hours=24), entity_ids=entity_ids),
         "entities": LegalEntity.objects.filter(pk__in=entity_ids).order_by("code"),
         "aging": case_aging(entity_ids),
-        "trends": [("7 days", daily_trend(entity_ids, 7)), ("30 days", daily_trend(entity_ids, 30))],
+        "trends": [("7 days", month.last(7)), ("30 days", month)],
     }
     template = "dashboard/_flows.html" if request.htmx else "dashboard/overview.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from console.sync.models.entities import LegalEntity
 from console.sync.models.sources import Flow, SourceSystem
@@ -90,6 +91,20 @@ class SyncEvent(models.Model):
             models.Index(fields=["blocked_on"], name="syncevent_blocked_on"),
             # Suspected duplicates: same entity and amount, then vendor and reference in Python.
             models.Index(fields=["entity", "amount"], name="syncevent_entity_amount"),
+            # The dashboard's counts, answered from the index alone (selectors/lag.py): what is
+            # not posted yet per flow and state, and what was posted when (trends and latency).
+            models.Index(
+                fields=["entity", "state", "flow", "occurred_at"],
+                condition=Q(state__in=[state.value for state in UNPOSTED_STATES]),
+                name="syncevent_unposted",
+            ),
+            models.Index(
+                fields=["posted_at", "entity", "flow", "occurred_at"],
+                condition=Q(state="posted"),
+                name="syncevent_posted",
+            ),
+            # The case list's search (how an external id, correlation id or Odoo name starts, in
+            # any case) has PostgreSQL-only indexes on UPPER(...) text_pattern_ops: see migration 0004.
         ]
 
     def __str__(self) -> str:

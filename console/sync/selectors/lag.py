@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Min, QuerySet
@@ -61,12 +62,13 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
 def _latencies(events: QuerySet[SyncEvent], since: datetime) -> dict[int, tuple[int, float | None, float | None]]:
     posted = events.filter(state=EventState.POSTED, posted_at__gte=since)
     if connection.vendor == "postgresql":
-        id_sql, params = posted.values("id").query.sql_with_params()
+        # The posted rows' own columns, not their ids: the index syncevent_posted holds all of them.
+        rows_sql, params = posted.values("flow_id", "occurred_at", "posted_at").query.sql_with_params()
         query = (
             "SELECT flow_id, count(*), "
             "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM posted_at - occurred_at)), "
             "percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM posted_at - occurred_at)) "
-            f"FROM {SyncEvent._meta.db_table} WHERE id IN ({id_sql}) "
+            f"FROM ({rows_sql}) AS posted "
             "GROUP BY flow_id"
         )
         with connection.cursor() as cursor:
@@ -97,21 +99,22 @@ def flows_health(
         attempts = attempts.filter(event__entity_id__in=ids)
         duplicates = duplicates.filter(event__entity_id__in=ids)
 
-    unposted = {
-        row["flow_id"]: row
-        for row in events.filter(state__in=UNPOSTED_STATES)
-        .values("flow_id")
-        .annotate(n=Count("id"), oldest=Min("occurred_at"))
-    }
-    stuck = Counter(
-        {
-            (flow_id, state): n
-            for flow_id, state, n in events.filter(state__in=[EventState.FAILED, EventState.BLOCKED])
-            .values("flow_id", "state")
-            .annotate(n=Count("id"))
-            .values_list("flow_id", "state", "n")
-        }
-    )
+    # One pass over the unposted events, in the order of the index syncevent_unposted (which
+    # holds every column needed), so that PostgreSQL counts each group as it streams by.
+    unposted: dict[int, dict[str, Any]] = {}
+    stuck: Counter[tuple[int, str]] = Counter()
+    for flow_id, state, n, oldest in (
+        events.filter(state__in=UNPOSTED_STATES)
+        .values("entity_id", "state", "flow_id")
+        .annotate(n=Count("*"), oldest=Min("occurred_at"))
+        .order_by()
+        .values_list("flow_id", "state", "n", "oldest")
+    ):
+        per_flow = unposted.setdefault(flow_id, {"n": 0, "oldest": oldest})
+        per_flow["n"] += n
+        per_flow["oldest"] = min(per_flow["oldest"], oldest)
+        if state in (EventState.FAILED, EventState.BLOCKED):
+            stuck[(flow_id, state)] += n
     failed_attempts = dict(
         attempts.filter(outcome__in=FAILED_OUTCOMES, finished_at__gte=since)
         .values("event__flow_id")
