@@ -25,7 +25,9 @@ def events_found(user: Any, query: str) -> QuerySet[SyncEvent]:
     if not query:
         return SyncEvent.objects.none()
     rows = SyncEvent.objects.select_related("source", "entity", "flow").defer("payload", "override")
-    match = Q(external_id=query) | Q(correlation_id=query) | Q(odoo_name=query)
+    # odoo_name has no plain index; iexact is UPPER(odoo_name) = UPPER(q), which the search's
+    # UPPER(...) index answers on PostgreSQL (sync migration 0004).
+    match = Q(external_id=query) | Q(correlation_id=query) | Q(odoo_name__iexact=query)
     if query.isascii() and query.isdigit():
         match |= Q(pk=int(query))
     return restrict_to_entities(rows.filter(match), user).order_by("-received_at")[:MAX_FOUND]
