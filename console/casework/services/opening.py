@@ -106,25 +106,32 @@ def case_open_or_add(event: SyncEvent, *, actor: Actor, reason_code: str, messag
 
 @receiver(events_transitioned, dispatch_uid="casework.events_transitioned")
 def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, **kwargs: Any) -> None:
+    posted: dict[int, SyncEvent] = {}
     for event in events:
         if event.state in FAILING:
             case_open_or_add(event, actor=actor, reason_code=event.reason_code, message=event.reason_message)
         elif event.state == EventState.POSTED:
-            cases = (
-                ExceptionCase.objects.select_for_update(of=("self",))
-                .select_related("entity", "event")
-                .filter(event=event, state__in=OPEN_STATES)
-                .exclude(category__in=DUPLICATE_CATEGORIES)
-            )
-            for case in cases:
-                case_change(
-                    case,
-                    actor=actor,
-                    kind=ActivityKind.RESOLVED,
-                    to=CaseState.RESOLVED,
-                    text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
-                    fields={"resolution": "posted"},
-                )
+            posted[event.pk] = event
+    if not posted:
+        return
+    # One query for the whole posting batch: most posted events never had a case.
+    cases = (
+        ExceptionCase.objects.select_for_update(of=("self",))
+        .select_related("entity", "event")
+        .filter(event_id__in=posted, state__in=OPEN_STATES)
+        .exclude(category__in=DUPLICATE_CATEGORIES)
+        .order_by("pk")
+    )
+    for case in cases:
+        event = posted[case.event_id]
+        case_change(
+            case,
+            actor=actor,
+            kind=ActivityKind.RESOLVED,
+            to=CaseState.RESOLVED,
+            text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
+            fields={"resolution": "posted"},
+        )
 
 
 @receiver(duplicates_conflicted, dispatch_uid="casework.duplicates_conflicted")
