@@ -16,14 +16,20 @@ from console.access.selectors import user_has_role
 View = Callable[..., HttpResponse]
 
 
+def role_check(user: Any, *roles: Role, doing: str = "") -> None:
+    """PermissionDenied naming the roles, unless the user holds one of them."""
+    if not user_has_role(user, *roles):
+        needs = " or ".join(r.group_name for r in roles)
+        raise PermissionDenied(f"{doing} needs the role {needs}" if doing else f"needs the role {needs}")
+
+
 def role_required(*roles: Role) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user_has_role(request.user, *roles):
-                raise PermissionDenied(f"needs the role {' or '.join(r.group_name for r in roles)}")
+            role_check(request.user, *roles)
             return view(request, *args, **kwargs)
 
         return guarded

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST, require_safe
 from console.access.decorators import role_required
 from console.access.login_audit import client_ip
 from console.access.roles import Role
-from console.access.selectors import user_has_role
 from console.audit.actors import Actor
 from console.casework.bulk_forms import BulkForm
 from console.casework.filters import CaseFilter
@@ -25,6 +23,7 @@ from console.casework.selectors import CaseDetail, CasePaginator, case_detail, c
 from console.casework.services.actions import (
     ACTION_ROLES,
     CaseNotFound,
+    action_role_check,
     case_approve,
     case_assign,
     case_claim,
@@ -115,9 +114,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     if action not in ACTION_ROLES:
         raise Http404("no such action")
-    needs = ACTION_ROLES[action]
-    if not user_has_role(request.user, *needs):
-        raise PermissionDenied(f"{action.replace('_', ' ')} needs the role {' or '.join(r.group_name for r in needs)}")
+    action_role_check(request.user, action)
     case = case_get(request.user, case_id)
     if case is None:
         raise Http404("no such case in your legal entities")

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible, restrict_to_entities, user_has_role
 from console.audit.actors import Actor
@@ -55,10 +56,12 @@ class CaseNotFound(Exception):
     pass
 
 
+def action_role_check(user: Any, action: str, *, doing: str = "") -> None:
+    role_check(user, *ACTION_ROLES[action], doing=doing or action.replace("_", " "))
+
+
 def _case(user: Any, case_id: int, action: str) -> ExceptionCase:
-    roles = ACTION_ROLES[action]
-    if not user_has_role(user, *roles):
-        raise PermissionDenied(f"{action.replace('_', ' ')} needs the role {' or '.join(r.group_name for r in roles)}")
+    action_role_check(user, action)
     rows = ExceptionCase.objects.select_for_update(of=("self",)).select_related("entity", "event")
     case = restrict_to_entities(rows, user).filter(pk=case_id).first()
     if case is None:

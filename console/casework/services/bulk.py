@@ -19,7 +19,6 @@ from django.db import DatabaseError, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from console.access.selectors import user_has_role
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record, audit_record_atomic
 from console.casework.models import BulkAction, BulkRun, BulkState, CaseState, ExceptionCase
@@ -60,9 +59,7 @@ def bulk_preview(
     """The dry run: which cases, how many, how much money. Nothing changes yet."""
     if action not in BulkAction.values:
         raise BulkError(f"no bulk action {action!r}")
-    roles = actions.ACTION_ROLES[action]
-    if not user_has_role(user, *roles):
-        raise PermissionDenied(f"bulk {action} needs the role {' or '.join(r.group_name for r in roles)}")
+    actions.action_role_check(user, action, doing=f"bulk {action}")
     if action == BulkAction.DISMISS and not reason.strip():
         raise BulkError("a bulk dismissal needs a reason")
     if action == BulkAction.ASSIGN and assignee is None:
