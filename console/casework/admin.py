@@ -4,16 +4,14 @@ timeline and audit rows."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from console.casework.models import CaseActivity, ExceptionCase
+from console.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(ExceptionCase)
-class ExceptionCaseAdmin(admin.ModelAdmin[ExceptionCase]):
+class ExceptionCaseAdmin(ReadOnlyAdmin[ExceptionCase]):
     list_display = (
         "id",
         "category",
@@ -31,27 +29,9 @@ class ExceptionCaseAdmin(admin.ModelAdmin[ExceptionCase]):
     search_fields = ("event__external_id", "event__correlation_id")
     list_select_related = ("entity", "flow", "assignee")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(CaseActivity)
-class CaseActivityAdmin(admin.ModelAdmin[CaseActivity]):
+class CaseActivityAdmin(ReadOnlyAdmin[CaseActivity]):
     list_display = ("id", "case", "at", "kind", "actor_label")
     list_filter = ("kind",)
     list_select_related = ("case",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

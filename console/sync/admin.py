@@ -3,11 +3,9 @@ their state changes only through the sync services."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from console.readonly_admin import ReadOnlyAdmin
 from console.sync.models import Flow, LegalEntity, OdooConnection, SourceSystem, SyncEvent
 
 
@@ -33,17 +31,8 @@ class FlowAdmin(admin.ModelAdmin[Flow]):
 
 
 @admin.register(SyncEvent)
-class SyncEventAdmin(admin.ModelAdmin[SyncEvent]):
+class SyncEventAdmin(ReadOnlyAdmin[SyncEvent]):
     list_display = ("id", "source", "kind", "external_id", "entity", "state", "amount", "currency", "occurred_at")
     list_filter = ("state", "kind", "entity")
     search_fields = ("external_id", "correlation_id", "odoo_name")
     list_select_related = ("source", "entity")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

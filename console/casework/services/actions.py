@@ -266,13 +266,17 @@ def _pending(case: ExceptionCase, user: Any) -> CaseApproval:
     return approval
 
 
+def _decide(approval: CaseApproval, user: Any, state: ApprovalState, note: str) -> None:
+    approval.state, approval.decided_by, approval.decided_at = state, user, timezone.now()
+    approval.decision_note = note
+    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+
+
 @transaction.atomic
 def case_approve(*, user: Any, actor: Actor, case_id: int, note: str = "") -> ExceptionCase:
     case = _case(user, case_id, "approve")
     approval = _pending(case, user)
-    approval.state, approval.decided_by, approval.decided_at = ApprovalState.APPROVED, user, timezone.now()
-    approval.decision_note = note.strip()
-    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _decide(approval, user, ApprovalState.APPROVED, note.strip())
     requested = f"{approval.get_kind_display().lower()} asked by {approval.requested_by.get_username()}"
     case_change(
         case,
@@ -299,9 +303,7 @@ def case_reject(*, user: Any, actor: Actor, case_id: int, note: str) -> Exceptio
     case = _case(user, case_id, "reject")
     approval = _pending(case, user)
     note = _reason(note, "a rejection")
-    approval.state, approval.decided_by, approval.decided_at = ApprovalState.REJECTED, user, timezone.now()
-    approval.decision_note = note
-    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _decide(approval, user, ApprovalState.REJECTED, note)
     case_change(
         case,
         actor=actor,
