@@ -16,6 +16,7 @@ from django.utils import timezone
 from console.casework.filters import AGES
 from console.casework.models import OPEN_STATES, DayTally, ExceptionCase
 from console.sync.models import EventState, SyncEvent
+from integrations.canonical import CENT
 
 
 @dataclass
@@ -49,7 +50,7 @@ def case_aging(entity_ids: list[int], now: datetime | None = None) -> list[AgeBu
         for bucket, count, money in zip(buckets.values(), numbers[::2], numbers[1::2], strict=True):
             if count:
                 bucket.count += count
-                bucket.money[currency] = Decimal(money).quantize(Decimal("0.01"))
+                bucket.money[currency] = Decimal(money).quantize(CENT)
     return list(buckets.values())
 
 

@@ -26,8 +26,8 @@ from console.casework.services import actions
 from console.casework.services.states import CaseError
 from console.sync.errors import SyncError
 from console.sync.services.interventions import WORKABLE
+from integrations.canonical import CENT
 
-CENT = Decimal("0.01")
 MAX_CASES = 100_000
 MAX_PROBLEMS = 50
 logger = logging.getLogger(__name__)

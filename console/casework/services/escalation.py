@@ -4,7 +4,7 @@ the assignee, and the controllers of the case's entity."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -81,6 +81,6 @@ def cases_escalate(*, now: datetime | None = None, batch: int = 500) -> int:
     return flagged
 
 
-def _hours(delta: object) -> str:
-    seconds = int(getattr(delta, "total_seconds", lambda: 0)())
+def _hours(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
