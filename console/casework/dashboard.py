@@ -71,22 +71,6 @@ class Trend:
         kept = self.days[-days:]
         return Trend(kept, max([max(d.posted, d.opened) for d in kept] + [0]))
 
-    def bars(self, height: int = 40) -> list[dict[str, Any]]:
-        """Bar heights for a server-drawn SVG: posted above the line, opened cases below."""
-        scale = height / self.peak if self.peak else 0
-        return [
-            {
-                "x": index * 6,
-                "day": day.day,
-                "posted": day.posted,
-                "opened": day.opened,
-                "posted_h": round(day.posted * scale, 1),
-                "opened_h": round(day.opened * scale, 1),
-                "posted_y": round(height - day.posted * scale, 1),
-            }
-            for index, day in enumerate(self.days)
-        ]
-
 
 # A day is over for the tallies an hour after midnight UTC: a posting or a case opened
 # just before midnight is committed seconds later, never an hour.

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -75,6 +76,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         label="Search",
         max_length=200,
         help_text="External id, correlation id or Odoo name: exact or how it starts.",
+        widget=forms.TextInput(attrs={"data-key-search": "", "type": "search"}),
     )
     ordering = django_filters.ChoiceFilter(
         choices=[(value, label) for value, (label, _) in ORDERINGS.items()],

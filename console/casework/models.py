@@ -68,7 +68,6 @@ class ExceptionCase(models.Model):
         ]
         indexes = [
             models.Index(fields=["entity", "state", "opened_at"], name="case_entity_state_opened"),
-            models.Index(fields=["state", "sla_due_at"], name="case_state_due"),
             models.Index(fields=["state", "category"], name="case_state_category"),
             # With the entity, "my cases" is counted from the index alone.
             models.Index(fields=["assignee", "state", "entity"], name="case_assignee_state"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from console.access.selectors import entity_ids_visible
 from console.casework.dashboard import case_aging, daily_trend
+from console.dashboard.charts import trend_svg
 from console.sync.models import LegalEntity
 from console.sync.selectors.lag import flows_health
 
@@ -23,7 +24,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "flows": flows_health(window=timedelta(hours=24), entity_ids=entity_ids),
         "entities": LegalEntity.objects.filter(pk__in=entity_ids).order_by("code"),
         "aging": case_aging(entity_ids),
-        "trends": [("7 days", month.last(7)), ("30 days", month)],
+        "trends": [
+            {"label": label, "data": trend, "svg": trend_svg(trend, label, f"trend-{n}")}
+            for n, (label, trend) in enumerate((("7 days", month.last(7)), ("30 days", month)), start=1)
+        ],
     }
     template = "dashboard/_flows.html" if request.htmx else "dashboard/overview.html"  # type: ignore[attr-defined]
     return render(request, template, context)

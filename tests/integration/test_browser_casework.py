@@ -349,3 +349,34 @@ def test_a_bulk_retry_shows_its_progress_then_posts_the_cases_of_a_reopened_peri
     page.goto(reverse("case-detail", args=[other.pk]))
     expect(fact(page, "State")).to_have_text("Open")
     page.context.close()
+
+
+def test_the_keyboard_alone_reaches_a_case(
+    configured: dict[str, Any], live_server: Any, workers: Workers, browser: Browser, console_watch: ConsoleWatch
+) -> None:
+    workers.start()
+    case = open_blocked_case(live_server, configured["token"], "web-keys")
+    page = sign_in(browser, console_watch, live_server.url, "operator")
+
+    page.keyboard.press("?")
+    help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help_dialog).to_be_visible()
+    expect(help_dialog).to_contain_text("next / previous row")
+    page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()
+
+    page.keyboard.press("g")
+    page.keyboard.press("c")
+    expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
+    page.keyboard.press("/")
+    expect(page.get_by_label("Search")).to_be_focused()
+    page.keyboard.type("j")  # typed into the field: no shortcut fires while typing
+    expect(page.get_by_label("Search")).to_have_value("j")
+    page.get_by_label("Search").fill("")
+    page.get_by_label("Search").blur()
+
+    page.keyboard.press("j")
+    expect(page.get_by_role("link", name=f"#{case.pk}", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.pk}: Missing mapping")
+    page.context.close()

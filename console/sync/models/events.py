@@ -85,7 +85,6 @@ class SyncEvent(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="syncevent_state_due"),
             models.Index(fields=["flow", "state", "occurred_at"], name="syncevent_flow_state"),
             models.Index(fields=["entity", "state"], name="syncevent_entity_state"),
-            models.Index(fields=["flow", "posted_at"], name="syncevent_flow_posted"),
             models.Index(fields=["correlation_id"], name="syncevent_correlation"),
             models.Index(fields=["external_id"], name="syncevent_external_id"),
             models.Index(fields=["blocked_on"], name="syncevent_blocked_on"),
