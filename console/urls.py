@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("console.casework.urls")),
     path("events/", include("console.casework.explorer_urls")),
     path("access/", include("console.access.urls")),
+    path("mappings/", include("console.mappings.urls")),
     path("api/v1/", include("console.sync.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -82,12 +82,15 @@ def audit_export(*, user: Any, actor: Actor, f: AuditFilter, fmt: str) -> tuple[
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow(
-            [json.dumps(row[c], ensure_ascii=False) if c in ("before", "after") else _cell(row[c]) for c in COLUMNS]
+            [json.dumps(row[c], ensure_ascii=False) if c in ("before", "after") else csv_cell(row[c]) for c in COLUMNS]
         )
     return buffer.getvalue(), "text/csv"
 
 
-def _cell(value: Any) -> str:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
     text = "" if value is None else str(value)
     # Spreadsheet formula injection: a cell starting with these is shown as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in FORMULA_START else text

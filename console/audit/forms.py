@@ -15,6 +15,9 @@ class AuditFilterForm(forms.Form):
     entity = forms.ChoiceField(required=False)
     object_type = forms.CharField(required=False, max_length=64, label="Object type")
     object_id = forms.CharField(required=False, max_length=64, label="Object id")
+    correlation_id = forms.CharField(
+        required=False, max_length=200, label="Correlation id", help_text="Exact: an event's, or mapping-change-N."
+    )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, actions: list[str], entities: list[str], **kwargs: Any) -> None:
@@ -40,6 +43,7 @@ class AuditFilterForm(forms.Form):
             entity=data.get("entity") or "",
             object_type=data.get("object_type") or "",
             object_id=data.get("object_id") or "",
+            correlation_id=data.get("correlation_id") or "",
             before_sequence=data.get("before"),
             time_zone=time_zone,
         )

@@ -14,6 +14,9 @@ class ActorType(models.TextChoices):
     ANONYMOUS = "anonymous", "Not signed in"
 
 
+CHANGE_CORRELATION = "mapping-change-"
+
+
 class AuditEvent(models.Model):
     """One decision about money or configuration. Append-only and hash-chained:
     hash = SHA-256(previous hash + canonical JSON of the row)."""
@@ -46,6 +49,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["entity_code", "sequence"], name="auditevent_entity_seq"),
             models.Index(fields=["actor_label", "sequence"], name="auditevent_actor_seq"),
             models.Index(fields=["occurred_at", "sequence"], name="auditevent_time_seq"),
+            # A mapping change's whole story (its rows and the versions it wrote); kept small by
+            # leaving out the events' own correlation ids, which are on every posting's rows.
+            models.Index(
+                fields=["correlation_id", "sequence"],
+                condition=models.Q(correlation_id__startswith=CHANGE_CORRELATION),
+                name="auditevent_change_seq",
+            ),
         ]
 
     def __str__(self) -> str:

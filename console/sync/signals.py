@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent by events_transition with events=[SyncEvent, ...] (their new state set) and actor=Actor.
+# Sent by events_transition with events=[SyncEvent, ...] (their new state set), actor=Actor and
+# caused={event id: (cause, reason)} for the transitions another record caused (a mapping change).
 events_transitioned = Signal()
 
 # Sent by events_ingest with attempts=[DuplicateAttempt, ...]: the same key sent again

@@ -26,17 +26,22 @@ def _companies(row: dict[str, Any]) -> tuple[int, ...]:
     return ()
 
 
+# model -> fields read, label, and the boolean that says the record may be used. Odoo 18's
+# account.account has no `active`: an account is taken out of use by marking it deprecated.
+SPECS: dict[str, tuple[list[str], str, str | None]] = {
+    "account.tax": (["name", "type_tax_use", "company_id", "active"], "{name} ({type_tax_use})", "active"),
+    "account.account": (["code", "name", "company_ids", "deprecated"], "{code} {name}", "deprecated"),
+    "account.journal": (["code", "name", "type", "company_id", "active"], "{code} {name} ({type})", "active"),
+    "res.currency": (["name", "active"], "{name}", "active"),
+    "res.company": (["name", "currency_id"], "{name}", None),
+}
+
+
 def reference_fetch(client: OdooClient, model: str) -> list[ReferenceRecord]:
     """Every record of a mapping target model, archived ones included (to refuse them by name)."""
-    specs: dict[str, tuple[list[str], str]] = {
-        "account.tax": (["name", "type_tax_use", "company_id", "active"], "{name} ({type_tax_use})"),
-        "account.account": (["code", "name", "company_ids", "active"], "{code} {name}"),
-        "account.journal": (["code", "name", "type", "company_id", "active"], "{code} {name} ({type})"),
-        "res.currency": (["name", "active"], "{name}"),
-        "res.company": (["name", "currency_id"], "{name}"),
-    }
-    fields, template = specs[model]
-    domain: list[Any] = [["active", "in", [True, False]]] if "active" in fields else []
+    fields, template, usable = SPECS[model]
+    # Without this leaf Odoo leaves archived records out; deprecated accounts are always read.
+    domain: list[Any] = [["active", "in", [True, False]]] if usable == "active" else []
     rows = client.search_read(model, domain, ["id", *fields], order="id")
     return [
         ReferenceRecord(
@@ -44,7 +49,7 @@ def reference_fetch(client: OdooClient, model: str) -> list[ReferenceRecord]:
             odoo_id=int(row["id"]),
             label=template.format(**{k: row.get(k, "") for k in fields}),
             company_ids=_companies(row),
-            active=bool(row.get("active", True)),
+            active=(not row.get("deprecated")) if usable == "deprecated" else bool(row.get("active", True)),
         )
         for row in rows
     ]

@@ -40,7 +40,7 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var key = event.key;
     if (pending) {
-      var jump = { d: "overview", c: "cases", e: "events", a: "audit" }[key];
+      var jump = { d: "overview", c: "cases", e: "events", m: "mappings", a: "audit" }[key];
       pending = null;
       if (jump && follow('[data-key-nav="' + jump + '"]')) event.preventDefault();
       return;

@@ -105,13 +105,17 @@ def case_open_or_add(event: SyncEvent, *, actor: Actor, reason_code: str, messag
 
 
 @receiver(events_transitioned, dispatch_uid="casework.events_transitioned")
-def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, **kwargs: Any) -> None:
+def on_events_transitioned(
+    sender: Any, events: list[SyncEvent], actor: Actor, caused: dict[int, tuple[str, str]] | None = None, **kwargs: Any
+) -> None:
     posted: dict[int, SyncEvent] = {}
     for event in events:
         if event.state in FAILING:
             case_open_or_add(event, actor=actor, reason_code=event.reason_code, message=event.reason_message)
         elif event.state == EventState.POSTED:
             posted[event.pk] = event
+    if caused:
+        _note_requeued(caused, actor)
     if not posted:
         return
     # One query for the whole posting batch: most posted events never had a case.
@@ -132,6 +136,20 @@ def on_events_transitioned(sender: Any, events: list[SyncEvent], actor: Actor, *
             text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
             fields={"resolution": "posted"},
         )
+
+
+def _note_requeued(caused: dict[int, tuple[str, str]], actor: Actor) -> None:
+    """An event queued again by another decision (a mapping change applied): its open case
+    says so on its timeline, so the operator sees why it moves without anyone retrying it."""
+    cases = (
+        ExceptionCase.objects.select_for_update(of=("self",))
+        .select_related("entity")
+        .filter(event_id__in=caused, state__in=OPEN_STATES)
+        .order_by("pk")
+    )
+    for case in cases:
+        cause, reason = caused[case.event_id]
+        case_change(case, actor=actor, kind=ActivityKind.RETRIED, text=f"Queued again: {reason}", data={"cause": cause})
 
 
 @receiver(duplicates_conflicted, dispatch_uid="casework.duplicates_conflicted")

@@ -10,6 +10,15 @@ class MappingKind(models.TextChoices):
     CURRENCY = "currency", "Currency code → Odoo currency"
 
 
+# The Odoo model each kind's targets are read from (the reference data a target must be in).
+KIND_MODELS: dict[str, str] = {
+    MappingKind.TAX: "account.tax",
+    MappingKind.ACCOUNT: "account.account",
+    MappingKind.JOURNAL: "account.journal",
+    MappingKind.CURRENCY: "res.currency",
+}
+
+
 class Mapping(models.Model):
     """One version of a mapping row, in force from valid_from until valid_to.
 

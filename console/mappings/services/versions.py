@@ -1,7 +1,7 @@
-"""Changing mappings: a new version from a time on, never an edit of an old one.
+"""Mapping versions: a new version from a time on, never an edit of an old one.
 
-Issue #5 puts maker-checker approval in front of this; applying an approved
-change will call mapping_version_add.
+Only an approved change request (services/requests.py) and the demo's seed write
+versions; nobody changes a mapping without a second person's approval.
 """
 
 from __future__ import annotations
@@ -32,10 +32,13 @@ def mapping_version_add(
     valid_from: datetime | None = None,
     actor: Actor,
     reason: str = "",
+    correlation_id: str = "",
+    requeue: bool = True,
 ) -> Mapping:
     """Close the version in force at valid_from and add the next; odoo_id None retires the code.
 
-    Events blocked on this mapping are queued again in the same transaction.
+    Events blocked on this mapping are queued again in the same transaction, unless the
+    caller requeues them itself (a change request, once for all its rows).
     """
     from console.sync.services.posting import events_requeue_blocked
     from console.sync.services.resolution import mapping_block_key
@@ -81,9 +84,10 @@ def mapping_version_add(
                 "valid_from": start.isoformat(),
             },
             reason=reason,
+            correlation_id=correlation_id,
         ),
     )
-    if odoo_id is not None:
+    if odoo_id is not None and requeue:
         events_requeue_blocked(
             blocked_on=[mapping_block_key(kind, source_value, entity.code)],
             actor=actor,

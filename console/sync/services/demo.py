@@ -15,6 +15,7 @@ from console.access.services import service_account_create, user_create
 from console.audit.actors import Actor
 from console.mappings.models import Mapping, MappingKind
 from console.mappings.services import mapping_version_add
+from console.mappings.services.reference import ReferenceError, reference_refresh_entity
 from console.sync.models import BusinessProcess, Flow, FlowMode, LegalEntity, SourceKind, SourceSystem
 from console.sync.services.connections import odoo_client_for
 from integrations.odoo.errors import OdooError
@@ -105,6 +106,13 @@ def demo_seed(*, password: str) -> list[str]:
             reason="demo seed",
         )
         report.append(f"mapping {kind} {value} -> {model} {rows[0]['id']}")
+    # The mapping editor offers Odoo's records as targets: read them once now; the editor's
+    # refresh button reads them again.
+    try:
+        counts = reference_refresh_entity(entity, actor=actor)
+    except ReferenceError as err:
+        raise DemoSeedError(str(err)) from err
+    report.append("Odoo reference data: " + ", ".join(f"{n} {model}" for model, n in counts.items()))
     for username, role in USERS:
         if not User.objects.filter(username=username).exists():
             user_create(username=username, password=password, role=role, entity_codes=["US01"], actor=actor)

@@ -270,7 +270,7 @@ class _Recorder:
         events_unblock_after_posting([e for e in applied if e.state == S.POSTED], actor=self.actor)
 
 
-def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> int:
+def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> list[int]:
     """Closed loop: payments waiting on an invoice are queued again once it posts."""
     keys: list[str] = []
     for event in posted:
@@ -278,20 +278,19 @@ def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> in
             keys.append(event_block_key(event.pk))
             keys.append(invoice_block_key(event.source_id, event.kind, event.external_id))
     if not keys:
-        return 0
+        return []
     return events_requeue_blocked(blocked_on=keys, actor=actor, reason="what it waited for was posted")
 
 
-def events_requeue_blocked(*, blocked_on: list[str], actor: Actor, reason: str) -> int:
-    """Queue again the events blocked on any of these keys (a mapping added, an invoice posted)."""
+def events_requeue_blocked(*, blocked_on: list[str], actor: Actor, reason: str, cause: str = "") -> list[int]:
+    """Queue again the events blocked on any of these keys (a mapping added, an invoice posted);
+    returns their ids."""
     waiting = list(SyncEvent.objects.filter(state=S.BLOCKED, blocked_on__in=blocked_on).select_related("entity"))
     if not waiting:
-        return 0
+        return []
     now = timezone.now()
-    changes = [
-        Transition(e, S.QUEUED, {"blocked_on": "", "enqueued_at": now, "next_attempt_at": None}, reason=reason)
-        for e in waiting
-    ]
+    values = {"blocked_on": "", "enqueued_at": now, "next_attempt_at": None}
+    changes = [Transition(e, S.QUEUED, dict(values), reason=reason, cause=cause) for e in waiting]
     applied = events_transition(changes=changes, actor=actor)
     events_dispatch_on_commit((e.pk, e.entity_id, e.kind) for e in applied)
-    return len(applied)
+    return [e.pk for e in applied]

@@ -67,6 +67,9 @@ class Transition:
     to: EventState
     values: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
+    # What caused it, when that is another record (a mapping change request): kept in the
+    # audit row so the trail links the decision to the events it moved.
+    cause: str = ""
 
 
 def events_transition(
@@ -82,6 +85,7 @@ def events_transition(
         raise SyncError("event transitions must run inside a transaction")
     now = timezone.now()
     applied: list[SyncEvent] = []
+    caused: dict[int, tuple[str, str]] = {}
     entries: list[AuditEntry] = []
     for change in changes:
         event = change.event
@@ -103,6 +107,8 @@ def events_transition(
         for name, value in values.items():
             setattr(event, name, value)
         applied.append(event)
+        if change.cause:
+            caused[event.pk] = (change.cause, change.reason)
         entries.append(
             AuditEntry(
                 action=ACTIONS[change.to],
@@ -110,14 +116,14 @@ def events_transition(
                 object_id=str(event.pk),
                 entity_code=event.entity.code,
                 before={"state": before},
-                after=_audit_after(event, change.to),
+                after=_audit_after(event, change.to) | ({"cause": change.cause} if change.cause else {}),
                 reason=change.reason,
                 correlation_id=event.correlation_id,
             )
         )
     audit_record_many(actor=actor, entries=entries)
     if applied:
-        events_transitioned.send(sender=SyncEvent, events=applied, actor=actor)
+        events_transitioned.send(sender=SyncEvent, events=applied, actor=actor, caused=caused)
     return applied
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from console.access.models import User
 from console.casework.models import ExceptionCase
+from console.mappings.models import ChangeRequest
 from console.sync.models import Flow, LegalEntity, SourceSystem, SyncEvent
 from tests.conftest import PERSONAS, login
 from tests.factories import invoice_event
@@ -50,6 +51,17 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "bulk-preview": (set(), set()),  # a dry run answers with a redirect (302), or 400 on bad input
     "bulk-detail": (set(), set()),  # the fixture has no bulk run: nobody sees one
     "bulk-confirm": (set(), set()),
+    "mapping-index": ({"operator", "controller", "auditor"}, set()),
+    "mapping-changes": ({"operator", "controller", "auditor"}, set()),
+    # The rest name FR01 or its change request: nobody is granted FR01 (404), other roles get 403.
+    "mapping-change": (set(), set()),
+    "mapping-change-action": (set(), set()),
+    "mapping-kind": (set(), set()),
+    "mapping-history": (set(), set()),
+    "mapping-refresh": (set(), set()),
+    "mapping-export": (set(), set()),
+    "mapping-import": (set(), set()),
+    "mapping-propose": (set(), set()),
 }
 # Django's admin is for staff only; the personas are not staff.
 SKIPPED_PREFIXES = ("admin:",)
@@ -94,7 +106,10 @@ def foreign(configured: dict[str, Any]) -> dict[str, Any]:
         sla_due_at=now + timedelta(hours=8),
         last_failure_at=now,
     )
-    return {"entity": fr, "event": event, "case": case, "token": token, "olivia": olivia}
+    change = ChangeRequest.objects.create(
+        entity=fr, title="fr-secret-order tax change", requested_by_id=olivia, created_at=now
+    )
+    return {"entity": fr, "event": event, "case": case, "token": token, "olivia": olivia, "change": change}
 
 
 def _url(pattern: str, foreign: dict[str, Any]) -> str:
@@ -108,6 +123,9 @@ def _url(pattern: str, foreign: dict[str, Any]) -> str:
         "<int:run_id>": "1",
         "<int:case_id>": str(foreign["case"].pk),
         "<str:action>": "claim",
+        "<int:request_id>": str(foreign["change"].pk),
+        "<str:entity_code>": "FR01",
+        "<str:kind>": "tax",
     }
     url = "/" + pattern
     for key, value in values.items():

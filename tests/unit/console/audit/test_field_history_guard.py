@@ -15,7 +15,7 @@ BULK = {"update", "bulk_update", "bulk_create", "delete"}
 AUDITED = {label.split(".")[1] for label in AUDITED_MODELS}
 APPROVED = {
     # Closing a mapping version's period; mapping.version_added records before/after.
-    ("console/mappings/services.py", "mapping_version_add", "Mapping"),
+    ("console/mappings/services/versions.py", "mapping_version_add", "Mapping"),
     # last_used_at is excluded from field history: a usage timestamp, not configuration.
     ("console/access/authentication.py", "authenticate", "PersonalToken"),
     ("console/sync/services/ingest.py", "events_ingest", "ServiceAccount"),

@@ -1,0 +1,116 @@
+"""Odoo's reference data for the mapping editor: read through the connector, kept with the
+time it was read, and the check every chosen target goes through.
+
+A target that Odoo does not have, has archived, or gives to another company is refused
+with a message that says which, so no mapping points at something Odoo will reject.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from console.access.decorators import role_check
+from console.access.roles import Role
+from console.access.selectors import restrict_to_entities
+from console.audit.actors import Actor
+from console.audit.services import AuditEntry, audit_record
+from console.mappings.models import KIND_MODELS, OdooReference, ReferenceRefresh
+from console.sync.models import LegalEntity
+from console.sync.services.connections import odoo_client_for
+from integrations.odoo.errors import OdooError
+from integrations.odoo.reference import ReferenceRecord, reference_fetch
+
+REFRESHERS = (Role.OPERATOR, Role.CONTROLLER)
+
+
+class ReferenceError(Exception):
+    """Odoo could not be read, or a chosen target is not one Odoo would accept."""
+
+
+class EntityNotFound(Exception):
+    pass
+
+
+def entity_for(user: Any, code: str) -> LegalEntity:
+    """One of the user's legal entities, by code; the same answer for one that exists elsewhere."""
+    entity = restrict_to_entities(LegalEntity.objects.all(), user, field="pk").filter(code=code).first()
+    if entity is None:
+        raise EntityNotFound(f"no legal entity {code!r} among yours")
+    return entity
+
+
+def reference_refresh(*, user: Any, actor: Actor, entity_code: str, kinds: list[str] | None = None) -> dict[str, int]:
+    role_check(user, *REFRESHERS, doing="refreshing Odoo's reference data")
+    return reference_refresh_entity(entity_for(user, entity_code), actor=actor, kinds=kinds)
+
+
+def reference_refresh_entity(entity: LegalEntity, *, actor: Actor, kinds: list[str] | None = None) -> dict[str, int]:
+    """Read the target models of these kinds (all by default) from the entity's Odoo and
+    replace what was kept of them; returns the number of records per model."""
+    models = sorted({KIND_MODELS[kind] for kind in (kinds or KIND_MODELS)})
+    fetched: dict[str, list[ReferenceRecord]] = {}
+    client = odoo_client_for(entity)
+    # Read everything before writing anything: a refresh that fails half-way keeps the last one.
+    for model in models:
+        try:
+            fetched[model] = reference_fetch(client, model)
+        except OdooError as err:
+            raise ReferenceError(f"Odoo's {model} records for {entity.code} could not be read: {err}") from err
+    now = timezone.now()
+    with transaction.atomic():
+        for model, records in fetched.items():
+            OdooReference.objects.filter(entity=entity, model=model).delete()
+            OdooReference.objects.bulk_create(
+                OdooReference(
+                    entity=entity,
+                    model=model,
+                    odoo_id=r.odoo_id,
+                    label=r.label[:300],
+                    company_ids=list(r.company_ids),
+                    active=r.active,
+                )
+                for r in records
+            )
+            ReferenceRefresh.objects.update_or_create(
+                entity=entity,
+                model=model,
+                defaults={"refreshed_at": now, "refreshed_by": actor.label, "records": len(records)},
+            )
+        counts = {model: len(records) for model, records in fetched.items()}
+        audit_record(
+            actor=actor,
+            entry=AuditEntry(
+                action="odoo.reference_refreshed",
+                object_type="odoo_reference",
+                object_id=entity.code,
+                entity_code=entity.code,
+                after=counts,
+            ),
+        )
+    return counts
+
+
+def target_check(entity: LegalEntity, kind: str, odoo_id: int) -> OdooReference:
+    """The kept Odoo record a mapping of this kind may point at, or ReferenceError saying why not."""
+    model = KIND_MODELS[kind]
+    refreshed = ReferenceRefresh.objects.filter(entity=entity, model=model).first()
+    if refreshed is None:
+        raise ReferenceError(f"Odoo's {model} records for {entity.code} were never read: refresh the reference data")
+    record = OdooReference.objects.filter(entity=entity, model=model, odoo_id=odoo_id).first()
+    when = timezone.localtime(refreshed.refreshed_at).strftime("%Y-%m-%d %H:%M %Z")
+    if record is None:
+        raise ReferenceError(
+            f"Odoo has no {model} with id {odoo_id} for {entity.code} (as read {when}; refresh if it is new)"
+        )
+    if not record.active:
+        raise ReferenceError(f"{record.label} ({model} {odoo_id}) is archived in Odoo")
+    if record.company_ids and entity.odoo_company_id not in record.company_ids:
+        companies = ", ".join(str(c) for c in record.company_ids)
+        raise ReferenceError(
+            f"{record.label} ({model} {odoo_id}) belongs to another Odoo company ({companies}), "
+            f"not to {entity.code}'s company {entity.odoo_company_id}"
+        )
+    return record
