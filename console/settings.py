@@ -268,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("AUDIT_VERIFY_INTERVAL_SECONDS", 3600.0),
     },
     "escalate-cases": {"task": "casework.escalate", "schedule": env_float("CASE_ESCALATE_INTERVAL_SECONDS", 300.0)},
+    "apply-mapping-changes": {
+        "task": "mappings.apply_due",
+        "schedule": env_float("MAPPING_APPLY_INTERVAL_SECONDS", 60.0),
+    },
 }
 AUDIT_DIGEST_DIR = Path(env_str("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
 

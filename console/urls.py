@@ -13,6 +13,7 @@ urlpatterns = [
     path("access/", include("console.access.urls")),
     path("mappings/", include("console.mappings.urls")),
     path("api/v1/", include("console.sync.api.urls")),
+    path("api/v1/", include("console.mappings.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

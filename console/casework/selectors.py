@@ -123,6 +123,16 @@ class CaseDetail:
     payload_json: str
     override_diff: list[dict[str, Any]]
 
+    @property
+    def missing_mapping(self) -> tuple[str, str, str] | None:
+        """(entity code, kind, source code) when the event waits for a mapping: the case links
+        to the mapping editor, pre-filled, for the operator to propose it."""
+        key = self.case.event.blocked_on
+        if not key.startswith("mapping:"):
+            return None
+        _, kind, entity_code, code = key.split(":", 3)
+        return entity_code, kind, code
+
 
 def pretty_json(payload: Any) -> str:
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)

@@ -62,6 +62,12 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "mapping-export": (set(), set()),
     "mapping-import": (set(), set()),
     "mapping-propose": (set(), set()),
+    "api-mappings": (set(), set()),  # without entity and kind: 400
+    "api-mapping-changes": ({"operator", "controller", "auditor"}, set()),  # an empty POST: 400
+    "api-mapping-change": (set(), set()),
+    "api-mapping-submit": (set(), set()),
+    "api-mapping-approve": (set(), set()),
+    "api-mapping-reject": (set(), set()),
 }
 # Django's admin is for staff only; the personas are not staff.
 SKIPPED_PREFIXES = ("admin:",)

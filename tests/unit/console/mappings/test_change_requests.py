@@ -317,3 +317,42 @@ def odoo(sandbox: Any, model: str, method: str, *args: Any) -> Any:
     from tests.unit.console.mappings.conftest import odoo as call
 
     return call(sandbox, model, method, *args)
+
+
+def test_the_beat_task_applies_what_is_due_once(configured: dict[str, Any]) -> None:
+    from django.conf import settings
+
+    from console.mappings.tasks import apply_due
+
+    assert settings.CELERY_BEAT_SCHEDULE["apply-mapping-changes"]["task"] == "mappings.apply_due"
+    request = proposed(configured["sandbox"], effective_at=timezone.now() + timedelta(hours=1))
+    carl, actor = person("controller")
+    change_request_approve(user=carl, actor=actor, request_id=request.pk)
+    ChangeRequest.objects.filter(pk=request.pk).update(effective_at=timezone.now() - timedelta(seconds=1))
+    assert apply_due() == [request.pk]
+    assert apply_due() == []
+    assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPLIED
+    assert AuditEvent.objects.get(action="mapping_change.applied").actor_label == "system:mappings.apply_due"
+
+
+def test_an_approved_change_that_can_no_longer_apply_is_noted_once(configured: dict[str, Any]) -> None:
+    from console.audit.actors import Actor
+    from console.mappings.services import mapping_version_add
+
+    later = timezone.now() + timedelta(hours=1)
+    request = proposed(configured["sandbox"], effective_at=later)
+    carl, actor = person("controller")
+    change_request_approve(user=carl, actor=actor, request_id=request.pk)
+    mapping_version_add(
+        kind="tax",
+        entity=request.entity,
+        source_value="VAT20",
+        odoo_id=sale_tax(configured["sandbox"]),
+        actor=Actor.system("test"),
+    )
+    assert change_requests_apply_due(now=later) == []
+    assert change_requests_apply_due(now=later) == []
+    assert request.activity.filter(kind="apply_failed").count() == 1
+    assert AuditEvent.objects.filter(action="mapping_change.apply_failed").count() == 1
+    change_request_reject(user=carl, actor=actor, request_id=request.pk, note="superseded by a direct fix")
+    assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.REJECTED

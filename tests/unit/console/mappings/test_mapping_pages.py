@@ -173,3 +173,8 @@ def test_history_and_refresh(configured: dict[str, Any]) -> None:
     assert ReferenceRefresh.objects.get(model="account.tax").refreshed_at > before
     assert AuditEvent.objects.filter(action="odoo.reference_refreshed", actor_label="carl").count() == 1
     assert Mapping.objects.filter(source_value="SALES15").count() == 1
+
+
+def test_a_missing_mapping_case_links_to_the_editor_prefilled(blocked_case: ExceptionCase) -> None:
+    page = login(Client(), "operator").get(f"/cases/{blocked_case.pk}/").content.decode()
+    assert 'href="/mappings/US01/tax/?code=VAT20"' in page and "Propose the tax mapping for VAT20" in page
