@@ -1,6 +1,7 @@
 """Database triggers behind maker-checker, so that no SQL from the application bypasses it:
-a change request's requester never changes, and its rows are frozen once it leaves draft
-(only the version they were applied as may still be recorded)."""
+a change request's requester never changes, it never goes back to draft, and its rows are
+frozen once it leaves draft: none added, removed, edited or moved to another request (only
+the version they were applied as may still be recorded)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ BEGIN
         RAISE EXCEPTION 'the requester of mapping change % cannot change', OLD.id
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
+    IF NEW.state = 'draft' AND OLD.state <> 'draft' THEN
+        RAISE EXCEPTION 'mapping change % cannot go back to draft (its rows would thaw)', OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
@@ -30,6 +35,10 @@ CREATE OR REPLACE FUNCTION finops_rows_frozen() RETURNS trigger AS $$
 DECLARE
     request_state text;
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.request_id IS DISTINCT FROM OLD.request_id THEN
+        RAISE EXCEPTION 'a row of a mapping change cannot move to another request'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
     IF TG_OP = 'UPDATE' AND ({" AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in FROZEN_COLUMNS)}) THEN
         RETURN NEW;  -- only applied_version changed: applying records what it wrote
     END IF;
@@ -58,6 +67,14 @@ SQLITE = [
     f'CREATE TRIGGER "{REQUESTS}_requester_fixed" BEFORE UPDATE OF requested_by_id ON "{REQUESTS}" '
     "WHEN NEW.requested_by_id IS NOT OLD.requested_by_id "
     "BEGIN SELECT RAISE(ABORT, 'the requester of a mapping change cannot change'); END",
+    f'DROP TRIGGER IF EXISTS "{REQUESTS}_no_redraft"',
+    f'CREATE TRIGGER "{REQUESTS}_no_redraft" BEFORE UPDATE OF state ON "{REQUESTS}" '
+    "WHEN NEW.state = 'draft' AND OLD.state <> 'draft' "
+    "BEGIN SELECT RAISE(ABORT, 'a mapping change cannot go back to draft (its rows would thaw)'); END",
+    f'DROP TRIGGER IF EXISTS "{ROWS}_no_move"',
+    f'CREATE TRIGGER "{ROWS}_no_move" BEFORE UPDATE OF request_id ON "{ROWS}" '
+    "WHEN NEW.request_id IS NOT OLD.request_id "
+    "BEGIN SELECT RAISE(ABORT, 'a row of a mapping change cannot move to another request'); END",
     f'DROP TRIGGER IF EXISTS "{ROWS}_frozen_insert"',
     f'CREATE TRIGGER "{ROWS}_frozen_insert" BEFORE INSERT ON "{ROWS}" WHEN {_NOT_DRAFT.format(row="NEW")} '
     "BEGIN SELECT RAISE(ABORT, 'the rows of a mapping change are frozen once it is submitted (INSERT refused)'); END",

@@ -356,3 +356,13 @@ def test_an_approved_change_that_can_no_longer_apply_is_noted_once(configured: d
     assert AuditEvent.objects.filter(action="mapping_change.apply_failed").count() == 1
     change_request_reject(user=carl, actor=actor, request_id=request.pk, note="superseded by a direct fix")
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.REJECTED
+
+
+def test_a_submitted_request_cannot_thaw_by_redrafting_or_by_moving_rows_in(configured: dict[str, Any]) -> None:
+    submitted = proposed(configured["sandbox"])
+    draft = proposed(configured["sandbox"], "VAT7", submit=False)
+    with pytest.raises(DatabaseError, match="back to draft"), transaction.atomic():
+        ChangeRequest.objects.filter(pk=submitted.pk).update(state=ChangeState.DRAFT)
+    with pytest.raises(DatabaseError, match="cannot move"), transaction.atomic():
+        RowChange.objects.filter(request=draft).update(request=submitted, position=2)
+    assert list(submitted.rows.values_list("source_value", flat=True)) == ["VAT20"]
