@@ -7,6 +7,7 @@ with a message that says which, so no mapping points at something Odoo will reje
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -93,24 +94,38 @@ def reference_refresh_entity(entity: LegalEntity, *, actor: Actor, kinds: list[s
     return counts
 
 
-def target_check(entity: LegalEntity, kind: str, odoo_id: int) -> OdooReference:
-    """The kept Odoo record a mapping of this kind may point at, or ReferenceError saying why not."""
-    model = KIND_MODELS[kind]
-    refreshed = ReferenceRefresh.objects.filter(entity=entity, model=model).first()
-    if refreshed is None:
-        raise ReferenceError(f"Odoo's {model} records for {entity.code} were never read: refresh the reference data")
-    record = OdooReference.objects.filter(entity=entity, model=model, odoo_id=odoo_id).first()
-    when = timezone.localtime(refreshed.refreshed_at).strftime("%Y-%m-%d %H:%M %Z")
-    if record is None:
-        raise ReferenceError(
-            f"Odoo has no {model} with id {odoo_id} for {entity.code} (as read {when}; refresh if it is new)"
-        )
-    if not record.active:
-        raise ReferenceError(f"{record.label} ({model} {odoo_id}) is archived in Odoo")
-    if record.company_ids and entity.odoo_company_id not in record.company_ids:
-        companies = ", ".join(str(c) for c in record.company_ids)
-        raise ReferenceError(
-            f"{record.label} ({model} {odoo_id}) belongs to another Odoo company ({companies}), "
-            f"not to {entity.code}'s company {entity.odoo_company_id}"
-        )
-    return record
+class Targets:
+    """The kept Odoo records that many rows point at, read in two queries, not two per row
+    (a CSV import checks up to 5,000)."""
+
+    def __init__(self, entity: LegalEntity, wanted: Iterable[tuple[str, int]]) -> None:
+        self.entity = entity
+        pairs = {(KIND_MODELS[kind], odoo_id) for kind, odoo_id in wanted}
+        models = {model for model, _ in pairs}
+        self.refreshed = {r.model: r for r in ReferenceRefresh.objects.filter(entity=entity, model__in=models)}
+        rows = OdooReference.objects.filter(entity=entity, model__in=models, odoo_id__in={i for _, i in pairs})
+        self.records = {(r.model, r.odoo_id): r for r in rows}
+
+    def check(self, kind: str, odoo_id: int) -> OdooReference:
+        """The record a mapping of this kind may point at, or ReferenceError saying why not."""
+        model, entity = KIND_MODELS[kind], self.entity
+        refreshed = self.refreshed.get(model)
+        if refreshed is None:
+            raise ReferenceError(
+                f"Odoo's {model} records for {entity.code} were never read: refresh the reference data"
+            )
+        record = self.records.get((model, odoo_id))
+        when = timezone.localtime(refreshed.refreshed_at).strftime("%Y-%m-%d %H:%M %Z")
+        if record is None:
+            raise ReferenceError(
+                f"Odoo has no {model} with id {odoo_id} for {entity.code} (as read {when}; refresh if it is new)"
+            )
+        if not record.active:
+            raise ReferenceError(f"{record.label} ({model} {odoo_id}) is archived in Odoo")
+        if record.company_ids and entity.odoo_company_id not in record.company_ids:
+            companies = ", ".join(str(c) for c in record.company_ids)
+            raise ReferenceError(
+                f"{record.label} ({model} {odoo_id}) belongs to another Odoo company ({companies}), "
+                f"not to {entity.code}'s company {entity.odoo_company_id}"
+            )
+        return record

@@ -11,6 +11,7 @@ named as their cause in the audit trail.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +36,7 @@ from console.mappings.models import (
     RowChange,
     RowOp,
 )
-from console.mappings.services.reference import ReferenceError, entity_for, target_check
+from console.mappings.services.reference import ReferenceError, Targets, entity_for
 from console.mappings.services.versions import MappingError, mapping_version_add
 from console.sync.models import LegalEntity
 
@@ -107,8 +108,13 @@ class CheckedRow:
     current: Mapping | None
 
 
-def _latest(entity: LegalEntity, kind: str, source_value: str) -> Mapping | None:
-    return Mapping.objects.filter(entity=entity, kind=kind, source_value=source_value).order_by("-version").first()
+def _latest_versions(entity: LegalEntity, codes: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Mapping]:
+    """The newest version of each (kind, code), in one query."""
+    wanted = set(codes)
+    rows = Mapping.objects.filter(
+        entity=entity, kind__in={k for k, _ in wanted}, source_value__in={c for _, c in wanted}
+    ).order_by("version")
+    return {(m.kind, m.source_value): m for m in rows if (m.kind, m.source_value) in wanted}
 
 
 def _mapped(latest: Mapping | None) -> bool:
@@ -119,78 +125,89 @@ def _clean_code(value: Any) -> str:
     return str(value if value is not None else "").strip()
 
 
+def _form_problems(row: RowInput, kind: str, code: str) -> list[tuple[str, str]]:
+    """What is wrong with the row as written, before looking anything up: (field, message)."""
+    problems = []
+    if kind not in MappingKind.values:
+        problems.append(("kind", f"unknown kind {kind!r}; use one of {', '.join(MappingKind.values)}"))
+    if not code or len(code) > 100:
+        problems.append(("source_value", "must be 1 to 100 characters"))
+    elif any(unicodedata.category(c).startswith("C") for c in code):
+        problems.append(("source_value", "must not hold control characters"))
+    if row.op is not None and row.op not in RowOp.values:
+        problems.append(("op", f"unknown change {row.op!r}; use one of {', '.join(RowOp.values)}"))
+    if row.odoo_id is not None and (not isinstance(row.odoo_id, int) or row.odoo_id <= 0):
+        problems.append(("odoo_id", "must be a positive whole number (the Odoo record's id)"))
+    return problems
+
+
+def _meaning_problem(
+    entity: LegalEntity, row: RowInput, label: str, op: RowOp, current: Mapping | None, valid_from: datetime | None
+) -> tuple[str, str] | None:
+    """What is wrong with the row against the mappings in force: (field, message), or None."""
+    if current is not None and current.valid_from > timezone.now():
+        return "source_value", f"{label} already changes on {current.valid_from:%Y-%m-%d %H:%M} UTC; wait for it"
+    if op == RowOp.ADD and current is not None:
+        return "op", f"{label} is already mapped to {current.odoo_label} (version {current.version}): change it"
+    if op in (RowOp.CHANGE, RowOp.RETIRE) and current is None:
+        return "op", f"{label} is not mapped in {entity.code}: " + (
+            "add it" if op == RowOp.CHANGE else "nothing to retire"
+        )
+    if op == RowOp.RETIRE and row.odoo_id is not None:
+        return "odoo_id", "a retired code points at nothing: leave the target empty"
+    if op != RowOp.RETIRE and row.odoo_id is None:
+        return "odoo_id", f"choose the Odoo record {label} should point at"
+    if current is not None and op == RowOp.CHANGE and current.odoo_id == row.odoo_id:
+        return "odoo_id", f"{label} already points at {current.odoo_label}"
+    if current is not None and valid_from is not None and valid_from <= current.valid_from:
+        return "valid_from", f"{label} has a version from {current.valid_from:%Y-%m-%d %H:%M} UTC: start after it"
+    return None
+
+
 def rows_check(entity: LegalEntity, rows: list[RowInput], *, valid_from: datetime | None = None) -> list[CheckedRow]:
     """Validate every row against the mappings now and Odoo's kept reference data;
-    ChangeInvalid lists every problem, so a CSV of 500 lines is fixed in one go."""
-    problems: list[RowProblem] = []
-    checked: list[CheckedRow] = []
-    seen: dict[tuple[str, str], int] = {}
+    ChangeInvalid lists every problem, so a CSV of 500 lines is fixed in one go.
+    The versions and targets of all rows are read at once, not per row."""
     if len(rows) > MAX_ROWS:
         raise ChangeInvalid([RowProblem(MAX_ROWS + 1, "rows", f"a request holds at most {MAX_ROWS} rows")])
+    problems: list[RowProblem] = []
+    well_formed: list[tuple[int, RowInput, str]] = []
+    seen: dict[tuple[str, str], int] = {}
     for index, row in enumerate(rows, start=1):
-        position = row.position or index
-        before = len(problems)
-
-        def problem(field: str, message: str, position: int = position) -> None:
-            problems.append(RowProblem(position, field, message))
-
-        kind, code = row.kind, _clean_code(row.source_value)
-        if kind not in MappingKind.values:
-            problem("kind", f"unknown kind {kind!r}; use one of {', '.join(MappingKind.values)}")
-        if not code or len(code) > 100:
-            problem("source_value", "must be 1 to 100 characters")
-        elif any(unicodedata.category(c).startswith("C") for c in code):
-            problem("source_value", "must not hold control characters")
-        if row.op is not None and row.op not in RowOp.values:
-            problem("op", f"unknown change {row.op!r}; use one of {', '.join(RowOp.values)}")
-        if row.odoo_id is not None and (not isinstance(row.odoo_id, int) or row.odoo_id <= 0):
-            problem("odoo_id", "must be a positive whole number (the Odoo record's id)")
-        if len(problems) > before:
-            continue
-        if (kind, code) in seen:
-            problem("source_value", f"{kind} {code} is already changed by row {seen[(kind, code)]} of this request")
-            continue
-        seen[(kind, code)] = position
-        latest = _latest(entity, kind, code)
+        position, code = row.position or index, _clean_code(row.source_value)
+        found = _form_problems(row, row.kind, code)
+        if not found and (row.kind, code) in seen:
+            found = [
+                (
+                    "source_value",
+                    f"{row.kind} {code} is already changed by row {seen[(row.kind, code)]} of this request",
+                )
+            ]
+        problems += [RowProblem(position, field, message) for field, message in found]
+        if not found:
+            seen[(row.kind, code)] = position
+            well_formed.append((position, row, code))
+    latest = _latest_versions(entity, seen)
+    targets = Targets(entity, [(r.kind, r.odoo_id) for _, r, _ in well_formed if r.odoo_id is not None])
+    checked: list[CheckedRow] = []
+    for position, row, code in well_formed:
+        current = latest.get((row.kind, code))
+        current = current if _mapped(current) else None
         op = RowOp(row.op) if row.op else (RowOp.RETIRE if row.odoo_id is None else None)
-        if op is None:
-            op = RowOp.CHANGE if _mapped(latest) else RowOp.ADD
-        current = latest if _mapped(latest) else None
-        label = f"{kind} {code}"
-        if current is not None and current.valid_from > timezone.now():
-            problem("source_value", f"{label} already changes on {current.valid_from:%Y-%m-%d %H:%M} UTC; wait for it")
-            continue
-        if op == RowOp.ADD and current is not None:
-            problem("op", f"{label} is already mapped to {current.odoo_label} (version {current.version}): change it")
-            continue
-        if op in (RowOp.CHANGE, RowOp.RETIRE) and current is None:
-            problem(
-                "op",
-                f"{label} is not mapped in {entity.code}: " + ("add it" if op == RowOp.CHANGE else "nothing to retire"),
-            )
-            continue
-        if op == RowOp.RETIRE and row.odoo_id is not None:
-            problem("odoo_id", "a retired code points at nothing: leave the target empty")
-            continue
-        if op != RowOp.RETIRE and row.odoo_id is None:
-            problem("odoo_id", f"choose the Odoo record {label} should point at")
-            continue
-        if current is not None and op == RowOp.CHANGE and current.odoo_id == row.odoo_id:
-            problem("odoo_id", f"{label} already points at {current.odoo_label}")
-            continue
-        if current is not None and valid_from is not None and valid_from <= current.valid_from:
-            problem("valid_from", f"{label} has a version from {current.valid_from:%Y-%m-%d %H:%M} UTC: start after it")
-            continue
+        op = op or (RowOp.CHANGE if current is not None else RowOp.ADD)
+        wrong = _meaning_problem(entity, row, f"{row.kind} {code}", op, current, valid_from)
         target = None
-        if row.odoo_id is not None:
+        if wrong is None and row.odoo_id is not None:
             try:
-                target = target_check(entity, kind, row.odoo_id)
+                target = targets.check(row.kind, row.odoo_id)
             except ReferenceError as err:
-                problem("odoo_id", str(err))
-                continue
-        checked.append(CheckedRow(position, op, kind, code, row.odoo_id, target, current))
+                wrong = ("odoo_id", str(err))
+        if wrong is not None:
+            problems.append(RowProblem(position, *wrong))
+            continue
+        checked.append(CheckedRow(position, op, row.kind, code, row.odoo_id, target, current))
     if problems:
-        raise ChangeInvalid(problems)
+        raise ChangeInvalid(sorted(problems, key=lambda p: p.position))
     return checked
 
 
@@ -373,16 +390,18 @@ def _recheck(request: ChangeRequest, doing: str) -> list[RowChange]:
     rows = list(request.rows.select_related("replaces"))
     if not rows:
         raise ChangeError(f"mapping change {request.pk} has no rows")
+    latest = _latest_versions(request.entity, [(r.kind, r.source_value) for r in rows])
+    targets = Targets(request.entity, [(r.kind, r.odoo_id) for r in rows if r.odoo_id is not None])
     stale = []
     for row in rows:
-        latest = _latest(request.entity, row.kind, row.source_value)
-        now_current = latest if _mapped(latest) else None
+        newest = latest.get((row.kind, row.source_value))
+        now_current = newest if _mapped(newest) else None
         if (now_current.pk if now_current else None) != row.replaces_id:
-            version = f"version {latest.version}" if latest else "no version"
+            version = f"version {newest.version}" if newest else "no version"
             stale.append(f"{row.kind} {row.source_value} changed since this request was written (now {version})")
         elif row.odoo_id is not None:
             try:
-                target_check(request.entity, row.kind, row.odoo_id)
+                targets.check(row.kind, row.odoo_id)
             except ReferenceError as err:
                 stale.append(f"{row.kind} {row.source_value}: {err}")
     if stale:
