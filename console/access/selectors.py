@@ -8,12 +8,15 @@ user or a user with no grant gets an empty list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from console.access.roles import ROLE_GROUPS, Role
+
+if TYPE_CHECKING:
+    from console.sync.models import LegalEntity
 
 VIEW_ENTITY = "sync.view_legalentity"
 M = TypeVar("M", bound=Model)
@@ -40,6 +43,13 @@ def entity_ids_visible(user: Any) -> list[int]:
     return list(granted.values_list("pk", flat=True))
 
 
+def entities_visible(user: Any) -> QuerySet[LegalEntity]:
+    """The legal entities granted to the user, by code."""
+    from console.sync.models import LegalEntity
+
+    return LegalEntity.objects.filter(pk__in=entity_ids_visible(user)).order_by("code")
+
+
 def restrict_to_entities(queryset: QuerySet[M], user: Any, *, field: str = "entity") -> QuerySet[M]:
     """The one filter every console list and detail goes through."""
     return queryset.filter(**{f"{field}__in": entity_ids_visible(user)})
@@ -56,7 +66,5 @@ class Access:
 
 def user_access(user: Any) -> Access:
     """A person's roles and the codes of their legal entities."""
-    from console.sync.models import LegalEntity
-
-    codes = LegalEntity.objects.filter(pk__in=entity_ids_visible(user)).values_list("code", flat=True)
+    codes = entities_visible(user).values_list("code", flat=True)
     return Access(roles=frozenset(user_roles(user)), entity_codes=frozenset(codes))

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from console.access.models import PersonalToken, ServiceAccount, User
 from console.access.roles import Role
-from console.access.selectors import VIEW_ENTITY, Access, entity_ids_visible, user_access, user_has_role
+from console.access.selectors import VIEW_ENTITY, Access, entities_visible, user_access, user_has_role
 from console.access.tokens import PERSONAL_PREFIX, SERVICE_PREFIX, token_digest, token_generate
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
@@ -137,7 +137,7 @@ def user_access_set(
     if not user.is_active:
         raise AccessError(f"{user.username} is deactivated: their access cannot be changed")
     before = user_access(user)
-    grantable = {e.code: e for e in LegalEntity.objects.filter(pk__in=entity_ids_visible(by))}
+    grantable = {e.code: e for e in entities_visible(by)}
     unknown = sorted(set(entity_codes) - set(grantable))
     if unknown:
         raise AccessError(f"legal entity code(s) you cannot grant: {', '.join(unknown)}")

@@ -12,14 +12,13 @@ from console.access.forms import AccessForm
 from console.access.login_audit import client_ip
 from console.access.models import User
 from console.access.roles import Role
-from console.access.selectors import entity_ids_visible, user_access
+from console.access.selectors import entities_visible, user_access
 from console.access.services import AccessError, user_access_set
 from console.audit.actors import Actor
-from console.sync.models import LegalEntity
 
 
 def _grantable(request: HttpRequest) -> list[str]:
-    return sorted(LegalEntity.objects.filter(pk__in=entity_ids_visible(request.user)).values_list("code", flat=True))
+    return list(entities_visible(request.user).values_list("code", flat=True))
 
 
 @require_safe

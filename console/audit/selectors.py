@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from console.access.selectors import entity_ids_visible
+from console.access.selectors import entities_visible
 from console.audit.models import CHANGE_CORRELATION, AuditEvent, AuditVerification
-from console.sync.models import LegalEntity
 
 PAGE_SIZE = 50
 
@@ -36,7 +35,7 @@ class AuditFilter:
 
 
 def visible_entity_codes(user: Any) -> list[str]:
-    return list(LegalEntity.objects.filter(pk__in=entity_ids_visible(user)).values_list("code", flat=True))
+    return list(entities_visible(user).values_list("code", flat=True))
 
 
 def audit_events_visible(user: Any) -> QuerySet[AuditEvent]:

@@ -10,8 +10,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from console.access.selectors import entities_visible
 from console.casework.models import OPEN_STATES, CaseState, ExceptionCase, severity_rank
-from console.casework.selectors import entities_visible
 from console.casework.taxonomy import Category, Severity
 from console.sync.models import Flow
 

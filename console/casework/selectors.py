@@ -13,11 +13,11 @@ from django.db.models import QuerySet
 
 from console.access.models import User
 from console.access.roles import Role
-from console.access.selectors import entity_ids_visible, restrict_to_entities, user_roles
+from console.access.selectors import restrict_to_entities, user_roles
 from console.casework.models import ApprovalState, CaseActivity, CaseApproval, CaseState, ExceptionCase
 from console.casework.services.actions import ACTION_ROLES
 from console.casework.taxonomy import INFO, Category, CategoryInfo
-from console.sync.models import DuplicateAttempt, LegalEntity, PostingAttempt, SyncEvent
+from console.sync.models import DuplicateAttempt, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
 from console.sync.services.interventions import WORKABLE
 
@@ -48,10 +48,6 @@ class CasePaginator(Paginator[ExceptionCase]):
             top = self.count
         window = self.cases.values("pk")[bottom:top]
         return Page(self.cases.filter(pk__in=window), number, self)
-
-
-def entities_visible(user: Any) -> QuerySet[LegalEntity]:
-    return LegalEntity.objects.filter(pk__in=entity_ids_visible(user)).order_by("code")
 
 
 def case_get(user: Any, case_id: int) -> ExceptionCase | None:

@@ -7,23 +7,23 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from console.access.decorators import role_required
+from console.access.decorators import role_check, role_required
 from console.access.login_audit import client_ip
 from console.access.roles import Role
-from console.access.selectors import entity_ids_visible, user_has_role
+from console.access.selectors import entities_visible, user_has_role
 from console.audit.actors import Actor
 from console.mappings.forms import CommentForm, ImportForm, NoteForm, ProposeForm, ReasonForm, RemoveRowForm, RowForm
 from console.mappings.models import ChangeRequest, ChangeState, MappingKind
 from console.mappings.selectors.browse import (
     mapping_history,
     mappings_current,
+    mappings_in_force_counts,
     mappings_scheduled,
     reference_refreshed,
     request_diff,
@@ -77,9 +77,10 @@ def _kind(kind: str) -> str:
 @require_safe
 @role_required(*READERS)
 def mapping_index(request: HttpRequest) -> HttpResponse:
-    entities = LegalEntity.objects.filter(pk__in=entity_ids_visible(request.user)).order_by("code")
+    entities = list(entities_visible(request.user))
+    counts = mappings_in_force_counts([e.pk for e in entities])
     table = [
-        {"entity": e, "kinds": [(k, label, mappings_current(e, k).count()) for k, label in MappingKind.choices]}
+        {"entity": e, "kinds": [(k, label, counts.get((e.pk, k), 0)) for k, label in MappingKind.choices]}
         for e in entities
     ]
     context = {
@@ -319,10 +320,7 @@ DONE = {
 def change_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     if action not in ACTION_ROLES:
         raise Http404("no such action")
-    if not user_has_role(request.user, *ACTION_ROLES[action]):
-        raise PermissionDenied(
-            f"{action.replace('_', ' ')} needs the role " + " or ".join(r.group_name for r in ACTION_ROLES[action])
-        )
+    role_check(request.user, *ACTION_ROLES[action], doing=action.replace("_", " "))
     change = _change_or_404(request, request_id)
     form: Any = (
         RowForm(request.POST, entity=change.entity, kinds=list(MappingKind.values))

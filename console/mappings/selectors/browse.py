@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from console.access.selectors import restrict_to_entities
@@ -21,15 +21,29 @@ from console.mappings.models import (
 from console.sync.models import LegalEntity
 
 
+def _in_force() -> Q:
+    now = timezone.now()
+    return Q(valid_from__lte=now, odoo_id__isnull=False) & (Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+
+
 def mappings_current(entity: LegalEntity, kind: str, search: str = "") -> QuerySet[Mapping]:
     """The version of each code in force now (retired codes left out), by code."""
-    now = timezone.now()
-    rows = Mapping.objects.filter(entity=entity, kind=kind, valid_from__lte=now, odoo_id__isnull=False).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=now)
-    )
+    rows = Mapping.objects.filter(_in_force(), entity=entity, kind=kind)
     if search:
         rows = rows.filter(Q(source_value__icontains=search) | Q(odoo_label__icontains=search))
     return rows.order_by("source_value")
+
+
+def mappings_in_force_counts(entity_ids: list[int]) -> dict[tuple[int, str], int]:
+    """How many codes of each (entity, kind) are mapped now: one query for the overview."""
+    rows = (
+        Mapping.objects.filter(_in_force(), entity_id__in=entity_ids)
+        .values("entity_id", "kind")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("entity_id", "kind", "n")
+    )
+    return {(entity_id, kind): n for entity_id, kind, n in rows}
 
 
 def mappings_scheduled(entity: LegalEntity, kind: str) -> QuerySet[Mapping]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from console.access.decorators import role_check
 from console.access.roles import Role
-from console.access.selectors import restrict_to_entities
+from console.access.selectors import entities_visible
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
 from console.mappings.models import KIND_MODELS, OdooReference, ReferenceRefresh
@@ -37,7 +37,7 @@ class EntityNotFound(Exception):
 
 def entity_for(user: Any, code: str) -> LegalEntity:
     """One of the user's legal entities, by code; the same answer for one that exists elsewhere."""
-    entity = restrict_to_entities(LegalEntity.objects.all(), user, field="pk").filter(code=code).first()
+    entity = entities_visible(user).filter(code=code).first()
     if entity is None:
         raise EntityNotFound(f"no legal entity {code!r} among yours")
     return entity

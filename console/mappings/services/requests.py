@@ -582,15 +582,19 @@ def change_requests_apply_due(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     actor = Actor.system("mappings.apply_due")
     done = []
-    due = ChangeRequest.objects.filter(state=ChangeState.APPROVED, effective_at__lte=now).order_by("effective_at", "pk")
+    due = (
+        ChangeRequest.objects.filter(state=ChangeState.APPROVED, effective_at__lte=now)
+        .exclude(activity__kind="apply_failed")
+        .order_by("effective_at", "pk")
+    )
     for request_id in due.values_list("pk", flat=True):
         try:
             with transaction.atomic():
                 request = (
                     ChangeRequest.objects.select_for_update(of=("self",)).select_related("entity").get(pk=request_id)
                 )
-                if request.state != ChangeState.APPROVED or request.activity.filter(kind="apply_failed").exists():
-                    continue
+                if request.state != ChangeState.APPROVED:
+                    continue  # decided otherwise since the list was read
                 change_request_apply(request, actor=actor)
                 done.append(request.pk)
         except ChangeError as err:

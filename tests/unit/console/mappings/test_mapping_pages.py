@@ -178,3 +178,15 @@ def test_history_and_refresh(configured: dict[str, Any]) -> None:
 def test_a_missing_mapping_case_links_to_the_editor_prefilled(blocked_case: ExceptionCase) -> None:
     page = login(Client(), "operator").get(f"/cases/{blocked_case.pk}/").content.decode()
     assert 'href="/mappings/US01/tax/?code=VAT20"' in page and "Propose the tax mapping for VAT20" in page
+
+
+def test_the_overview_counts_what_is_in_force_per_kind(configured: dict[str, Any]) -> None:
+    from console.mappings.models import MappingKind
+    from console.mappings.selectors.browse import mappings_current
+    from console.sync.models import LegalEntity
+
+    us01 = LegalEntity.objects.get(code="US01")
+    page = login(Client(), "operator").get("/mappings/").content.decode()
+    for kind in MappingKind.values:
+        n = mappings_current(us01, kind).count()
+        assert f'aria-label="{n} {kind} mappings of US01">{n} in force<' in page, kind
