@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "console.access.middleware.AccessMemoMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -107,6 +108,9 @@ AUTH_USER_MODEL = "access.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Inputs, selects and textareas are written in Python, to the markup of Django's templates.
+FORM_RENDERER = "console.form_renderer.WidgetRenderer"
 
 TEMPLATES = [
     {
@@ -268,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("AUDIT_VERIFY_INTERVAL_SECONDS", 3600.0),
     },
     "escalate-cases": {"task": "casework.escalate", "schedule": env_float("CASE_ESCALATE_INTERVAL_SECONDS", 300.0)},
+    "fold-case-tallies": {
+        "task": "casework.fold_tallies",
+        "schedule": env_float("CASE_TALLY_FOLD_INTERVAL_SECONDS", 300.0),
+    },
     "apply-mapping-changes": {
         "task": "mappings.apply_due",
         "schedule": env_float("MAPPING_APPLY_INTERVAL_SECONDS", 60.0),

@@ -7,6 +7,8 @@ user or a user with no grant gets an empty list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,12 +22,44 @@ if TYPE_CHECKING:
 
 VIEW_ENTITY = "sync.view_legalentity"
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+# Within one request (AccessMemoMiddleware) a person's roles and entities are read once:
+# the decorator, the context processor, the filters and the selectors all ask.
+_memo: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar("finops_access_memo", default=None)
+
+
+def _remembered(kind: str, user: Any, read: Callable[[], T]) -> T:
+    memo = _memo.get()
+    if memo is None or user.pk is None:
+        return read()
+    key = (kind, user.pk)
+    if key not in memo:
+        memo[key] = read()
+    value: T = memo[key]
+    return value
+
+
+def access_memo_start() -> Any:
+    """Start remembering roles and entities (for one request); the token ends it."""
+    return _memo.set({})
+
+
+def access_memo_end(token: Any) -> None:
+    _memo.reset(token)
+
+
+def access_memo_forget() -> None:
+    """Forget what was remembered: roles or grants changed within the request."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
 
 
 def user_roles(user: Any) -> set[Role]:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return set()
-    names = set(user.groups.values_list("name", flat=True))
+    names = _remembered("groups", user, lambda: frozenset(user.groups.values_list("name", flat=True)))
     return {role for role, group in ROLE_GROUPS.items() if group in names}
 
 
@@ -39,8 +73,12 @@ def entity_ids_visible(user: Any) -> list[int]:
 
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return []
-    granted = get_objects_for_user(user, VIEW_ENTITY, klass=LegalEntity, accept_global_perms=False)
-    return list(granted.values_list("pk", flat=True))
+
+    def read() -> tuple[int, ...]:
+        granted = get_objects_for_user(user, VIEW_ENTITY, klass=LegalEntity, accept_global_perms=False)
+        return tuple(granted.values_list("pk", flat=True))
+
+    return list(_remembered("entities", user, read))
 
 
 def entities_visible(user: Any) -> QuerySet[LegalEntity]:

@@ -12,7 +12,14 @@ from django.db import transaction
 
 from console.access.models import PersonalToken, ServiceAccount, User
 from console.access.roles import Role
-from console.access.selectors import VIEW_ENTITY, Access, entities_visible, user_access, user_has_role
+from console.access.selectors import (
+    VIEW_ENTITY,
+    Access,
+    access_memo_forget,
+    entities_visible,
+    user_access,
+    user_has_role,
+)
 from console.access.tokens import PERSONAL_PREFIX, SERVICE_PREFIX, token_digest, token_generate
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
@@ -136,6 +143,7 @@ def user_access_set(
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise AccessError(f"{user.username} is deactivated: their access cannot be changed")
+    access_memo_forget()  # read the access as it is under the lock, not as remembered
     before = user_access(user)
     grantable = {e.code: e for e in entities_visible(by)}
     unknown = sorted(set(entity_codes) - set(grantable))
@@ -156,6 +164,7 @@ def user_access_set(
         remove_perm(VIEW_ENTITY, user, grantable[code])
     for code in after.entity_codes - before.entity_codes:
         assign_perm(VIEW_ENTITY, user, grantable[code])
+    access_memo_forget()
     audit_record(
         actor=actor,
         entry=AuditEntry(

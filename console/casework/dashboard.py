@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from console.casework.filters import AGES
-from console.casework.models import OPEN_STATES, DayTally, ExceptionCase
+from console.casework.models import OPEN_STATES, DayTally, ExceptionCase, OpenCaseTally
 from console.sync.models import EventState, SyncEvent
 from integrations.canonical import CENT
 
@@ -28,30 +29,70 @@ class AgeBucket:
 
 
 def case_aging(entity_ids: list[int], now: datetime | None = None) -> list[AgeBucket]:
-    """Open cases in the list's age buckets (0-1 d, 1-3 d, 3-7 d, > 7 d): one query, one row
-    per currency with each bucket's count and money (the filter's own bounds, filters.AGES)."""
+    """Open cases in the list's age buckets (0-1 d, 1-3 d, 3-7 d, > 7 d) as counts and money
+    per currency, with the filter's own bounds (filters.AGES). The cases of the last week are
+    counted; the oldest bucket is all open cases (OpenCaseTally) less those. One statement,
+    so one snapshot: a case that opens or closes meanwhile is in both halves or in neither."""
     now = now or timezone.now()
     buckets = {value: AgeBucket(value, label) for value, (label, _, _) in AGES.items()}
+    if not entity_ids:
+        return list(buckets.values())
+    *recent_bounds, (_, week, _) = AGES.values()
     figures: dict[str, Any] = {}
-    for n, (youngest, oldest) in enumerate((young, old) for _, young, old in AGES.values()):
-        within = Q(opened_at__lte=now - youngest) if youngest else Q()
-        if oldest is not None:
-            within &= Q(opened_at__gt=now - oldest)
+    for n, (_, youngest, oldest) in enumerate(recent_bounds):
+        within = Q(opened_at__gt=now - oldest) if oldest is not None else Q()
+        if youngest:
+            within &= Q(opened_at__lte=now - youngest)
         figures[f"n{n}"] = Count("id", filter=within)
-        figures[f"money{n}"] = Sum("amount", filter=within)
-    rows = (
-        ExceptionCase.objects.filter(state__in=OPEN_STATES, entity_id__in=entity_ids)
+        figures[f"m{n}"] = Sum("amount", filter=within)
+    recent = (
+        ExceptionCase.objects.filter(state__in=OPEN_STATES, entity_id__in=entity_ids, opened_at__gt=now - week)
         .values("currency")
         .annotate(**figures)
         .order_by()
-        .values_list("currency", *figures)
     )
-    for currency, *numbers in rows:
-        for bucket, count, money in zip(buckets.values(), numbers[::2], numbers[1::2], strict=True):
-            if count:
-                bucket.count += count
-                bucket.money[currency] = Decimal(money).quantize(CENT)
+    tallied = (
+        OpenCaseTally.objects.filter(entity_id__in=entity_ids)
+        .values("currency")
+        .annotate(n=Sum("cases"), m=Sum("amount"))
+        .order_by()
+    )
+    recent_sql, recent_params = recent.query.sql_with_params()
+    tallied_sql, tallied_params = tallied.query.sql_with_params()
+    columns = ", ".join(figures)
+    zeros = ", ".join("0" for _ in range(len(figures) - 2))
+    sql = (
+        f"SELECT 0, currency, {columns} FROM ({recent_sql}) recent "
+        f"UNION ALL SELECT 1, currency, n, m, {zeros} FROM ({tallied_sql}) tallied"
+    )
+    open_all: dict[str, tuple[int, Decimal]] = {}
+    young: dict[str, tuple[int, Decimal]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*recent_params, *tallied_params))
+        for part, currency, *numbers in cursor.fetchall():
+            if part == 1:
+                open_all[currency] = (int(numbers[0] or 0), _money(numbers[1]))
+                continue
+            for bucket, count, money in zip(buckets.values(), numbers[::2], numbers[1::2], strict=False):
+                if count:
+                    bucket.count += count
+                    bucket.money[currency] = _money(money)
+            young[currency] = (
+                sum(int(c or 0) for c in numbers[::2]),
+                sum((_money(m) for m in numbers[1::2]), Decimal(0)),
+            )
+    oldest_bucket = buckets[list(AGES)[-1]]
+    for currency, (count, money) in open_all.items():
+        young_count, young_money = young.get(currency, (0, Decimal(0)))
+        if count - young_count:
+            oldest_bucket.count += count - young_count
+            oldest_bucket.money[currency] = (money - young_money).quantize(CENT)
     return list(buckets.values())
+
+
+def _money(value: Any) -> Decimal:
+    # PostgreSQL sums numeric to Decimal; SQLite sums to a float or an int.
+    return Decimal(0) if value is None else Decimal(str(value)).quantize(CENT)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,23 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
             queryset = _ordered(queryset, DEFAULT_ORDERING)
         return queryset
 
+    def tally_lookups(self) -> dict[str, Any] | None:
+        """The filter as lookups on OpenCaseTally, when the tally can count what it selects
+        (open cases by entity, flow, category, severity and open state); None otherwise."""
+        if not self.is_valid():
+            return None
+        lookups: dict[str, Any] = {}
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or name in ("ordering", "page"):
+                continue
+            if name == "state" and value in OPEN_STATES:
+                lookups["state"] = value
+            elif name in ("entity", "flow", "category", "severity"):
+                lookups[self.filters[name].field_name] = value
+            else:
+                return None
+        return lookups
+
     def filter_state(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
         return queryset if value == ALL_STATES else queryset.filter(state=value)
 

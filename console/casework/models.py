@@ -255,3 +255,27 @@ class DayTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} entity {self.entity_id}: {self.posted} posted, {self.opened} cases opened"
+
+
+class OpenCaseTally(models.Model):
+    """Open cases counted by the database itself. Triggers on ExceptionCase
+    (casework/tally_triggers.py) add a row of +1 and the case's amount when a case opens or
+    joins a group, and one of -1 and minus its amount when it leaves the group (it closes, or
+    its entity, flow, category, severity, open state, currency or amount changes), in the
+    transaction that changes the case. Summed per group these rows are the open cases and
+    their money; the beat folds them into one row per group (services/tallies.py).
+
+    The dashboard's age buckets and the case list's counts read this instead of counting
+    and summing ~100,000 open cases on every view. Nothing else writes it."""
+
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    flow = models.ForeignKey(Flow, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32)
+    severity = models.CharField(max_length=10)
+    state = models.CharField(max_length=20)
+    currency = models.CharField(max_length=3)
+    cases = models.IntegerField()
+    amount = models.DecimalField(max_digits=22, decimal_places=2)
+
+    def __str__(self) -> str:
+        return f"{self.cases:+d} {self.state} {self.category} cases, {self.amount} {self.currency}"

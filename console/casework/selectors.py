@@ -9,12 +9,20 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.utils.functional import cached_property
 
 from console.access.models import User
 from console.access.roles import Role
 from console.access.selectors import restrict_to_entities, user_roles
-from console.casework.models import ApprovalState, CaseActivity, CaseApproval, CaseState, ExceptionCase
+from console.casework.models import (
+    ApprovalState,
+    CaseActivity,
+    CaseApproval,
+    CaseState,
+    ExceptionCase,
+    OpenCaseTally,
+)
 from console.casework.services.actions import ACTION_ROLES
 from console.casework.taxonomy import INFO, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, PostingAttempt, SyncEvent
@@ -31,14 +39,26 @@ def cases_visible(user: Any) -> QuerySet[ExceptionCase]:
     return restrict_to_entities(rows, user)
 
 
+def open_cases_counted(user: Any, lookups: dict[str, Any]) -> int:
+    """How many open cases of the user's legal entities match `lookups` on OpenCaseTally."""
+    tally = restrict_to_entities(OpenCaseTally.objects.filter(**lookups), user)
+    return int(tally.aggregate(n=Sum("cases"))["n"] or 0)
+
+
 class CasePaginator(Paginator[ExceptionCase]):
     """Pages of a case list that pick the page's ids first, in the list's order, and only
     then read those rows with their entity, flow, event and assignee: a deep page skips
-    ids in an index instead of joining every case it skips to its event."""
+    ids in an index instead of joining every case it skips to its event. A count already
+    known (from the tally) is not counted again."""
 
-    def __init__(self, cases: QuerySet[ExceptionCase], per_page: int) -> None:
+    def __init__(self, cases: QuerySet[ExceptionCase], per_page: int, count: int | None = None) -> None:
         super().__init__(cases, per_page)
         self.cases = cases
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count if self.known_count is not None else self.cases.count()
 
     def page(self, number: Any) -> Page[ExceptionCase]:
         number = self.validate_number(number)

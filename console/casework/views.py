@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,8 +19,16 @@ from console.audit.actors import Actor
 from console.casework.bulk_forms import BulkForm
 from console.casework.filters import CaseFilter
 from console.casework.forms import ACTION_LABELS, ActionForm, action_form
+from console.casework.list_rows import case_rows_html
 from console.casework.models import CaseState, ExceptionCase
-from console.casework.selectors import CaseDetail, CasePaginator, case_detail, case_get, cases_visible
+from console.casework.selectors import (
+    CaseDetail,
+    CasePaginator,
+    case_detail,
+    case_get,
+    cases_visible,
+    open_cases_counted,
+)
 from console.casework.services.actions import (
     ACTION_ROLES,
     CaseNotFound,
@@ -69,8 +78,12 @@ DONE = {
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET, queryset=cases_visible(request.user), request=request)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = CasePaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "now": timezone.now(), "bulk_form": _bulk_form(request)}
+    lookups = filterset.tally_lookups()
+    count = open_cases_counted(request.user, lookups) if lookups is not None else None
+    page = CasePaginator(cases, PAGE_SIZE, count).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = case_rows_html(page, now, ZoneInfo(request.user.time_zone))  # type: ignore[union-attr]
+    context = {"filter": filterset, "page": page, "rows": rows, "bulk_form": _bulk_form(request)}
     template = "casework/_rows.html" if request.htmx else "casework/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
