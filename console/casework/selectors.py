@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet, Sum
@@ -45,14 +46,47 @@ def open_cases_counted(user: Any, lookups: dict[str, Any]) -> int:
     return int(tally.aggregate(n=Sum("cases"))["n"] or 0)
 
 
-class CasePaginator(Paginator[ExceptionCase]):
+class CaseRow(NamedTuple):
+    """What a case list row shows, read as plain values: no model instances for a page."""
+
+    pk: int
+    category: str
+    severity: str
+    state: str
+    entity_code: str
+    flow_name: str
+    external_id: str
+    amount: Decimal
+    currency: str
+    opened_at: datetime
+    sla_due_at: datetime
+    assignee: str | None
+
+
+ROW_FIELDS = (
+    "pk",
+    "category",
+    "severity",
+    "state",
+    "entity__code",
+    "flow__name",
+    "event__external_id",
+    "amount",
+    "currency",
+    "opened_at",
+    "sla_due_at",
+    "assignee__username",
+)
+
+
+class CasePaginator(Paginator[CaseRow]):
     """Pages of a case list that pick the page's ids first, in the list's order, and only
     then read those rows with their entity, flow, event and assignee: a deep page skips
     ids in an index instead of joining every case it skips to its event. A count already
-    known (from the tally) is not counted again."""
+    known (from the tally) is not counted again. The page holds CaseRow values."""
 
     def __init__(self, cases: QuerySet[ExceptionCase], per_page: int, count: int | None = None) -> None:
-        super().__init__(cases, per_page)
+        super().__init__(cases, per_page)  # type: ignore[arg-type]  # pages of rows read from these cases
         self.cases = cases
         self.known_count = count
 
@@ -60,14 +94,15 @@ class CasePaginator(Paginator[ExceptionCase]):
     def count(self) -> int:
         return self.known_count if self.known_count is not None else self.cases.count()
 
-    def page(self, number: Any) -> Page[ExceptionCase]:
+    def page(self, number: Any) -> Page[CaseRow]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         window = self.cases.values("pk")[bottom:top]
-        return Page(self.cases.filter(pk__in=window), number, self)
+        rows = self.cases.filter(pk__in=window).values_list(*ROW_FIELDS)
+        return Page([CaseRow(*row) for row in rows], number, self)
 
 
 def case_get(user: Any, case_id: int) -> ExceptionCase | None:
