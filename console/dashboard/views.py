@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from console.access.selectors import entity_ids_visible
 from console.casework.dashboard import case_aging, daily_trend
 from console.dashboard.charts import trend_svg
+from console.serial import serial_queries
 from console.sync.models import LegalEntity
 from console.sync.selectors.lag import flows_health
 
@@ -19,11 +20,14 @@ from console.sync.selectors.lag import flows_health
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     entity_ids = entity_ids_visible(request.user)
-    month = daily_trend(entity_ids, 30)
+    with serial_queries():
+        month = daily_trend(entity_ids, 30)
+        flows = flows_health(window=timedelta(hours=24), entity_ids=entity_ids)
+        aging = case_aging(entity_ids)
     context = {
-        "flows": flows_health(window=timedelta(hours=24), entity_ids=entity_ids),
+        "flows": flows,
         "entities": LegalEntity.objects.filter(pk__in=entity_ids).order_by("code"),
-        "aging": case_aging(entity_ids),
+        "aging": aging,
         "trends": [
             {"label": label, "data": trend, "svg": trend_svg(trend, label, f"trend-{n}")}
             for n, (label, trend) in enumerate((("7 days", month.last(7)), ("30 days", month)), start=1)
