@@ -65,28 +65,26 @@ def case_aging(entity_ids: list[int], now: datetime | None = None) -> list[AgeBu
         f"SELECT 0, currency, {columns} FROM ({recent_sql}) recent "
         f"UNION ALL SELECT 1, currency, n, m, {zeros} FROM ({tallied_sql}) tallied"
     )
-    open_all: dict[str, tuple[int, Decimal]] = {}
-    young: dict[str, tuple[int, Decimal]] = {}
+    # Per currency: all open cases (the tally's row) less each of the last week's (the recent row).
+    older: dict[str, tuple[int, Decimal]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, (*recent_params, *tallied_params))
         for part, currency, *numbers in cursor.fetchall():
+            count, money = older.get(currency, (0, Decimal(0)))
             if part == 1:
-                open_all[currency] = (int(numbers[0] or 0), _money(numbers[1]))
+                older[currency] = (count + int(numbers[0] or 0), money + _money(numbers[1]))
                 continue
-            for bucket, count, money in zip(buckets.values(), numbers[::2], numbers[1::2], strict=False):
-                if count:
-                    bucket.count += count
-                    bucket.money[currency] = _money(money)
-            young[currency] = (
-                sum(int(c or 0) for c in numbers[::2]),
-                sum((_money(m) for m in numbers[1::2]), Decimal(0)),
-            )
+            for bucket, n, m in zip(buckets.values(), numbers[::2], numbers[1::2], strict=False):
+                if n:
+                    bucket.count += n
+                    bucket.money[currency] = _money(m)
+                count, money = count - int(n or 0), money - _money(m)
+            older[currency] = (count, money)
     oldest_bucket = buckets[list(AGES)[-1]]
-    for currency, (count, money) in open_all.items():
-        young_count, young_money = young.get(currency, (0, Decimal(0)))
-        if count - young_count:
-            oldest_bucket.count += count - young_count
-            oldest_bucket.money[currency] = (money - young_money).quantize(CENT)
+    for currency, (count, money) in older.items():
+        if count:
+            oldest_bucket.count += count
+            oldest_bucket.money[currency] = money.quantize(CENT)
     return list(buckets.values())
 
 
