@@ -12,13 +12,13 @@ from console.access.forms import AccessForm
 from console.access.login_audit import client_ip
 from console.access.models import User
 from console.access.roles import Role
-from console.access.selectors import entities_visible, user_access
+from console.access.selectors import entity_codes_visible, user_access
 from console.access.services import AccessError, user_access_set
 from console.audit.actors import Actor
 
 
 def _grantable(request: HttpRequest) -> list[str]:
-    return list(entities_visible(request.user).values_list("code", flat=True))
+    return entity_codes_visible(request.user)
 
 
 @require_safe

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from console.access.selectors import entities_visible
+from console.access.selectors import entity_codes_visible
 from console.audit.models import CHANGE_CORRELATION, AuditEvent, AuditVerification
 
 PAGE_SIZE = 50
@@ -34,12 +34,8 @@ class AuditFilter:
     time_zone: str = "UTC"
 
 
-def visible_entity_codes(user: Any) -> list[str]:
-    return list(entities_visible(user).values_list("code", flat=True))
-
-
 def audit_events_visible(user: Any) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(Q(entity_code="") | Q(entity_code__in=visible_entity_codes(user)))
+    return AuditEvent.objects.filter(Q(entity_code="") | Q(entity_code__in=entity_codes_visible(user)))
 
 
 def _day_start(day: date, zone: str) -> datetime:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from console.access.decorators import role_required
 from console.access.login_audit import client_ip
 from console.access.roles import Role
+from console.access.selectors import entity_codes_visible
 from console.audit.actors import Actor
 from console.audit.exports import ExportTooLarge, audit_export
 from console.audit.forms import AuditFilterForm
@@ -17,14 +18,13 @@ from console.audit.selectors import (
     audit_actions,
     audit_latest_verification,
     audit_page,
-    visible_entity_codes,
 )
 
 AUDIT_READERS = (Role.AUDITOR,)
 
 
 def _form(request: HttpRequest) -> AuditFilterForm:
-    return AuditFilterForm(request.GET or None, actions=audit_actions(), entities=visible_entity_codes(request.user))
+    return AuditFilterForm(request.GET or None, actions=audit_actions(), entities=entity_codes_visible(request.user))
 
 
 def _filter(request: HttpRequest, form: AuditFilterForm) -> AuditFilter | None:

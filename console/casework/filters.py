@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from console.access.selectors import entities_visible
+from console.access.selectors import entity_codes_visible
 from console.casework.models import OPEN_STATES, CaseState, ExceptionCase, severity_rank
 from console.casework.taxonomy import Category, Severity
 from console.sync.models import Flow
@@ -92,8 +92,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.request.user if self.request is not None else None
-        codes = entities_visible(user).values_list("code", flat=True)
-        self.filters["entity"].extra["choices"] = [(code, code) for code in codes]
+        self.filters["entity"].extra["choices"] = [(code, code) for code in entity_codes_visible(user)]
 
     def filter_queryset(self, queryset: QuerySet[ExceptionCase]) -> QuerySet[ExceptionCase]:
         data = self.form.cleaned_data

@@ -79,7 +79,7 @@ def _row(case: CaseRow, detail_url: str, now: datetime, zone: tzinfo) -> str:
         due.isoformat(),
         due.strftime("%Y-%m-%d %H:%M"),
         overdue,
-        case.assignee if case.assignee is not None else UNASSIGNED,
+        case.assignee_name if case.assignee_name is not None else UNASSIGNED,
     )
 
 

@@ -28,7 +28,7 @@ def row(**changes: object) -> CaseRow:
         "currency": "USD",
         "opened_at": NOW - timedelta(days=3, hours=4),
         "sla_due_at": NOW + timedelta(hours=2),
-        "assignee": None,
+        "assignee_name": None,
     }
     values.update(changes)
     return CaseRow(**values)  # type: ignore[arg-type]
@@ -53,7 +53,7 @@ def test_ages_read_as_timesince_writes_them_under_a_month() -> None:
 
 
 def test_a_row_shows_the_case_with_every_value_escaped() -> None:
-    html = case_rows_html([row(external_id='<script>alert("x")</script>', assignee="o&livia")], NOW, UTC)
+    html = case_rows_html([row(external_id='<script>alert("x")</script>', assignee_name="o&livia")], NOW, UTC)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "o&amp;livia" in html
     assert 'href="/cases/7/"' in html and "Missing mapping" in html and "1250.00 USD" in html
