@@ -46,9 +46,8 @@ def _ordered(queryset: QuerySet[ExceptionCase], key: str) -> QuerySet[ExceptionC
 
 class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints
     entity = django_filters.ChoiceFilter(field_name="entity__code", label="Entity", empty_label="any entity")
-    flow = django_filters.ModelChoiceFilter(
-        queryset=Flow.objects.order_by("name"), label="Flow", empty_label="any flow"
-    )
+    # By id, with choices read as (id, name) pairs: no Flow instances to build for the filter bar.
+    flow = django_filters.ChoiceFilter(field_name="flow_id", label="Flow", empty_label="any flow")
     category = django_filters.ChoiceFilter(choices=Category.choices, label="Category", empty_label="any category")
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label="Severity", empty_label="any severity")
     state = django_filters.ChoiceFilter(
@@ -93,6 +92,8 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         super().__init__(*args, **kwargs)
         user = self.request.user if self.request is not None else None
         self.filters["entity"].extra["choices"] = [(code, code) for code in entity_codes_visible(user)]
+        flows = Flow.objects.order_by("name").values_list("pk", "name")
+        self.filters["flow"].extra["choices"] = [(str(pk), name) for pk, name in flows]
 
     def filter_queryset(self, queryset: QuerySet[ExceptionCase]) -> QuerySet[ExceptionCase]:
         data = self.form.cleaned_data

@@ -117,6 +117,21 @@ def test_a_controller_may_assign_but_not_retry_in_bulk(three_cases: list[Excepti
     assert other.get(f"/cases/bulk/{run.pk}/").status_code == 404
 
 
+def test_only_an_active_operator_may_be_the_assignee(three_cases: list[ExceptionCase]) -> None:
+    client = login(Client(), "controller")
+    page = client.get("/cases/").content.decode()
+    assert '<option value="olivia">olivia</option>' in page and '<option value="carl">' not in page
+    for name in ("carl", "nobody"):  # a controller, and no one at all
+        refused = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": name})
+        assert refused.status_code == 400 and b"not one of the available choices" in refused.content
+    olivia, _ = person("operator")
+    olivia.is_active = False
+    olivia.save(update_fields=["is_active"])
+    gone = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": "olivia"})
+    assert gone.status_code == 400
+    assert not BulkRun.objects.exists()
+
+
 def test_the_bulk_form_follows_an_htmx_filter_change(three_cases: list[ExceptionCase]) -> None:
     client = login(Client(), "operator")
     partial = client.get("/cases/?severity=high", HTTP_HX_REQUEST="true")
