@@ -132,6 +132,11 @@ def entity_ids_visible(user: Any) -> list[int]:
     return sorted(entity_id for entity_id, _ in _granted(user).entities)
 
 
+def entity_codes_by_id(user: Any) -> dict[int, str]:
+    """Codes of the legal entities granted to the user, by id."""
+    return dict(_granted(user).entities) if _active(user) else {}
+
+
 def entity_codes_visible(user: Any) -> list[str]:
     """Codes of the legal entities granted to the user, sorted."""
     if not _active(user):

@@ -92,8 +92,8 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         super().__init__(*args, **kwargs)
         user = self.request.user if self.request is not None else None
         self.filters["entity"].extra["choices"] = [(code, code) for code in entity_codes_visible(user)]
-        flows = Flow.objects.order_by("name").values_list("pk", "name")
-        self.filters["flow"].extra["choices"] = [(str(pk), name) for pk, name in flows]
+        self.flow_names = dict(Flow.objects.order_by("name").values_list("pk", "name"))
+        self.filters["flow"].extra["choices"] = [(str(pk), name) for pk, name in self.flow_names.items()]
 
     def filter_queryset(self, queryset: QuerySet[ExceptionCase]) -> QuerySet[ExceptionCase]:
         data = self.form.cleaned_data

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from console.access.decorators import role_required
 from console.access.login_audit import client_ip
 from console.access.roles import Role
+from console.access.selectors import entity_codes_by_id
 from console.audit.actors import Actor
 from console.casework.bulk_forms import BulkForm
 from console.casework.filters import CaseFilter
@@ -24,6 +25,7 @@ from console.casework.models import CaseState, ExceptionCase
 from console.casework.selectors import (
     CaseDetail,
     CasePaginator,
+    RowNames,
     case_detail,
     case_get,
     cases_visible,
@@ -80,7 +82,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     lookups = filterset.tally_lookups()
     count = open_cases_counted(request.user, lookups) if lookups is not None else None
-    page = CasePaginator(cases, PAGE_SIZE, count).get_page(request.GET.get("page"))
+    names = RowNames(entities=entity_codes_by_id(request.user), flows=filterset.flow_names)
+    page = CasePaginator(cases, PAGE_SIZE, names, count).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = case_rows_html(page, now, ZoneInfo(request.user.time_zone))  # type: ignore[union-attr]
     context = {"filter": filterset, "page": page, "rows": rows, "bulk_form": _bulk_form(request)}
