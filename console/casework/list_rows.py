@@ -1,15 +1,15 @@
 """The case list's table rows, built in Python. The list is the page operators live on, and
 a template renders its 50 rows x 11 cells at about 0.6 ms a row (each cell resolves its
 variables and filters through the template engine); this writes the same markup in a
-tenth of that. Everything shown is escaped here (format_html / escape)."""
+tenth of that. Every text shown is escaped here (html.escape)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from html import escape
 
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from console.casework.models import OPEN_STATES, CaseState
@@ -50,36 +50,31 @@ def age_text(opened_at: datetime, now: datetime) -> str:
     return _count(0, "minute")
 
 
-CATEGORIES = dict(Category.choices)
-SEVERITIES = dict(Severity.choices)
-STATES = dict(CaseState.choices)
+# Labels escaped once: they are ours, but a label is text like any other.
+CATEGORIES = {value: escape(label) for value, label in Category.choices}
+SEVERITIES = {value: escape(label) for value, label in Severity.choices}
+STATES = {value: escape(label) for value, label in CaseState.choices}
 
 
 def _row(case: CaseRow, detail_url: str, now: datetime, zone: tzinfo) -> str:
+    # Python's html.escape on each text value (as Django's escape, without its lazy-string
+    # wrapper and SafeString per call: format_html cost 20 us a row for those alone). Numbers,
+    # dates and our own constants need none.
     due = case.sla_due_at.astimezone(zone)
     overdue = OVERDUE if case.state in OPEN_STATES and case.sla_due_at < now else ""
-    return format_html(
-        '<tr>\n      <th scope="row"><a href="{}">#{}</a></th>\n      <td>{}</td>\n'
-        '      <td><span class="severity severity-{}">{}</span></td>\n      <td>{}</td>\n'
-        "      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n"
-        '      <td class="amount">{} {}</td>\n      <td>{}</td>\n'
-        '      <td><time datetime="{}">{}</time>{}</td>\n      <td>{}</td>\n    </tr>',
-        detail_url,
-        case.pk,
-        CATEGORIES.get(case.category, case.category),
-        case.severity,
-        SEVERITIES.get(case.severity, case.severity),
-        STATES.get(case.state, case.state),
-        case.entity_code,
-        case.flow_name,
-        case.external_id,
-        case.amount,
-        case.currency,
-        age_text(case.opened_at, now),
-        due.isoformat(),
-        due.strftime("%Y-%m-%d %H:%M"),
-        overdue,
-        case.assignee_name if case.assignee_name is not None else UNASSIGNED,
+    severity = escape(case.severity)
+    assignee = escape(case.assignee_name) if case.assignee_name is not None else UNASSIGNED
+    return (
+        f'<tr>\n      <th scope="row"><a href="{detail_url}">#{case.pk}</a></th>\n'
+        f"      <td>{CATEGORIES.get(case.category) or escape(case.category)}</td>\n"
+        f'      <td><span class="severity severity-{severity}">{SEVERITIES.get(case.severity, severity)}</span></td>\n'
+        f"      <td>{STATES.get(case.state) or escape(case.state)}</td>\n"
+        f"      <td>{escape(case.entity_code)}</td>\n      <td>{escape(case.flow_name)}</td>\n"
+        f"      <td>{escape(case.external_id)}</td>\n"
+        f'      <td class="amount">{case.amount} {escape(case.currency)}</td>\n'
+        f"      <td>{age_text(case.opened_at, now)}</td>\n"
+        f'      <td><time datetime="{due.isoformat()}">{due.strftime("%Y-%m-%d %H:%M")}</time>{overdue}</td>\n'
+        f"      <td>{assignee}</td>\n    </tr>"
     )
 
 
@@ -88,5 +83,5 @@ def case_rows_html(cases: Iterable[CaseRow], now: datetime, zone: tzinfo) -> Saf
     # One reverse() for the page: a case's link differs from its neighbour's only in the id.
     before, after = reverse("case-detail", args=[0]).rsplit("0", 1)
     rows = [_row(case, f"{before}{case.pk}{after}", now, zone) for case in cases]
-    # Each row came out of format_html, which escaped every value in it.
+    # Each row escaped every text value in it.
     return mark_safe("\n    ".join(rows)) if rows else EMPTY  # noqa: S308

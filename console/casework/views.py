@@ -18,6 +18,7 @@ from console.access.roles import Role
 from console.access.selectors import entity_codes_by_id
 from console.audit.actors import Actor
 from console.casework.bulk_forms import BulkForm
+from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
 from console.casework.forms import ACTION_LABELS, ActionForm, action_form
 from console.casework.list_rows import case_rows_html
@@ -87,8 +88,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = case_rows_html(page, now, ZoneInfo(request.user.time_zone))  # type: ignore[union-attr]
     context = {"filter": filterset, "page": page, "rows": rows, "bulk_form": _bulk_form(request)}
-    template = "casework/_rows.html" if request.htmx else "casework/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "casework/_rows.html", context)
+    return render(request, "casework/list.html", {**context, "filter_fields": filter_fields_html(filterset.form)})
 
 
 def _bulk_form(request: HttpRequest) -> BulkForm | None:

@@ -53,9 +53,12 @@ def test_ages_read_as_timesince_writes_them_under_a_month() -> None:
 
 
 def test_a_row_shows_the_case_with_every_value_escaped() -> None:
-    html = case_rows_html([row(external_id='<script>alert("x")</script>', assignee_name="o&livia")], NOW, UTC)
-    assert "<script>" not in html
+    texts = {"entity_code": "U<1>", "flow_name": "Orders & 'refunds'", "assignee_name": "o&livia"}
+    html = case_rows_html([row(external_id='<script>alert("x")</script>', **texts)], NOW, UTC)
+    assert "<script>" not in html and "<1>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "o&amp;livia" in html
+    assert "U&lt;1&gt;" in html and "Orders &amp; &#x27;refunds&#x27;" in html
+    assert row().category == "missing_mapping" and 'class="severity severity-high">High<' in html
     assert 'href="/cases/7/"' in html and "Missing mapping" in html and "1250.00 USD" in html
     assert "3\xa0days, 4\xa0hours" in html and "overdue" not in html
 
