@@ -71,14 +71,19 @@ def _granted(user: Any) -> _Granted:
 
 
 def _granted_read(user: Any) -> _Granted:
-    # guardian's object permissions read directly, with the groups in the same statement:
-    # get_objects_for_user and user.groups answer the same through four queries of
-    # content-type, permission and group lookups (~4 ms a request). As in guardian, a
+    # guardian's object permissions read directly, with the groups and the entities' codes
+    # in the same statement (three queries before, ~4 ms a request). As in guardian, a
     # superuser holds every entity.
     from console.sync.models import LegalEntity
 
     app_label, codename = VIEW_ENTITY.split(".")
     member = user.groups.through._meta.db_table
+    granting = f"""
+        WITH granting AS (
+          SELECT p.id FROM {Permission._meta.db_table} p
+            JOIN {ContentType._meta.db_table} t ON t.id = p.content_type_id
+           WHERE p.codename = %s AND t.app_label = %s)
+    """
     sql = f"""
         SELECT 'group', g.name, NULL FROM {Group._meta.db_table} g
           JOIN {member} m ON m.group_id = g.id WHERE m.user_id = %s
@@ -91,12 +96,6 @@ def _granted_read(user: Any) -> _Granted:
             SELECT o.object_pk FROM {GroupObjectPermission._meta.db_table} o
               JOIN {member} m ON m.group_id = o.group_id
              WHERE m.user_id = %s AND o.permission_id IN (SELECT id FROM granting))
-    """
-    granting = f"""
-        WITH granting AS (
-          SELECT p.id FROM {Permission._meta.db_table} p
-            JOIN {ContentType._meta.db_table} t ON t.id = p.content_type_id
-           WHERE p.codename = %s AND t.app_label = %s)
     """
     groups: set[str] = set()
     entities: list[tuple[int, str]] = []

@@ -40,7 +40,7 @@ class BulkForm(forms.Form):
         if not username:
             return None
         operator = _operators().filter(username=username).first()
-        if operator is None:  # left the operators since the form was shown
+        if operator is None:  # deactivated between reading the choices and now
             raise forms.ValidationError(f"{username} is no longer an active finance operator.")
         return operator
 

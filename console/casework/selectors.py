@@ -129,7 +129,10 @@ class CasePaginator(Paginator[CaseRow]):
             # Added since the filter bar read them (or not offered there): read them now.
             entities = {**entities, **dict(LegalEntity.objects.values_list("pk", "code"))}
             flows = {**flows, **dict(Flow.objects.values_list("pk", "name"))}
-        return [CaseRow(pk, c, s, st, entities[e], flows[f], *rest) for pk, c, s, st, e, f, *rest in found]
+        return [
+            CaseRow(pk, category, severity, state, entities[entity_id], flows[flow_id], *rest)
+            for pk, category, severity, state, entity_id, flow_id, *rest in found
+        ]
 
 
 def case_get(user: Any, case_id: int) -> ExceptionCase | None:
