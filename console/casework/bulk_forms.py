@@ -27,10 +27,9 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        roles = user_roles(user)
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
-        action.choices = [(a.value, a.label) for a in BulkAction if roles & set(ACTION_ROLES[a.value])]
+        action.choices = bulk_actions_for(user)
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ChoiceField)
         assignee.choices = [("", BLANK), *((name, name) for name in _operators().values_list("username", flat=True))]
@@ -43,6 +42,12 @@ class BulkForm(forms.Form):
         if operator is None:  # deactivated between reading the choices and now
             raise forms.ValidationError(f"{username} is no longer an active finance operator.")
         return operator
+
+
+def bulk_actions_for(user: Any) -> list[tuple[str, str]]:
+    """The bulk actions the person's roles allow, as (value, label) choices."""
+    roles = user_roles(user)
+    return [(a.value, a.label) for a in BulkAction if roles & set(ACTION_ROLES[a.value])]
 
 
 def _operators() -> QuerySet[User]:

@@ -22,6 +22,16 @@ from console.casework.services.bulk import BulkError, bulk_confirm, bulk_preview
 BULK_ROLES = (Role.OPERATOR, Role.CONTROLLER)
 
 
+@require_safe
+@role_required(*BULK_ROLES)
+def bulk_new(request: HttpRequest) -> HttpResponse:
+    """The bulk form for the list's filter (this request's query string): into the list's
+    panel when htmx asks, as a page otherwise."""
+    form = BulkForm(initial={"filter": request.GET.urlencode()}, user=request.user)
+    template = "casework/_bulk_form.html" if request.htmx else "casework/bulk_new.html"  # type: ignore[attr-defined]
+    return render(request, template, {"bulk_form": form})
+
+
 @require_POST
 @role_required(*BULK_ROLES)
 def bulk_preview_view(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail_view, name="case-detail"),
     path("<int:case_id>/<str:action>/", views.case_action, name="case-action"),
     path("bulk/", bulk_views.bulk_preview_view, name="bulk-preview"),
+    path("bulk/new/", bulk_views.bulk_new, name="bulk-new"),
     path("bulk/<int:run_id>/", bulk_views.bulk_detail, name="bulk-detail"),
     path("bulk/<int:run_id>/run/", bulk_views.bulk_confirm_view, name="bulk-confirm"),
 ]

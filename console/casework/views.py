@@ -17,7 +17,7 @@ from console.access.login_audit import client_ip
 from console.access.roles import Role
 from console.access.selectors import entity_codes_by_id
 from console.audit.actors import Actor
-from console.casework.bulk_forms import BulkForm
+from console.casework.bulk_forms import bulk_actions_for
 from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
 from console.casework.forms import ACTION_LABELS, ActionForm, action_form
@@ -87,16 +87,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = CasePaginator(cases, PAGE_SIZE, names, count).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = case_rows_html(page, now, ZoneInfo(request.user.time_zone))  # type: ignore[union-attr]
-    context = {"filter": filterset, "page": page, "rows": rows, "bulk_form": _bulk_form(request)}
+    context = {"filter": filterset, "page": page, "rows": rows, "bulk_offered": bool(bulk_actions_for(request.user))}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "casework/_rows.html", context)
     return render(request, "casework/list.html", {**context, "filter_fields": filter_fields_html(filterset.form)})
-
-
-def _bulk_form(request: HttpRequest) -> BulkForm | None:
-    form = BulkForm(initial={"filter": request.GET.urlencode()}, user=request.user)
-    action = form.fields["action"]
-    return form if getattr(action, "choices", None) else None
 
 
 def _render_detail(

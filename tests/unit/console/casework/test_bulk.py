@@ -101,6 +101,7 @@ def test_the_filter_reaches_only_visible_cases(three_cases: list[ExceptionCase],
 def test_roles_without_case_actions_get_403(three_cases: list[ExceptionCase], role: str) -> None:
     client = login(Client(), role)
     assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 403
+    assert client.get("/cases/bulk/new/").status_code == 403
     assert b"Bulk action" not in login(Client(), role).get("/cases/").content
     assert not BulkRun.objects.exists()
 
@@ -119,7 +120,7 @@ def test_a_controller_may_assign_but_not_retry_in_bulk(three_cases: list[Excepti
 
 def test_only_an_active_operator_may_be_the_assignee(three_cases: list[ExceptionCase]) -> None:
     client = login(Client(), "controller")
-    page = client.get("/cases/").content.decode()
+    page = client.get("/cases/bulk/new/").content.decode()
     assert '<option value="olivia">olivia</option>' in page and '<option value="carl">' not in page
     for name in ("carl", "nobody"):  # a controller, and no one at all
         refused = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": name})
@@ -134,8 +135,17 @@ def test_only_an_active_operator_may_be_the_assignee(three_cases: list[Exception
 
 def test_the_bulk_form_follows_an_htmx_filter_change(three_cases: list[ExceptionCase]) -> None:
     client = login(Client(), "operator")
-    partial = client.get("/cases/?severity=high", HTTP_HX_REQUEST="true")
-    assert b'name="filter" value="severity=high"' in partial.content
+    partial = client.get("/cases/?severity=high&category=invalid_tax", HTTP_HX_REQUEST="true")
+    panel = '/cases/bulk/new/?severity=high&amp;category=invalid_tax"'
+    assert f'hx-get="{panel}' in partial.content.decode()  # the panel reads its form when opened
+    form = client.get("/cases/bulk/new/?severity=high&category=invalid_tax", HTTP_HX_REQUEST="true").content
+    assert b'name="filter" value="severity=high&amp;category=invalid_tax"' in form and b"<html" not in form
+
+
+def test_the_bulk_form_opens_as_a_page_without_htmx(three_cases: list[ExceptionCase]) -> None:
+    page = login(Client(), "operator").get("/cases/bulk/new/?severity=high").content.decode()
+    assert "<h1>Bulk action on every case of a filter</h1>" in page
+    assert 'href="/cases/?severity=high"' in page and 'value="severity=high"' in page
 
 
 def test_a_database_error_on_one_case_skips_it_and_the_run_goes_on(
