@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def _require_real_services() -> None:
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         pytest.fail("integration tests need DATABASE_URL=postgres://... (make test starts PostgreSQL)")
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.fail("integration tests need CELERY_BROKER_URL=redis://... (make test starts Redis)")

@@ -59,7 +59,7 @@ def test_outside_production_a_random_key_is_kept_in_var(tmp_path: Path) -> None:
 def test_database_urls() -> None:
     pg = parse_database_url("postgres://app:p%40ss@db.internal:5433/finops?sslmode=require", base_dir="/srv")
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
-        "django.db.backends.postgresql",
+        "console.postgres",
         "finops",
         "app",
         "p@ss",
