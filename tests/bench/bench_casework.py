@@ -686,15 +686,21 @@ def time_pages() -> None:
     print(f"load average after timing: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"  {'dashboard /, first view (tallies its closed days)':52s} {first_view:7.1f} ms once")
     for name, (p50, p95, queries) in results.items():
-        verdict = "met" if p95 <= TARGET_MS else "MISSED"
-        print(
-            f"  {name:52s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries:2d} queries  "
-            f"(target p95 <= {TARGET_MS:.0f} ms: {verdict})"
-        )
+        if name in admin_pages:  # the baseline of the ratio: the time target is ours, not the admin's
+            verdict = "the ratio's baseline"
+        else:
+            verdict = f"target p95 <= {TARGET_MS:.0f} ms: {'met' if p95 <= TARGET_MS else 'MISSED'}"
+        print(f"  {name:52s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries:2d} queries  ({verdict})")
     for ours, theirs in pairs:
-        ratio = results[theirs][1] / results[f"{ours} (in turns with the admin)"][1]
-        verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
-        print(f"  p95 {theirs} / {ours}, in turns: {ratio:.1f}x (target >= {TARGET_RATIO:.0f}x: {verdict})")
+        (ours_p50, ours_p95, _), (theirs_p50, theirs_p95, _) = (
+            results[f"{ours} (in turns with the admin)"],
+            results[theirs],
+        )
+        verdict = "met" if theirs_p95 / ours_p95 >= TARGET_RATIO else "MISSED"
+        print(
+            f"  p95 {theirs} / {ours}, in turns: {theirs_p95 / ours_p95:.1f}x "
+            f"(target >= {TARGET_RATIO:.0f}x: {verdict}; p50 {theirs_p50 / ours_p50:.1f}x)"
+        )
 
 
 if __name__ == "__main__":
