@@ -49,6 +49,7 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "event-search": ({"operator", "controller", "auditor"}, set()),
     "event-story": (set(), set()),  # the only event is FR01's, granted to nobody
     "bulk-preview": (set(), set()),  # a dry run answers with a redirect (302), or 400 on bad input
+    "bulk-new": ({"operator", "controller"}, set()),  # the form of the list's bulk panel
     "bulk-detail": (set(), set()),  # the fixture has no bulk run: nobody sees one
     "bulk-confirm": (set(), set()),
     "mapping-index": ({"operator", "controller", "auditor"}, set()),
