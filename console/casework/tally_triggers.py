@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.vendor_ddl import execute_for_vendor
+
 CASES = "casework_exceptioncase"
 TALLY = "casework_opencasetally"
 OPEN = "('open', 'in_progress', 'waiting_approval')"
@@ -77,11 +79,7 @@ BACKFILL = (
 
 
 def install(schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"no open-case tally triggers for database {vendor!r}")
-    for statement in PG if vendor == "postgresql" else SQLITE:
-        schema_editor.execute(statement, params=None)
+    execute_for_vendor(schema_editor, "open-case tally triggers", {"postgresql": PG, "sqlite": SQLITE})
 
 
 def uninstall(schema_editor: Any) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.vendor_ddl import execute_for_vendor
+
 REQUESTS = "mappings_changerequest"
 ROWS = "mappings_rowchange"
 FROZEN_COLUMNS = ("request_id", "position", "op", "kind", "source_value", "odoo_id", "odoo_label", "replaces_id")
@@ -89,11 +91,7 @@ SQLITE = [
 
 
 def guard(schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"no maker-checker triggers for database {vendor!r}")
-    for statement in PG if vendor == "postgresql" else SQLITE:
-        schema_editor.execute(statement, params=None)
+    execute_for_vendor(schema_editor, "maker-checker triggers", {"postgresql": PG, "sqlite": SQLITE})
 
 
 def unguard(schema_editor: Any) -> None:
