@@ -44,7 +44,7 @@ def case_aging(entity_ids: list[int], now: datetime | None = None) -> list[AgeBu
         if youngest:
             within &= Q(opened_at__lte=now - youngest)
         figures[f"n{n}"] = Count("id", filter=within)
-        figures[f"m{n}"] = Sum("amount", filter=within)
+        figures[f"m{n}"] = Sum("exposure", filter=within)  # gross, as the tally counts
     recent = (
         ExceptionCase.objects.filter(state__in=OPEN_STATES, entity_id__in=entity_ids, opened_at__gt=now - week)
         .values("currency")

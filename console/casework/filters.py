@@ -31,8 +31,9 @@ ORDERINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sla_due_at": ("SLA due, soonest first", ("sla_due_at",)),
     "opened_at": ("Opened, oldest first", ("opened_at",)),
     "-opened_at": ("Opened, newest first", ("-opened_at",)),
-    "amount": ("Amount, smallest first", ("amount",)),
-    "-amount": ("Amount, largest first", ("-amount",)),
+    # By the absolute amount: a credit note of -900,000.00 is among the largest.
+    "amount": ("Amount at stake, smallest first", ("exposure",)),
+    "-amount": ("Amount at stake, largest first", ("-exposure",)),
     "severity": ("Severity, critical first", ("-severity_rank", "sla_due_at")),
 }
 
@@ -71,8 +72,12 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         label="Age",
         empty_label="any age",
     )
-    amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label="Amount from")
-    amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte", label="Amount up to")
+    amount_min = django_filters.NumberFilter(
+        field_name="exposure", lookup_expr="gte", label="At stake from", help_text="Absolute amount."
+    )
+    amount_max = django_filters.NumberFilter(
+        field_name="exposure", lookup_expr="lte", label="At stake up to", help_text="Absolute amount."
+    )
     q = django_filters.CharFilter(
         method="filter_search",
         label="Search",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Abs
 
 from console.casework.taxonomy import SEVERITY_ORDER, Category, Severity
 from console.sync.models import Flow, LegalEntity, SyncEvent
@@ -43,7 +44,14 @@ class ExceptionCase(models.Model):
     reason_code = models.CharField(max_length=64, blank=True, default="")
     summary = models.TextField(blank=True, default="", help_text="The last failure, in the pipeline's words.")
     next_action = models.TextField(blank=True, default="")
+    # Signed, as the document posts it (a credit note is negative); what will post after an
+    # approved override. Money at stake, sorting and sums use `exposure`, never a signed net.
     amount = models.DecimalField(max_digits=18, decimal_places=2)
+    exposure = models.GeneratedField(
+        expression=Abs("amount"),
+        output_field=models.DecimalField(max_digits=18, decimal_places=2),
+        db_persist=True,
+    )
     currency = models.CharField(max_length=3)
     owner_team = models.CharField(max_length=64)
     assignee = models.ForeignKey(
@@ -76,19 +84,19 @@ class ExceptionCase(models.Model):
             # fetching every case the scan passes: a narrow filter far down the order (the oldest
             # cases by SLA) would otherwise read most of the table to fill a page.
             models.Index(
-                fields=["sla_due_at", "id", "entity", "category", "severity", "opened_at", "amount"],
+                fields=["sla_due_at", "id", "entity", "category", "severity", "opened_at", "exposure"],
                 condition=OPEN_Q,
                 name="case_open_due",
             ),
             models.Index(
-                fields=["opened_at", "id", "entity", "category", "severity", "amount", "currency"],
+                fields=["opened_at", "id", "entity", "category", "severity", "exposure", "currency"],
                 condition=OPEN_Q,
                 name="case_open_opened",
             ),
             models.Index(
-                fields=["amount", "id", "entity", "category", "severity", "opened_at"],
+                fields=["exposure", "id", "entity", "category", "severity", "opened_at"],
                 condition=OPEN_Q,
-                name="case_open_amount",
+                name="case_open_exposure",
             ),
             models.Index(
                 severity_rank().desc(),
@@ -150,8 +158,12 @@ class CaseActivity(models.Model):
 
 
 class ApprovalKind(models.TextChoices):
+    """Every way of ending a material case without posting it, or of changing what it posts."""
+
     DISMISS = "dismiss", "Dismiss"
     OVERRIDE = "override", "Override and resubmit"
+    MARK_DUPLICATE = "mark_duplicate", "Mark as duplicate"
+    POST_ANYWAY = "post_anyway", "Post a suspected duplicate anyway"
 
 
 class ApprovalState(models.TextChoices):
@@ -161,14 +173,18 @@ class ApprovalState(models.TextChoices):
 
 
 class CaseApproval(models.Model):
-    """A material dismissal or override, waiting for a controller who did not ask for it."""
+    """A material decision on a case, waiting for a controller who did not ask for it."""
 
     case = models.ForeignKey(ExceptionCase, on_delete=models.PROTECT, related_name="approvals")
     kind = models.CharField(max_length=16, choices=ApprovalKind.choices)
+    why = models.TextField(blank=True, default="", help_text="Why it needs a controller, in words.")
+    duplicate_of = models.ForeignKey(
+        SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Mark as duplicate of."
+    )
     state = models.CharField(max_length=16, choices=ApprovalState.choices, default=ApprovalState.PENDING)
     changes = models.JSONField(null=True, blank=True, help_text="The override asked for (field path -> value).")
     diff = models.JSONField(null=True, blank=True)
-    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="What would post (signed).")
     reason = models.TextField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
@@ -259,9 +275,9 @@ class DayTally(models.Model):
 
 class OpenCaseTally(models.Model):
     """Open cases counted by the database itself. Triggers on ExceptionCase
-    (casework/tally_triggers.py) add a row of +1 and the case's amount when a case opens or
-    joins a group, and one of -1 and minus its amount when it leaves the group (it closes, or
-    its entity, flow, category, severity, open state, currency or amount changes), in the
+    (casework/tally_triggers.py) add a row of +1 and the case's exposure (its absolute amount)
+    when a case opens or joins a group, and one of -1 and minus it when it leaves the group (it
+    closes, or its entity, flow, category, severity, open state, currency or amount changes), in the
     transaction that changes the case. Summed per group these rows are the open cases and
     their money; the beat folds them into one row per group (services/tallies.py).
 
@@ -275,6 +291,7 @@ class OpenCaseTally(models.Model):
     state = models.CharField(max_length=20)
     currency = models.CharField(max_length=3)
     cases = models.IntegerField()
+    # Gross: the sum of the cases' absolute amounts, so credit notes never cancel invoices.
     amount = models.DecimalField(max_digits=22, decimal_places=2)
 
     def __str__(self) -> str:

@@ -141,8 +141,8 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         raise Http404(str(err)) from err
     except CaseError as err:
         return _render_detail(request, _detail_or_404(request, case_id), failed=form, error=str(err), status=400)
-    if done.state == CaseState.WAITING_APPROVAL and action in ("resubmit", "dismiss"):
-        messages.success(request, f"Case {case_id} waits for a controller's approval: the amount is material.")
+    if done.state == CaseState.WAITING_APPROVAL and action not in ("approve", "reject", "comment"):
+        messages.success(request, f"Case {case_id} waits for a controller's approval: the decision is material.")
     else:
         messages.success(request, f"Case {case_id}: {DONE[action]}.")
     return redirect("case-detail", case_id=case_id)

@@ -241,7 +241,7 @@ def test_a_material_override_waits_for_a_controller_who_approves_it(
     open_from_the_list(olivia, case, "web-material")
     resubmit(olivia, "lines.0.unit_price = 90.00\nlines.0.tax_code = SALES15", "price keyed wrong at the till")
     expect(olivia.get_by_role("status")).to_contain_text(
-        f"Case {case.pk} waits for a controller's approval: the amount is material."
+        f"Case {case.pk} waits for a controller's approval: the decision is material."
     )
     expect(fact(olivia, "State")).to_have_text("Waiting for approval")
     pending = olivia.get_by_role("region", name="Waiting for a controller")

@@ -10,12 +10,13 @@ from typing import Any
 import django.db.models.deletion
 from django.db import migrations, models
 
-from console.casework.tally_triggers import BACKFILL, install, uninstall
+from console.casework.tally_triggers import backfill_sql, install, uninstall
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    install(schema_editor)
-    schema_editor.execute(BACKFILL, params=None)
+    # The first version counted the signed amount (0007 moves it to the exposure).
+    install(schema_editor, money="amount")
+    schema_editor.execute(backfill_sql("amount"), params=None)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:

@@ -2,8 +2,10 @@
 the case (and its event) and writes the audit rows in one transaction.
 
 Operators work cases; controllers approve what is material; nobody decides
-their own request. A dismissal, or an override that changes the amount, of an
-event above its entity's materiality threshold waits for a controller.
+their own request. What is material is decided by one rule (casework/materiality.py),
+on absolute amounts: every way of ending a material case without posting it (dismiss,
+mark as duplicate), posting a suspected duplicate of one anyway, and every override that
+changes what a material event posts, waits for a controller.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible, restrict_to_entities, user_has_role
 from console.audit.actors import Actor
+from console.casework.materiality import Judgement, judge_ending, judge_override
 from console.casework.models import (
     ActivityKind,
     ApprovalKind,
@@ -132,46 +135,90 @@ def case_retry(*, user: Any, actor: Actor, case_id: int, reason: str = "") -> Ex
     case = _case(user, case_id, "retry")
     _open(case, "retried")
     _workable(case, "retried")
-    # Retrying a suspected duplicate is the person's answer: not a duplicate, post it.
+    # Retrying a suspected duplicate is the person's answer: not a duplicate, post it. For a
+    # material event that answer is a controller's too.
     waive = case.category == Category.SUSPECTED_DUPLICATE
-    event_retry(event=case.event, actor=actor, reason=reason or f"retried from case {case.pk}", waive_duplicate=waive)
-    case_change(case, actor=actor, kind=ActivityKind.RETRIED, to=CaseState.IN_PROGRESS, text=reason)
+    if waive:
+        judgement = _ending(case)
+        if judgement.material:
+            reason = reason.strip() or "not a duplicate: post it"
+            return _request_approval(
+                case, user=user, actor=actor, kind=ApprovalKind.POST_ANYWAY, reason=reason, judgement=judgement
+            )
+    _retry(case, actor=actor, reason=reason, waive=waive)
     return case
 
 
-def _material(case: ExceptionCase, *amounts: Decimal) -> bool:
-    return max(amounts) > case.entity.materiality_threshold
+def _retry(case: ExceptionCase, *, actor: Actor, reason: str, waive: bool) -> None:
+    event_retry(event=case.event, actor=actor, reason=reason or f"retried from case {case.pk}", waive_duplicate=waive)
+    case_change(case, actor=actor, kind=ActivityKind.RETRIED, to=CaseState.IN_PROGRESS, text=reason)
+
+
+def _ending(case: ExceptionCase) -> Judgement:
+    """Would ending this case without posting (or posting a suspected duplicate) be material?"""
+    event = case.event
+    return judge_ending(
+        kind=event.kind,
+        payload=event.effective_payload,
+        amount=event.amount,
+        threshold=case.entity.materiality_threshold,
+    )
 
 
 @transaction.atomic
 def case_resubmit(*, user: Any, actor: Actor, case_id: int, changes: dict[str, Any], reason: str) -> ExceptionCase:
-    """Edit-and-resubmit: override payload fields with a reason; the diff is kept.
-    Changing the amount of a material event waits for a controller instead."""
+    """Edit-and-resubmit: override payload fields with a reason; the diff is kept. An override
+    that changes what a material event posts waits for a controller instead."""
     case = _case(user, case_id, "resubmit")
     _open(case, "resubmitted")
     _workable(case, "resubmitted")
     reason = _reason(reason, "an override")
     try:
-        _, diff, new_amount = override_check(case.event, changes)
+        checked = override_check(case.event, changes)
     except OverrideError as err:
         raise CaseError(str(err)) from err
-    old_amount = case.event.amount
-    if new_amount != old_amount and _material(case, old_amount, new_amount):
+    judgement = judge_override(
+        before=checked.before,
+        after=checked.after,
+        amount=case.event.amount,
+        threshold=case.entity.materiality_threshold,
+    )
+    if judgement.material:
         return _request_approval(
             case,
             user=user,
             actor=actor,
             kind=ApprovalKind.OVERRIDE,
             reason=reason,
+            judgement=judgement,
             changes=changes,
-            diff=diff,
-            amount=new_amount,
+            diff=checked.diff,
+            amount=checked.after.amount,
         )
-    event_resubmit(event=case.event, changes=changes, actor=actor, reason=reason)
-    case_change(
-        case, actor=actor, kind=ActivityKind.RESUBMITTED, to=CaseState.IN_PROGRESS, text=reason, data={"diff": diff}
-    )
+    _resubmit(case, actor=actor, changes=changes, reason=reason, diff=checked.diff)
     return case
+
+
+def _resubmit(
+    case: ExceptionCase, *, actor: Actor, changes: dict[str, Any], reason: str, diff: list[dict[str, Any]] | None = None
+) -> None:
+    """The override applied: the event queued again, and the case showing what will post now."""
+    try:
+        applied = event_resubmit(event=case.event, changes=changes, actor=actor, reason=reason)
+    except (OverrideError, IllegalTransition) as err:
+        raise CaseError(f"the override cannot be applied: {err}") from err
+    event = SyncEvent.objects.only("amount", "currency").get(pk=case.event_id)
+    fields = {"amount": event.amount, "currency": event.currency}
+    changed = {name: value for name, value in fields.items() if getattr(case, name) != value}
+    case_change(
+        case,
+        actor=actor,
+        kind=ActivityKind.RESUBMITTED,
+        to=CaseState.IN_PROGRESS,
+        text=reason,
+        data={"diff": diff or applied},
+        fields=changed,
+    )
 
 
 @transaction.atomic
@@ -179,8 +226,11 @@ def case_dismiss(*, user: Any, actor: Actor, case_id: int, reason: str) -> Excep
     case = _case(user, case_id, "dismiss")
     _open(case, "dismissed")
     reason = _reason(reason, "a dismissal")
-    if _material(case, case.event.amount):
-        return _request_approval(case, user=user, actor=actor, kind=ApprovalKind.DISMISS, reason=reason)
+    judgement = _ending(case)
+    if judgement.material:
+        return _request_approval(
+            case, user=user, actor=actor, kind=ApprovalKind.DISMISS, reason=reason, judgement=judgement
+        )
     _dismiss(case, actor=actor, reason=reason, resolution="dismissed")
     return case
 
@@ -215,8 +265,23 @@ def case_mark_duplicate(*, user: Any, actor: Actor, case_id: int, of: str, reaso
         raise CaseError(f"no other event {ref!r} in {case.entity.code} (give its id or external id)")
     other = matches[0]
     text = reason.strip() or f"same document as event {other.pk} ({other.external_id})"
-    _dismiss(case, actor=actor, reason=text, resolution=f"duplicate of event {other.pk}", duplicate_of=other)
+    judgement = _ending(case)
+    if judgement.material:
+        return _request_approval(
+            case,
+            user=user,
+            actor=actor,
+            kind=ApprovalKind.MARK_DUPLICATE,
+            reason=text,
+            judgement=judgement,
+            duplicate_of=other,
+        )
+    _mark_duplicate(case, actor=actor, reason=text, other=other)
     return case
+
+
+def _mark_duplicate(case: ExceptionCase, *, actor: Actor, reason: str, other: SyncEvent) -> None:
+    _dismiss(case, actor=actor, reason=reason, resolution=f"duplicate of event {other.pk}", duplicate_of=other)
 
 
 def _request_approval(
@@ -226,17 +291,21 @@ def _request_approval(
     actor: Actor,
     kind: ApprovalKind,
     reason: str,
+    judgement: Judgement,
     changes: dict[str, Any] | None = None,
     diff: list[dict[str, Any]] | None = None,
     amount: Decimal | None = None,
+    duplicate_of: SyncEvent | None = None,
 ) -> ExceptionCase:
-    """amount: what the decision is about (the amount an override would post)."""
+    """amount: what would post (an override's new amount); the judgement says why it is material."""
     approval = CaseApproval.objects.create(
         case=case,
         kind=kind,
+        why=judgement.why,
         changes=changes,
         diff=diff,
         amount=case.event.amount if amount is None else amount,
+        duplicate_of=duplicate_of,
         reason=reason,
         requested_by=user,
         requested_at=timezone.now(),
@@ -251,7 +320,8 @@ def _request_approval(
             "approval": approval.pk,
             "kind": kind.value,
             "diff": diff,
-            "threshold": str(case.entity.materiality_threshold),
+            "duplicate_of": duplicate_of.pk if duplicate_of else None,
+            **judgement.as_json(),
         },
     )
     return case
@@ -289,12 +359,15 @@ def case_approve(*, user: Any, actor: Actor, case_id: int, note: str = "") -> Ex
     reason = f"{approval.reason} (approved by {user.get_username()}: {requested})"
     if approval.kind == ApprovalKind.DISMISS:
         _dismiss(case, actor=actor, reason=reason, resolution="dismissed with approval")
-        return case
-    try:
-        diff = event_resubmit(event=case.event, changes=approval.changes or {}, actor=actor, reason=reason)
-    except (OverrideError, IllegalTransition) as err:
-        raise CaseError(f"the approved override cannot be applied any more: {err}") from err
-    case_change(case, actor=actor, kind=ActivityKind.RESUBMITTED, text=reason, data={"diff": diff})
+    elif approval.kind == ApprovalKind.MARK_DUPLICATE:
+        assert approval.duplicate_of is not None
+        _mark_duplicate(case, actor=actor, reason=reason, other=approval.duplicate_of)
+    elif approval.kind == ApprovalKind.POST_ANYWAY:
+        _workable(case, "posted anyway")
+        _retry(case, actor=actor, reason=reason, waive=True)
+    else:
+        _workable(case, "resubmitted")
+        _resubmit(case, actor=actor, changes=approval.changes or {}, reason=reason)
     return case
 
 

@@ -70,7 +70,8 @@ def bulk_preview(
         raise BulkError(f"more than {MAX_CASES:,} cases: narrow the filter")
     money = {
         row["currency"]: str(Decimal(row["total"]).quantize(CENT))
-        for row in selected.values("currency").annotate(total=Sum("amount")).order_by("currency")
+        # Gross: credit notes add to what is at stake, they never net it away.
+        for row in selected.values("currency").annotate(total=Sum("exposure")).order_by("currency")
     }
     return BulkRun.objects.create(
         action=action,

@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from console.audit.actors import Actor
+from console.casework.materiality import event_exposure, is_material
 from console.casework.models import OPEN_STATES, ActivityKind, CaseState, ExceptionCase
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
@@ -38,8 +39,9 @@ def case_context(event: SyncEvent) -> dict[str, Any]:
 
 def severity_for(category: Category, event: SyncEvent) -> Severity:
     base = INFO[category].severity
-    # Above the threshold, as for approvals (actions._material).
-    if event.amount > event.entity.materiality_threshold and SEVERITY_ORDER.index(base) < 2:
+    # Material by the same rule as approvals: on the largest absolute amount it would post.
+    at_stake = event_exposure(event.kind, event.effective_payload, event.amount)
+    if is_material(at_stake, event.entity.materiality_threshold) and SEVERITY_ORDER.index(base) < 2:
         return Severity.HIGH
     return base
 

@@ -4,7 +4,7 @@ caller (console/casework) checks the role and holds the transaction."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +15,7 @@ from console.sync.models import EventState, SyncEvent
 from console.sync.overrides import OverrideError, override_diff, payload_apply
 from console.sync.services.dispatch import events_dispatch_on_commit
 from console.sync.services.transitions import Transition, events_transition
-from integrations.canonical import PayloadError, parse_document
+from integrations.canonical import Document, PayloadError, parse_document
 
 S = EventState
 WORKABLE = (S.FAILED, S.BLOCKED)
@@ -43,30 +43,46 @@ def event_retry(*, event: SyncEvent, actor: Actor, reason: str, waive_duplicate:
     return _requeue(_locked(event), actor=actor, reason=reason or "retried by hand", values=values)
 
 
-def override_check(event: SyncEvent, changes: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], Decimal]:
-    """The merged override, its diff against the payload as received, and the amount it leaves.
-    Raises OverrideError naming the field when the result is not a valid document."""
+@dataclass(frozen=True)
+class Override:
+    """An override checked against the event: the merged fields, their diff against the payload
+    as received, and the document before and after it (what would post now, and then)."""
+
+    merged: dict[str, Any]
+    diff: list[dict[str, Any]]
+    before: Document | None  # None: the stored payload no longer reads (a stricter reader since)
+    after: Document
+
+
+def override_check(event: SyncEvent, changes: dict[str, Any]) -> Override:
+    """Raises OverrideError naming the field when the result is not a valid document."""
     if not changes:
         raise OverrideError("change at least one field")
     merged = {**(event.override or {}), **changes}
     try:
-        document = parse_document(event.kind, payload_apply(event.payload, merged))
+        after = parse_document(event.kind, payload_apply(event.payload, merged))
     except PayloadError as err:
         raise OverrideError(str(err)) from err
     diff = override_diff(event.payload, merged)
     if not diff:
         raise OverrideError("the override changes nothing: every value is already the one received")
-    return merged, diff, document.amount
+    try:
+        before: Document | None = parse_document(event.kind, event.effective_payload)
+    except PayloadError:
+        before = None
+    return Override(merged=merged, diff=diff, before=before, after=after)
 
 
 def event_resubmit(*, event: SyncEvent, changes: dict[str, Any], actor: Actor, reason: str) -> list[dict[str, Any]]:
-    """Override payload fields and queue the event again; returns the diff against the payload received."""
+    """Override payload fields and queue the event again; returns the diff against the payload received.
+    The event's amount and currency become those of the document that will post."""
     if not reason.strip():
         raise OverrideError("an override needs a reason")
     fresh = _locked(event)
-    merged, diff, _ = override_check(fresh, changes)
-    _requeue(fresh, actor=actor, reason=reason.strip(), values={"override": merged})
-    return diff
+    checked = override_check(fresh, changes)
+    values = {"override": checked.merged, "amount": checked.after.amount, "currency": checked.after.currency}
+    _requeue(fresh, actor=actor, reason=reason.strip(), values=values)
+    return checked.diff
 
 
 def event_dismiss(*, event: SyncEvent, actor: Actor, reason: str) -> SyncEvent:

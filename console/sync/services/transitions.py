@@ -56,6 +56,8 @@ SETTABLE = frozenset(
         "claim_id",
         "lease_until",
         "override",
+        "amount",
+        "currency",
         "duplicate_waived",
     }
 )
@@ -136,5 +138,5 @@ def _audit_after(event: SyncEvent, state: str) -> dict[str, Any]:
     if event.reason_code and state != S.POSTED:
         after["reason_code"] = event.reason_code
     if state == S.QUEUED and event.override:
-        after["override"] = event.override
+        after.update(override=event.override, amount=str(event.amount), currency=event.currency)
     return after

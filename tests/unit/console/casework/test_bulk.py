@@ -169,3 +169,25 @@ def test_a_database_error_on_one_case_skips_it_and_the_run_goes_on(
     run = bulk_execute(run.pk)
     assert run.state == BulkState.DONE and (run.succeeded, run.skipped) == (2, 1)
     assert "database error" in run.problems[0]["message"]
+
+
+def test_a_bulk_dismissal_sends_each_material_case_to_a_controller_and_counts_money_gross(
+    configured: dict[str, Any],
+) -> None:
+    ingest(
+        configured["token"],
+        unmapped_invoice("bulk-small", price="100.00"),
+        unmapped_invoice("bulk-credit", price="-25000.00"),
+        unmapped_invoice("bulk-other", price="200.00"),
+    )
+    events_drain()
+    client = login(Client(), "operator")
+    run = preview(client, "dismiss", reason="test orders")
+    assert run.money == {"USD": "25300.00"}  # gross: the credit note adds, it does not net to -24700.00
+    client.post(f"/cases/bulk/{run.pk}/run/")
+    run = bulk_execute(run.pk)
+    assert (run.succeeded, run.waiting_approval, run.skipped) == (2, 1, 0)
+    credit = ExceptionCase.objects.get(event__external_id="bulk-credit")
+    assert credit.state == CaseState.WAITING_APPROVAL and credit.event.state == "blocked"
+    page = client.get(f"/cases/bulk/{run.pk}/").content.decode()
+    assert "1 material, waiting for a controller's approval" in page

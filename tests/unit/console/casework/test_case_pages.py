@@ -373,3 +373,19 @@ def test_unknown_actions_and_gets_are_refused(blocked_case: ExceptionCase, clien
     assert client.post(f"/cases/{blocked_case.pk}/delete/").status_code == 404
     assert client.get(f"/cases/{blocked_case.pk}/claim/").status_code == 405
     assert client.get("/cases/999999/").status_code == 404
+
+
+def test_largest_first_sorts_by_absolute_amount_and_the_range_is_on_it(configured: dict[str, Any]) -> None:
+    ingest(
+        configured["token"],
+        unmapped_invoice("sort-small", price="100.00"),
+        unmapped_invoice("sort-credit", price="-900000.00"),
+        unmapped_invoice("sort-mid", price="5000.00"),
+    )
+    events_drain()
+    client = login(Client(), "operator")
+    html = client.get("/cases/?ordering=-amount").content.decode()
+    order = [html.index(external_id) for external_id in ("sort-credit", "sort-mid", "sort-small")]
+    assert order == sorted(order)
+    ranged = client.get("/cases/?amount_min=1000").content.decode()
+    assert "sort-credit" in ranged and "sort-mid" in ranged and "sort-small" not in ranged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -78,3 +79,21 @@ def test_dashboard_query_count_does_not_grow_with_cases(configured: dict[str, An
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few) <= 20, [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_money_at_stake_is_gross_so_credit_notes_never_cancel_invoices(configured: dict[str, Any]) -> None:
+    ingest(
+        configured["token"],
+        unmapped_invoice("gross-invoice", price="25000.00"),
+        unmapped_invoice("gross-credit", price="-25000.00"),
+    )
+    events_drain()
+    old = timezone.now() - timedelta(days=9)
+    ExceptionCase.objects.filter(event__external_id="gross-credit").update(opened_at=old)
+    olivia, _ = person("operator")
+    buckets = {b.value: (b.count, b.money) for b in case_aging(entity_ids_visible(olivia))}
+    # The young case is counted live, the old one through the tally: both gross.
+    assert buckets["0-1d"] == (1, {"USD": Decimal("25000.00")})
+    assert buckets["7d+"] == (1, {"USD": Decimal("25000.00")})
+    page = login(Client(), "operator").get("/").content.decode()
+    assert "-25000.00" not in page and "0.00 USD" not in page.replace("25000.00 USD", "")
