@@ -167,3 +167,23 @@ class Access:
 def user_access(user: Any) -> Access:
     """A person's roles and the codes of their legal entities."""
     return Access(roles=frozenset(user_roles(user)), entity_codes=frozenset(entity_codes_visible(user)))
+
+
+def may_manage(admin: Any, person: Any, person_access: Access | None = None) -> bool:
+    """An integration admin manages a person only when the admin holds every legal entity the
+    person holds: roles are global, so changing them changes what the person may do in each of
+    their entities, and an admin of one entity must not reach into another. Never themselves,
+    never a superuser (who holds every entity and is managed outside the console)."""
+    if not user_has_role(admin, Role.ADMIN) or admin.pk == person.pk or person.is_superuser:
+        return False
+    held = person_access.entity_codes if person_access is not None else user_access(person).entity_codes
+    return held <= set(entity_codes_visible(admin))
+
+
+def people_manageable(admin: Any) -> list[tuple[Any, Access]]:
+    """The active people this admin may manage (may_manage), with their access, by username."""
+    from console.access.models import User
+
+    people = User.objects.filter(is_active=True, is_superuser=False).exclude(pk=admin.pk).order_by("username")
+    rows = [(person, user_access(person)) for person in people]
+    return [(person, access) for person, access in rows if may_manage(admin, person, access)]

@@ -17,6 +17,7 @@ from console.access.selectors import (
     Access,
     access_memo_forget,
     entities_visible,
+    may_manage,
     user_access,
     user_has_role,
 )
@@ -131,7 +132,8 @@ def user_access_set(
     *, user: User, roles: Sequence[Role], entity_codes: Sequence[str], by: User, actor: Actor, reason: str
 ) -> Access:
     """Change a person's roles and legal entities: integration admins only, never their own,
-    only entities they hold themselves, with a reason; one audit row with before and after."""
+    only for a person whose every entity the admin holds (selectors.may_manage) and only to
+    entities the admin holds, with a reason; one audit row with before and after."""
     from guardian.shortcuts import assign_perm, remove_perm
 
     if not user_has_role(by, Role.ADMIN):
@@ -145,15 +147,16 @@ def user_access_set(
         raise AccessError(f"{user.username} is deactivated: their access cannot be changed")
     access_memo_forget()  # read the access as it is under the lock, not as remembered
     before = user_access(user)
+    if not may_manage(by, user, before):
+        # Not naming the entities: the admin does not hold them.
+        raise PermissionDenied(
+            f"{user.username} holds legal entities you do not: only an admin holding all of them changes their access"
+        )
     grantable = {e.code: e for e in entities_visible(by)}
     unknown = sorted(set(entity_codes) - set(grantable))
     if unknown:
         raise AccessError(f"legal entity code(s) you cannot grant: {', '.join(unknown)}")
-    # Entities the admin does not hold stay as they were: out of their sight, out of their reach.
-    after = Access(
-        roles=frozenset(roles),
-        entity_codes=frozenset(entity_codes) | (before.entity_codes - set(grantable)),
-    )
+    after = Access(roles=frozenset(roles), entity_codes=frozenset(entity_codes))
     if after == before:
         raise AccessError("nothing to change: the roles and entities are already these")
     for role in before.roles - after.roles:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -12,7 +12,7 @@ from console.access.forms import AccessForm
 from console.access.login_audit import client_ip
 from console.access.models import User
 from console.access.roles import Role
-from console.access.selectors import entity_codes_visible, user_access
+from console.access.selectors import entity_codes_visible, may_manage, people_manageable, user_access
 from console.access.services import AccessError, user_access_set
 from console.audit.actors import Actor
 
@@ -24,13 +24,8 @@ def _grantable(request: HttpRequest) -> list[str]:
 @require_safe
 @role_required(Role.ADMIN)
 def people_list(request: HttpRequest) -> HttpResponse:
-    grantable = set(_grantable(request))
-    people = [
-        (person, user_access(person))
-        for person in User.objects.filter(is_active=True).order_by("username").prefetch_related("groups")
-    ]
-    # Entities the admin cannot see are not named to them.
-    rows = [(p, a, sorted(a.entity_codes & grantable)) for p, a in people]
+    """Only the people this admin may manage (every entity they hold is the admin's)."""
+    rows = [(person, access, sorted(access.entity_codes)) for person, access in people_manageable(request.user)]
     return render(request, "access/people.html", {"rows": rows})
 
 
@@ -38,11 +33,15 @@ def people_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def person_access(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id, is_active=True)
-    grantable = _grantable(request)
     current = user_access(person)
+    own = person.pk == request.user.pk
+    if not own and not may_manage(request.user, person, current):
+        # The same answer whether the person exists or not: nothing about other entities leaks.
+        raise Http404("no such person among the people you manage")
+    grantable = _grantable(request)
     initial = {"roles": [r.value for r in current.roles], "entities": sorted(current.entity_codes & set(grantable))}
     form = AccessForm(request.POST or None, initial=initial, grantable=grantable)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not own and form.is_valid():
         try:
             user_access_set(
                 user=person,
@@ -57,5 +56,4 @@ def person_access(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Access of {person.username} changed.")
             return redirect("people-list")
-    own = person.pk == request.user.pk
     return render(request, "access/person.html", {"person": person, "form": form, "own": own})

@@ -95,3 +95,52 @@ def test_other_roles_get_403_and_no_link(configured: dict[str, Any], role: str) 
     assert post.status_code == 403
     assert b"/access/people/" not in client.get("/").content
     assert not AuditEvent.objects.filter(action="user.access_changed").exists()
+
+
+@pytest.fixture
+def two_entities(configured: dict[str, Any]) -> dict[str, User]:
+    """Two entities and their own admins: ian holds US01 only, dana (admin) holds DE01 only;
+    olivia works US01, dieter (operator) DE01, and maria (operator) both."""
+    from guardian.shortcuts import assign_perm
+
+    from console.access.services import user_create
+    from tests.conftest import PASSWORD
+
+    de01 = LegalEntity.objects.create(code="DE01", name="Acme GmbH", odoo_company_id=3, currency="EUR")
+    system = Actor.system("test")
+    people = {
+        "dana": user_create(username="dana", password=PASSWORD, role=Role.ADMIN, entity_codes=["DE01"], actor=system),
+        "dieter": user_create(
+            username="dieter", password=PASSWORD, role=Role.OPERATOR, entity_codes=["DE01"], actor=system
+        ),
+        "maria": user_create(
+            username="maria", password=PASSWORD, role=Role.OPERATOR, entity_codes=["US01"], actor=system
+        ),
+    }
+    assign_perm("sync.view_legalentity", people["maria"], de01)
+    return people
+
+
+def test_an_admin_of_one_entity_cannot_change_people_of_another(two_entities: dict[str, User]) -> None:
+    for who in ("dieter", "maria"):  # maria also works DE01, which ian does not hold
+        with pytest.raises(PermissionDenied, match="holds legal entities you do not"):
+            change("ian", who, roles=[Role.CONTROLLER], entity_codes=["US01"])
+        assert user_access(person(who)).roles == {Role.OPERATOR}
+    assert not AuditEvent.objects.filter(action="user.access_changed").exists()
+    change("dana", "dieter", roles=[Role.OPERATOR, Role.CONTROLLER], entity_codes=["DE01"])
+    assert user_access(person("dieter")).roles == {Role.OPERATOR, Role.CONTROLLER}
+
+
+def test_the_people_page_lists_only_the_people_the_admin_may_manage(two_entities: dict[str, User]) -> None:
+    client = login(Client(), "admin")
+    page = client.get("/access/people/").content.decode()
+    assert "olivia" in page and "carl" in page
+    assert "dieter" not in page and "maria" not in page and "dana" not in page and "DE01" not in page
+    for who in ("dieter", "maria", "dana"):
+        assert client.get(f"/access/people/{two_entities[who].pk}/").status_code == 404
+        posted = client.post(
+            f"/access/people/{two_entities[who].pk}/", {"roles": ["controller"], "entities": ["US01"], "reason": "x"}
+        )
+        assert posted.status_code == 404
+    assert user_access(person("maria")).roles == {Role.OPERATOR}
+    assert not AuditEvent.objects.filter(action="user.access_changed").exists()
