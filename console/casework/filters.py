@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import django_filters
@@ -71,6 +71,9 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         method="filter_age",
         label="Age",
         empty_label="any age",
+    )
+    opened = django_filters.DateFilter(
+        method="filter_opened", label="Opened on", help_text="A UTC day, YYYY-MM-DD (the dashboard's trends)."
     )
     amount_min = django_filters.NumberFilter(
         field_name="exposure", lookup_expr="gte", label="At stake from", help_text="Absolute amount."
@@ -152,6 +155,10 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         now = timezone.now()
         queryset = queryset.filter(opened_at__lte=now - youngest)
         return queryset if oldest is None else queryset.filter(opened_at__gt=now - oldest)
+
+    def filter_opened(self, queryset: QuerySet[ExceptionCase], name: str, value: date) -> QuerySet[ExceptionCase]:
+        start = datetime.combine(value, time.min, tzinfo=UTC)
+        return queryset.filter(opened_at__gte=start, opened_at__lt=start + timedelta(days=1))
 
     def filter_search(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
         value = value.strip()

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.functional import cached_property
 
 from console.access.models import User
@@ -30,6 +30,7 @@ from console.casework.taxonomy import INFO, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, Flow, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
 from console.sync.services.interventions import WORKABLE
+from integrations.canonical import CENT
 
 
 def cases_visible(user: Any) -> QuerySet[ExceptionCase]:
@@ -41,10 +42,36 @@ def cases_visible(user: Any) -> QuerySet[ExceptionCase]:
     return restrict_to_entities(rows, user)
 
 
-def open_cases_counted(user: Any, lookups: dict[str, Any]) -> int:
-    """How many open cases of the user's legal entities match `lookups` on OpenCaseTally."""
+@dataclass(frozen=True)
+class CaseTotals:
+    """How many cases a list holds and their money at stake per currency (gross: the sum of
+    absolute amounts), as the list states them above its rows."""
+
+    count: int
+    money: dict[str, Decimal]
+
+
+def _totals(rows: Any) -> CaseTotals:
+    count, money = 0, {}
+    for currency, n, amount in rows:
+        count += int(n or 0)
+        if n:
+            money[currency] = Decimal(str(amount or 0)).quantize(CENT)
+    return CaseTotals(count, dict(sorted(money.items())))
+
+
+def open_cases_counted(user: Any, lookups: dict[str, Any]) -> CaseTotals:
+    """The open cases of the user's legal entities that match `lookups` on OpenCaseTally."""
     tally = restrict_to_entities(OpenCaseTally.objects.filter(**lookups), user)
-    return int(tally.aggregate(n=Sum("cases"))["n"] or 0)
+    return _totals(
+        tally.values("currency").annotate(n=Sum("cases"), m=Sum("amount")).order_by().values_list("currency", "n", "m")
+    )
+
+
+def cases_counted(cases: QuerySet[ExceptionCase]) -> CaseTotals:
+    """The cases a filter selects, counted with their money in one statement."""
+    grouped = cases.order_by().values("currency").annotate(n=Count("pk"), m=Sum("exposure"))
+    return _totals(grouped.values_list("currency", "n", "m"))
 
 
 class CaseRow(NamedTuple):

@@ -29,6 +29,7 @@ from console.casework.selectors import (
     RowNames,
     case_detail,
     case_get,
+    cases_counted,
     cases_visible,
     open_cases_counted,
 )
@@ -82,12 +83,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET, queryset=cases_visible(request.user), request=request)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     lookups = filterset.tally_lookups()
-    count = open_cases_counted(request.user, lookups) if lookups is not None else None
+    totals = open_cases_counted(request.user, lookups) if lookups is not None else cases_counted(cases)
     names = RowNames(entities=entity_codes_by_id(request.user), flows=filterset.flow_names)
-    page = CasePaginator(cases, PAGE_SIZE, names, count).get_page(request.GET.get("page"))
+    page = CasePaginator(cases, PAGE_SIZE, names, totals.count).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = case_rows_html(page, now, ZoneInfo(request.user.time_zone))  # type: ignore[union-attr]
-    context = {"filter": filterset, "page": page, "rows": rows, "bulk_offered": bool(bulk_actions_for(request.user))}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "totals": totals,
+        "bulk_offered": bool(bulk_actions_for(request.user)),
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "casework/_rows.html", context)
     return render(request, "casework/list.html", {**context, "filter_fields": filter_fields_html(filterset.form)})

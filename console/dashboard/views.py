@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from console.access.selectors import entity_ids_visible
 from console.casework.dashboard import case_aging, daily_trend
 from console.dashboard.charts import trend_svg
+from console.dashboard.figures import Figures
 from console.serial import serial_queries
 from console.sync.models import LegalEntity
 from console.sync.selectors.lag import flows_health
@@ -20,16 +22,21 @@ from console.sync.selectors.lag import flows_health
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     entity_ids = entity_ids_visible(request.user)
+    now = timezone.now()
+    window = timedelta(hours=24)
     with serial_queries():
-        month = daily_trend(entity_ids, 30)
-        flows = flows_health(window=timedelta(hours=24), entity_ids=entity_ids)
-        aging = case_aging(entity_ids)
+        month = daily_trend(entity_ids, 30, now=now)
+        flows = flows_health(window=window, entity_ids=entity_ids, now=now)
+        aging = case_aging(entity_ids, now=now)
+    links = Figures.of(request.user, since=now - window, until=now)
+    posted_on, opened_on = links.posted_on(), links.opened_on()
     context = {
-        "flows": flows,
+        "flows": [(flow, links.flow(flow)) for flow in flows],
         "entities": LegalEntity.objects.filter(pk__in=entity_ids).order_by("code"),
-        "aging": aging,
+        "now": now,
+        "aging": [(bucket, links.aging(bucket.value)) for bucket in aging],
         "trends": [
-            {"label": label, "data": trend, "svg": trend_svg(trend, label, f"trend-{n}")}
+            {"label": label, "svg": trend_svg(trend, label, f"trend-{n}", posted_on=posted_on, opened_on=opened_on)}
             for n, (label, trend) in enumerate((("7 days", month.last(7)), ("30 days", month)), start=1)
         ],
     }

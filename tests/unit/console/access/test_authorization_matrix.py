@@ -48,6 +48,9 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "case-action": (set(), set()),  # success is a redirect, and the FR01 case is not found
     "event-search": ({"operator", "controller", "auditor"}, set()),
     "event-story": (set(), set()),  # the only event is FR01's, granted to nobody
+    "event-list": ({"operator", "controller", "auditor"}, set()),  # the lists behind the dashboard's figures
+    "attempt-list": ({"operator", "controller", "auditor"}, set()),
+    "repeat-list": ({"operator", "controller", "auditor"}, set()),
     "bulk-preview": (set(), set()),  # a dry run answers with a redirect (302), or 400 on bad input
     "bulk-new": ({"operator", "controller"}, set()),  # the form of the list's bulk panel
     "bulk-detail": (set(), set()),  # the fixture has no bulk run: nobody sees one

@@ -55,3 +55,38 @@ def test_events_of_other_entities_stay_hidden(configured: dict[str, Any]) -> Non
 
 def test_admins_do_not_read_events(configured: dict[str, Any]) -> None:
     assert login(Client(), "admin").get("/events/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=yesterday&state=posted",
+        "flow=abc",
+        "flow=99999999999999999999999",
+        "day=2026-02-30",
+        "day=99999-01-01",
+        "state=nope",
+        "since=2026-11-01T00:00:00Z",  # a window is for posted events only
+        "day=2026-11-01&since=2026-11-01T00:00:00Z&state=posted",
+    ],
+)
+def test_a_list_filter_that_does_not_read_is_a_400_naming_it(configured: dict[str, Any], query: str) -> None:
+    response = login(Client(), "operator").get(f"/events/list/?{query}")
+    assert response.status_code == 400 and b"The filter was not applied" in response.content
+    assert b'data-total="' not in response.content  # no list, no total: nothing to mistake for a count
+
+
+@pytest.mark.parametrize("path", ["/events/attempts/", "/events/repeats/"])
+@pytest.mark.parametrize("query", ["since=yesterday", "until=2026-13-01T00:00:00Z", "day=0000-01-01", "flow=x"])
+def test_the_window_lists_refuse_a_window_that_does_not_read(configured: dict[str, Any], path: str, query: str) -> None:
+    response = login(Client(), "operator").get(f"{path}?{query}")
+    assert response.status_code == 400 and b"The filter was not applied" in response.content
+
+
+def test_the_event_list_shows_only_the_persons_entities(configured: dict[str, Any]) -> None:
+    from console.sync.models import LegalEntity
+
+    LegalEntity.objects.create(code="DE01", name="Acme GmbH", odoo_company_id=3, currency="EUR")
+    ingest(configured["token"], invoice_event("us-1"), invoice_event("de-1", entity="DE01"))
+    page = login(Client(), "operator").get("/events/list/").content.decode()
+    assert "us-1" in page and "de-1" not in page and 'data-total="1"' in page
