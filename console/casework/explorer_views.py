@@ -41,28 +41,33 @@ def _listed(
     form: WindowForm,
     select: Callable[[Any, Any], QuerySet[Any]],
     template: str,
+    noun: str,
+    nouns: str,
 ) -> HttpResponse:
     """A list behind a dashboard figure: its total first (the figure), then a page of it; a
     filter that does not read is a 400 naming the field, with an empty list."""
     valid = form.is_valid()
     rows = select(request.user, form) if valid else None
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if rows is not None else None
-    return render(request, template, {"form": form, "page": page}, status=200 if valid else 400)
+    context = {"form": form, "page": page, "noun": noun, "nouns": nouns}
+    return render(request, template, context, status=200 if valid else 400)
 
 
 @require_safe
 @role_required(*CASE_READERS)
 def event_list(request: HttpRequest) -> HttpResponse:
-    return _listed(request, EventListForm(request.GET), events_listed, "casework/event_list.html")
+    return _listed(request, EventListForm(request.GET), events_listed, "casework/event_list.html", "event", "events")
 
 
 @require_safe
 @role_required(*CASE_READERS)
 def attempt_list(request: HttpRequest) -> HttpResponse:
-    return _listed(request, WindowForm(request.GET), attempts_failed, "casework/attempt_list.html")
+    nouns = ("failed attempt", "failed attempts")
+    return _listed(request, WindowForm(request.GET), attempts_failed, "casework/attempt_list.html", *nouns)
 
 
 @require_safe
 @role_required(*CASE_READERS)
 def repeat_list(request: HttpRequest) -> HttpResponse:
-    return _listed(request, WindowForm(request.GET), deliveries_repeated, "casework/repeat_list.html")
+    nouns = ("repeated delivery", "repeated deliveries")
+    return _listed(request, WindowForm(request.GET), deliveries_repeated, "casework/repeat_list.html", *nouns)
