@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -26,3 +28,18 @@ def send(url: str, token: str, body: Any) -> tuple[int, Any]:
 def send_all(url: str, token: str, bodies: list[Any], threads: int = 16) -> list[tuple[int, Any]]:
     with ThreadPoolExecutor(max_workers=threads) as pool:
         return list(pool.map(lambda body: send(url, token, body), bodies))
+
+
+def send_together(url: str, token: str, bodies: list[Any]) -> list[tuple[int, Any, float, float]]:
+    """Every body in its own thread, released at once by a barrier: (status, answer, sent, answered)
+    per body, in order, the times from time.monotonic()."""
+    barrier = threading.Barrier(len(bodies))
+
+    def one(body: Any) -> tuple[int, Any, float, float]:
+        barrier.wait()
+        sent = time.monotonic()
+        status, answer = send(url, token, body)
+        return status, answer, sent, time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(one, bodies))

@@ -92,9 +92,14 @@ def test_a_worker_that_died_mid_run_is_resumed(three_cases: list[ExceptionCase])
 
 def test_the_filter_reaches_only_visible_cases(three_cases: list[ExceptionCase], configured: dict[str, Any]) -> None:
     LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
+    ingest(configured["token"], unmapped_invoice("fr-bulk-1") | {"entity": "FR01"})
+    events_drain()
+    foreign = ExceptionCase.objects.get(entity__code="FR01")
+    assert foreign.is_open  # a case the filter would select, were FR01 granted
     client = login(Client(), "operator")
     run = preview(client, "retry", query="")
-    assert run.total == 3
+    assert run.total == 3 and foreign.pk not in run.case_ids
+    assert run.money == {"USD": "25300.00"}  # FR01's money is not counted either
 
 
 @pytest.mark.parametrize("role", ["auditor", "admin"])

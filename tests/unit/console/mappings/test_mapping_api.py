@@ -106,8 +106,18 @@ def test_service_tokens_and_anonymous_callers_get_nothing(configured: dict[str, 
 
 
 def test_an_entity_not_granted_is_not_found(configured: dict[str, Any]) -> None:
-    response = api("operator").get("/api/v1/mappings/", {"entity": "FR01", "kind": "tax"})
-    assert response.status_code == 404
+    from console.sync.models import LegalEntity
+
+    LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
+    client = api("operator")
+    granted_elsewhere = client.get("/api/v1/mappings/", {"entity": "FR01", "kind": "tax"})
+    unknown = client.get("/api/v1/mappings/", {"entity": "ZZ99", "kind": "tax"})
+    # An entity that exists but is not granted answers as one that does not exist: nothing leaks.
+    assert granted_elsewhere.status_code == unknown.status_code == 404
+    said = [
+        r.json()["error"]["message"].replace(code, "X") for r, code in ((granted_elsewhere, "FR01"), (unknown, "ZZ99"))
+    ]
+    assert said[0] == said[1]
 
 
 def test_the_workflow_is_in_the_openapi_schema(configured: dict[str, Any]) -> None:
