@@ -17,7 +17,7 @@ from console.casework.bulk_forms import BulkForm
 from console.casework.filters import CaseFilter
 from console.casework.models import BulkState
 from console.casework.selectors import cases_visible
-from console.casework.services.bulk import BulkError, bulk_confirm, bulk_preview, bulk_runs_of
+from console.casework.services.bulk import BulkError, BulkRunNotFound, bulk_confirm, bulk_preview, bulk_runs_of
 
 BULK_ROLES = (Role.OPERATOR, Role.CONTROLLER)
 
@@ -75,6 +75,8 @@ def bulk_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def bulk_confirm_view(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         bulk_confirm(user=request.user, run_id=run_id, actor=Actor.person(request.user, client_ip(request)))
+    except BulkRunNotFound as err:
+        raise Http404(str(err)) from err
     except BulkError as err:
         messages.error(request, str(err))
     return redirect("bulk-detail", run_id=run_id)

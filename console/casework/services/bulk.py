@@ -39,6 +39,10 @@ class BulkError(Exception):
     pass
 
 
+class BulkRunNotFound(BulkError):
+    """Not a run of this person's: the pages answer 404, as for one that does not exist."""
+
+
 def _applicable(action: str, cases: QuerySet[ExceptionCase]) -> QuerySet[ExceptionCase]:
     cases = cases.filter(state__in=WORKING)
     if action == BulkAction.RETRY:
@@ -95,7 +99,7 @@ def bulk_runs_of(user: Any) -> QuerySet[BulkRun]:
 def bulk_confirm(*, user: Any, run_id: int, actor: Actor) -> BulkRun:
     run = bulk_runs_of(user).select_for_update().filter(pk=run_id).first()
     if run is None:
-        raise BulkError(f"no dry run {run_id} of yours")
+        raise BulkRunNotFound(f"no dry run {run_id} of yours")
     if run.state != BulkState.PREVIEWED:
         raise BulkError(f"bulk run {run.pk} is {run.get_state_display().lower()} already")
     if not run.total:

@@ -19,6 +19,7 @@ from console.mappings.models import ChangeOrigin, ChangeState, MappingKind
 from console.mappings.selectors.browse import mappings_current, request_get, requests_visible
 from console.mappings.services.reference import EntityNotFound, entity_for
 from console.mappings.services.requests import (
+    PROPOSERS,
     READERS,
     ChangeError,
     ChangeInvalid,
@@ -99,6 +100,8 @@ class ChangeListView(APIView):
         responses={201: ChangeOutSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
+        # The role before the body: a role that may not write is refused, not told what to fix.
+        role_check(request.user, *PROPOSERS, doing="writing a mapping change")
         body = ChangeInSerializer(data=request.data)
         if not body.is_valid():
             items = [{"field": name, "message": " ".join(map(str, errs))} for name, errs in _flat(body.errors)]
