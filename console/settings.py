@@ -302,13 +302,26 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-# --- Login throttling (django-axes) and Content-Security-Policy ---------------
+# --- Client address, login throttling (django-axes) and Content-Security-Policy ---
+# Reverse proxies in front of the console, each appending to X-Forwarded-For: the client is
+# that many entries from the right. 0: no proxy, the header is ignored (anyone can write it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError("TRUSTED_PROXY_COUNT must be 0 or more")
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_CLIENT_IP_CALLABLE = "console.access.login_audit.client_ip"
+# Per username from one address, and per address over every username (console/access/login_throttle.py).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "console.access.login_throttle.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1 if PRODUCTION else 0)
+# A success forgets that username's failures from that address only (login_throttle.py).
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes' own admin deletes attempts (unlocks) without an audit row: ours is read-only, and
+# `manage.py axes_reset*` (console/access/management/commands) unlock with one.
+AXES_ENABLE_ADMIN = False
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
