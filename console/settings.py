@@ -30,6 +30,9 @@ if FINOPS_ENV not in {"development", "test", "production"}:
 PRODUCTION = FINOPS_ENV == "production"
 
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    # Django's debug pages show settings, SQL and tracebacks to whoever triggers an error.
+    raise ConfigError("DEBUG must be off when FINOPS_ENV=production")
 
 
 def _secret_key() -> str:
@@ -145,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "aaaaaaaaaaaa", "abcabcabcabc", "finopsfinops", "abcdefghijkl": long enough, guessed at once.
+    {"NAME": "console.access.password_rules.RepetitivePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
