@@ -58,7 +58,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its createsuperuser, changepassword and axes_reset* commands replace Django's and
+    # django-axes' own (the first app naming a command wins), so that they write audit rows.
+    "console.access",
+    # Django's admin, read-only for diagnosis: nothing is changed there (console/readonly_admin.py).
+    "console.readonly_admin.ReadOnlyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,7 +76,6 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "auditlog",
-    "console.access",
     "console.audit",
     "console.sync",
     "console.mappings",
@@ -324,9 +327,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 # A success forgets that username's failures from that address only (login_throttle.py).
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# axes' own admin deletes attempts (unlocks) without an audit row: ours is read-only, and
-# `manage.py axes_reset*` (console/access/management/commands) unlock with one.
-AXES_ENABLE_ADMIN = False
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
