@@ -30,6 +30,9 @@ if FINOPS_ENV not in {"development", "test", "production"}:
 PRODUCTION = FINOPS_ENV == "production"
 
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    # Django's debug pages show settings, SQL and tracebacks to whoever triggers an error.
+    raise ConfigError("DEBUG must be off when FINOPS_ENV=production")
 
 
 def _secret_key() -> str:
@@ -55,7 +58,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its createsuperuser, changepassword and axes_reset* commands replace Django's and
+    # django-axes' own (the first app naming a command wins), so that they write audit rows.
+    "console.access",
+    # Django's admin, read-only for diagnosis: nothing is changed there (console/readonly_admin.py).
+    "console.readonly_admin.ReadOnlyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,7 +76,6 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "auditlog",
-    "console.access",
     "console.audit",
     "console.sync",
     "console.mappings",
@@ -145,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "aaaaaaaaaaaa", "abcabcabcabc", "finopsfinops", "abcdefghijkl": long enough, guessed at once.
+    {"NAME": "console.access.password_rules.RepetitivePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -302,13 +310,23 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-# --- Login throttling (django-axes) and Content-Security-Policy ---------------
+# --- Client address, login throttling (django-axes) and Content-Security-Policy ---
+# Reverse proxies in front of the console, each appending to X-Forwarded-For: the client is
+# that many entries from the right. 0: no proxy, the header is ignored (anyone can write it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError("TRUSTED_PROXY_COUNT must be 0 or more")
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_CLIENT_IP_CALLABLE = "console.access.login_audit.client_ip"
+# Per username from one address, and per address over every username (console/access/login_throttle.py).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "console.access.login_throttle.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1 if PRODUCTION else 0)
+# A success forgets that username's failures from that address only (login_throttle.py).
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

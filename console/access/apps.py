@@ -7,6 +7,7 @@ class AccessConfig(AppConfig):
     verbose_name = "Access: people, roles and service accounts"
 
     def ready(self) -> None:
-        from console.access import login_audit, schema  # noqa: F401 - schema registers the token schemes
+        from console.access import login_audit, login_throttle, schema  # noqa: F401 - schema registers the token schemes
 
         login_audit.connect()
+        login_throttle.connect()

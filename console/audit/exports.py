@@ -16,6 +16,7 @@ from console.audit.services import AuditEntry, audit_record_atomic
 
 COLUMNS = tuple(name for name in STORED_FIELDS if name != "actor_user_id")
 MAX_EXPORT_ROWS = 200_000
+EXPORT_FORMATS = ("csv", "json")
 
 
 class ExportTooLarge(Exception):
@@ -57,7 +58,7 @@ def _hash_range(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def audit_export(*, user: Any, actor: Actor, f: AuditFilter, fmt: str) -> tuple[str, str]:
     """The export's text and content type; the export itself goes on the trail, in its own row."""
-    if fmt not in ("csv", "json"):
+    if fmt not in EXPORT_FORMATS:
         raise ValueError("format must be csv or json")
     query = audit_events_filtered(user, f).order_by("sequence")
     events = list(query[: MAX_EXPORT_ROWS + 1])

@@ -15,6 +15,7 @@ class ActorType(models.TextChoices):
 
 
 CHANGE_CORRELATION = "mapping-change-"
+OBJECT_ID_LENGTH = 64
 
 
 class AuditEvent(models.Model):
@@ -30,7 +31,7 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(max_length=200, help_text="Who acted, as shown: username, service or task.")
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=OBJECT_ID_LENGTH)
     entity_code = models.CharField(max_length=32, blank=True, default="")
     # Canonical JSON text (see chain.py): what was hashed, byte for byte.
     before = models.TextField(null=True, blank=True)  # noqa: DJ001 -- NULL is "nothing", not the text "null"

@@ -7,7 +7,7 @@ console itself and are visible to every auditor.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,8 +38,17 @@ def audit_events_visible(user: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(Q(entity_code="") | Q(entity_code__in=entity_codes_visible(user)))
 
 
-def _day_start(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
+def _day_start(day: date, zone: str) -> datetime | None:
+    """Midnight of the day in the person's zone, in UTC; None past either end of the calendar
+    (0001-01-01 east of UTC, the day after 9999-12-31): the period is then open on that side."""
+    try:
+        return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def _day_after(day: date, zone: str) -> datetime | None:
+    return None if day == date.max else _day_start(day + timedelta(days=1), zone)
 
 
 def _sequence_range(period: dict[str, datetime]) -> tuple[int | None, int | None]:
@@ -61,12 +70,14 @@ def _sequence_range(period: dict[str, datetime]) -> tuple[int | None, int | None
 
 def audit_events_filtered(user: Any, f: AuditFilter) -> QuerySet[AuditEvent]:
     rows = audit_events_visible(user)
-    if f.since or f.until:
+    start = _day_start(f.since, f.time_zone) if f.since else None
+    end = _day_after(f.until, f.time_zone) if f.until else None
+    if start is not None or end is not None:
         period: dict[str, datetime] = {}
-        if f.since:
-            period["occurred_at__gte"] = _day_start(f.since, f.time_zone)
-        if f.until:
-            period["occurred_at__lt"] = _day_start(f.until + timedelta(days=1), f.time_zone)
+        if start is not None:
+            period["occurred_at__gte"] = start
+        if end is not None:
+            period["occurred_at__lt"] = end
         # The period's sequence range, from the (occurred_at, sequence) index, bounds
         # the other filters' index scans; the time filter itself stays, so the
         # answer is exact whatever the clock did between rows.
@@ -122,3 +133,9 @@ def audit_actions() -> list[str]:
 
 def audit_latest_verification() -> AuditVerification | None:
     return AuditVerification.objects.order_by("-finished_at").first()
+
+
+def audit_verification_last_failure() -> AuditVerification | None:
+    """The latest check that failed. Results are insert-only, so a failure stays on the page
+    even when a later row says OK: forging "last verification OK" cannot hide it."""
+    return AuditVerification.objects.filter(ok=False).order_by("-finished_at").first()

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
-from console.audit.verify import audit_chain_verify, audit_digest_write
+from console.audit.digests import DigestError, audit_digest_write
+from console.audit.verify import audit_chain_verify
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="audit.verify_chain", acks_late=True)
 def verify_chain() -> bool:
     result = audit_chain_verify(triggered_by="task:audit.verify_chain")
-    audit_digest_write(verification=result)
-    return result.ok
+    if not result.ok:
+        log.error("audit chain BROKEN: %s (the day's digest is left as it was)", result.message)
+        return False
+    try:
+        audit_digest_write(verification=result)
+    except DigestError as err:
+        log.error("audit digest refused: %s", err)
+        return False
+    return True

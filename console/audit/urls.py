@@ -4,6 +4,7 @@ from console.audit import views
 
 urlpatterns = [
     path("", views.audit_list, name="audit-list"),
-    path("object/<str:object_type>/<str:object_id>/", views.audit_object, name="audit-object"),
+    # An object's type and id in the query string: an id is any text (a username typed at the sign-in).
+    path("object/", views.audit_object, name="audit-object"),
     path("export.<str:fmt>", views.audit_export_view, name="audit-export"),
 ]

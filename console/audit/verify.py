@@ -1,22 +1,24 @@
 """Walking the audit chain: every row's hash recomputed from its content and
-its predecessor's hash. The first row that does not verify is named."""
+its predecessor's hash. The first row that does not verify is named.
+
+A chain that verifies on its own may still have lost its end: whoever can drop the
+triggers can delete the last rows and rewind the head. So the check also holds the chain
+against what earlier checks recorded (digests.py): every digest's row must still be there,
+with the same hash."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from console.audit.chain import GENESIS_HASH, HASHED_FIELDS, STORED_FIELDS, row_text
+from console.audit.digests import Anchor, DigestError, digest_anchors
 from console.audit.models import AuditChainHead, AuditEvent, AuditVerification
 
 
@@ -109,12 +111,60 @@ class _Walk:
             self.checked += 1
 
 
-def audit_chain_check() -> ChainCheck:
-    """Recompute the chain up to its head as committed when the check starts.
+def _anchors() -> list[Anchor]:
+    """What earlier checks recorded: every digest outside the database, and the furthest check
+    that passed inside it (results are insert-only, see immutability.py)."""
+    anchors = digest_anchors()
+    passed = AuditVerification.objects.filter(ok=True, last_sequence__gt=0).order_by("-last_sequence").first()
+    if passed is not None:
+        anchors.append(
+            Anchor(passed.last_sequence, passed.last_hash, f"the check of {passed.finished_at:%Y-%m-%d %H:%M} UTC")
+        )
+    return anchors
+
+
+def _against_anchors(check: ChainCheck, anchors: list[Anchor]) -> ChainCheck:
+    """A chain that verifies on its own must still hold every row an earlier check recorded."""
+    beyond = [a for a in anchors if a.sequence > check.last_sequence]
+    if beyond:
+        furthest = max(beyond, key=lambda a: a.sequence)
+        return ChainCheck(
+            False,
+            check.rows_checked,
+            check.last_sequence + 1,
+            f"the chain ends at #{check.last_sequence} but {furthest.source} recorded #{furthest.sequence}: "
+            "rows were cut from the end",
+            check.last_sequence,
+            check.last_hash,
+        )
+    wanted = {a.sequence for a in anchors if a.sequence > 0}
+    stored = dict(AuditEvent.objects.filter(sequence__in=wanted).values_list("sequence", "hash"))
+    for anchor in sorted(anchors, key=lambda a: a.sequence):
+        if anchor.sequence > 0 and stored.get(anchor.sequence) != anchor.last_hash:
+            return ChainCheck(
+                False,
+                check.rows_checked,
+                anchor.sequence,
+                f"row #{anchor.sequence} is not the row {anchor.source} recorded (hash differs): "
+                "the chain was rewritten from there",
+                check.last_sequence,
+                check.last_hash,
+            )
+    return check
+
+
+def audit_chain_check(anchors: list[Anchor] | None = None) -> ChainCheck:
+    """Recompute the chain up to its head as committed when the check starts, then hold it
+    against the anchors (by default the digests and the furthest check that passed).
 
     Read-only; see audit_chain_verify to record the result. Rows appended while
     it runs are left to the next check.
     """
+    if anchors is None:
+        try:
+            anchors = _anchors()
+        except DigestError as err:
+            return ChainCheck(False, 0, None, str(err), 0, GENESIS_HASH)
     head = AuditChainHead.objects.filter(id=1).first()
     last = head.last_sequence if head is not None else AuditEvent.objects.aggregate(m=Max("sequence"))["m"] or 0
     walk = _Walk()
@@ -131,7 +181,8 @@ def audit_chain_check() -> ChainCheck:
             end,
             walk.expected_prev,
         )
-    return ChainCheck(True, walk.checked, None, f"{walk.checked} rows verify", end, walk.expected_prev)
+    verified = ChainCheck(True, walk.checked, None, f"{walk.checked} rows verify", end, walk.expected_prev)
+    return _against_anchors(verified, anchors)
 
 
 def audit_chain_verify(*, triggered_by: str) -> AuditVerification:
@@ -149,26 +200,3 @@ def audit_chain_verify(*, triggered_by: str) -> AuditVerification:
             last_hash=check.last_hash,
             triggered_by=triggered_by,
         )
-
-
-def audit_digest_write(*, verification: AuditVerification, day: datetime | None = None) -> Path:
-    """The day's anchor (last sequence and hash), written outside the database to be copied elsewhere."""
-    day = day or timezone.now()
-    folder = Path(getattr(settings, "AUDIT_DIGEST_DIR", settings.VAR_DIR / "audit-digests"))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"audit-digest-{day:%Y-%m-%d}.json"
-    path.write_text(
-        json.dumps(
-            {
-                "date": f"{day:%Y-%m-%d}",
-                "last_sequence": verification.last_sequence,
-                "last_hash": verification.last_hash,
-                "verified": verification.ok,
-                "verified_at": verification.finished_at.isoformat(),
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    return path

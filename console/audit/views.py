@@ -1,8 +1,11 @@
-"""The auditor's pages: thin; reading lives in selectors.py, exports in exports.py."""
+"""The auditor's pages: thin; reading lives in selectors.py, exports in exports.py.
+
+A filter that does not validate answers 400 with the form's errors on the page: whatever a
+visitor puts in the query string, nothing reaches the database unchecked."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -11,16 +14,21 @@ from console.access.login_audit import client_ip
 from console.access.roles import Role
 from console.access.selectors import entity_codes_visible
 from console.audit.actors import Actor
-from console.audit.exports import ExportTooLarge, audit_export
-from console.audit.forms import AuditFilterForm
+from console.audit.exports import EXPORT_FORMATS, ExportTooLarge, audit_export
+from console.audit.forms import AuditFilterForm, ObjectHistoryForm
 from console.audit.selectors import (
     AuditFilter,
     audit_actions,
     audit_latest_verification,
     audit_page,
+    audit_verification_last_failure,
 )
 
 AUDIT_READERS = (Role.AUDITOR,)
+
+
+def _zone(request: HttpRequest) -> str:
+    return getattr(request.user, "time_zone", "UTC")
 
 
 def _form(request: HttpRequest) -> AuditFilterForm:
@@ -28,10 +36,9 @@ def _form(request: HttpRequest) -> AuditFilterForm:
 
 
 def _filter(request: HttpRequest, form: AuditFilterForm) -> AuditFilter | None:
-    zone = getattr(request.user, "time_zone", "UTC")
     if not request.GET:
-        return AuditFilter(time_zone=zone)
-    return form.to_filter(zone) if form.is_valid() else None
+        return AuditFilter(time_zone=_zone(request))
+    return form.to_filter(_zone(request)) if form.is_valid() else None
 
 
 @require_safe
@@ -48,24 +55,31 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "more": more,
         "query": query.urlencode(),
         "verification": audit_latest_verification(),
+        "last_failure": audit_verification_last_failure(),
     }
     template = "audit/_rows.html" if request.htmx else "audit/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, template, context, status=400 if f is None else 200)
 
 
 @require_safe
 @role_required(*AUDIT_READERS)
-def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    f = AuditFilter(object_type=object_type, object_id=object_id, time_zone=getattr(request.user, "time_zone", "UTC"))
-    rows, more = audit_page(request.user, f)
-    return render(
-        request, "audit/object.html", {"rows": rows, "more": more, "object_type": object_type, "object_id": object_id}
-    )
+def audit_object(request: HttpRequest) -> HttpResponse:
+    """One object's history; without a query string, the form that asks which object."""
+    form = ObjectHistoryForm(request.GET or None)
+    valid = form.is_valid()
+    rows, more = audit_page(request.user, form.to_filter(_zone(request))) if valid else ([], None)
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {"form": form, "rows": rows, "more": more, "query": query.urlencode(), "found": valid}
+    template = "audit/_rows.html" if request.htmx and valid else "audit/object.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=400 if form.is_bound and not valid else 200)
 
 
 @require_safe
 @role_required(*AUDIT_READERS)
 def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404(f"no export as {fmt!r}: csv or json")
     form = _form(request)
     f = _filter(request, form)
     if f is None:

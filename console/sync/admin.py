@@ -1,5 +1,6 @@
-"""Configuration screens for integration admins. Events are read-only here:
-their state changes only through the sync services."""
+"""Configuration and events in the Django admin, read-only: a configuration change (a
+materiality threshold, a connection, a flow) goes through its service, with a role check,
+a reason and an AuditEvent; events change only through the sync services."""
 
 from __future__ import annotations
 
@@ -10,22 +11,22 @@ from console.sync.models import Flow, LegalEntity, OdooConnection, SourceSystem,
 
 
 @admin.register(OdooConnection)
-class OdooConnectionAdmin(admin.ModelAdmin[OdooConnection]):
+class OdooConnectionAdmin(ReadOnlyAdmin[OdooConnection]):
     list_display = ("name", "url", "database", "login", "password_env")
 
 
 @admin.register(LegalEntity)
-class LegalEntityAdmin(admin.ModelAdmin[LegalEntity]):
+class LegalEntityAdmin(ReadOnlyAdmin[LegalEntity]):
     list_display = ("code", "name", "odoo_company_id", "currency", "connection")
 
 
 @admin.register(SourceSystem)
-class SourceSystemAdmin(admin.ModelAdmin[SourceSystem]):
+class SourceSystemAdmin(ReadOnlyAdmin[SourceSystem]):
     list_display = ("code", "name", "kind", "is_active")
 
 
 @admin.register(Flow)
-class FlowAdmin(admin.ModelAdmin[Flow]):
+class FlowAdmin(ReadOnlyAdmin[Flow]):
     list_display = ("name", "source", "event_kind", "business_process", "mode", "freshness_slo_seconds", "is_active")
     list_filter = ("business_process", "mode", "is_active")
 

@@ -109,7 +109,7 @@ def main() -> None:
         "by entity": "/audit/?entity=FR01",
         "by actor": "/audit/?actor=olivia",
         "by period (a day in March)": "/audit/?since=2026-03-10&until=2026-03-10",
-        "by object": "/audit/object/sync_event/250000/",
+        "by object": "/audit/object/?object_type=sync_event&object_id=250000",
         "action + entity + period": "/audit/?action=event.blocked&entity=US01&since=2026-04-01&until=2026-04-30",
         "deep page (keyset)": "/audit/?entity=US01&before=500000",
     }

@@ -38,6 +38,26 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     assert "SECRET_KEY (or SECRET_KEY_FILE) is required when FINOPS_ENV=production" in result.stderr
 
 
+@pytest.mark.parametrize("debug", ["1", "true", "on"])
+def test_production_refuses_to_start_with_debug_on(tmp_path: Path, debug: str) -> None:
+    result = start_django(
+        tmp_path,
+        FINOPS_ENV="production",
+        SECRET_KEY="s" * 60,
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+        ALLOWED_HOSTS="finops.example",
+        DEBUG=debug,
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off when FINOPS_ENV=production" in result.stderr
+
+
+@pytest.mark.parametrize("count", ["-1", "two"])
+def test_a_bad_trusted_proxy_count_refuses_to_start(tmp_path: Path, count: str) -> None:
+    result = start_django(tmp_path, TRUSTED_PROXY_COUNT=count)
+    assert result.returncode != 0 and "TRUSTED_PROXY_COUNT must be" in result.stderr
+
+
 def test_production_starts_with_a_secret_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s" * 60)

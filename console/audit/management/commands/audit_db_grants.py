@@ -5,14 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from console.audit.grants import grants_sql
+from console.audit.actors import Actor
+from console.audit.grants import audit_grants_apply, grants_sql
 
 
 class Command(BaseCommand):
     help = (
-        "PostgreSQL: let the application's role read and append to the audit tables but never update, "
-        "delete or truncate them. Run as the role that owns the tables (the one that runs migrations); "
-        "prints the SQL, or runs it with --apply."
+        "PostgreSQL: let the application's role read and append to the audit tables, move the chain head "
+        "forward, and never update, delete or truncate them. Run as the role that owns the tables (the one "
+        "that runs migrations); prints the SQL, or runs it with --apply (recorded on the audit trail)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,11 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("audit_db_grants is for PostgreSQL; SQLite has the triggers only")
-        statements = grants_sql(connection, options["app_role"])
         if not options["apply"]:
-            self.stdout.write(";\n".join(statements) + ";")
+            self.stdout.write(";\n".join(grants_sql(connection, options["app_role"])) + ";")
             return
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+        statements = audit_grants_apply(app_role=options["app_role"], actor=Actor.system("audit_db_grants"))
         self.stdout.write(f"applied {len(statements)} statements for role {options['app_role']}")

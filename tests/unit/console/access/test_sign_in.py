@@ -36,7 +36,7 @@ def test_failed_sign_in_is_audited_without_the_password(configured: dict[str, An
 
 
 def test_repeated_failures_lock_the_username_from_that_address(configured: dict[str, Any], settings: Any) -> None:
-    settings.AXES_FAILURE_LIMIT = 3
+    settings.LOGIN_FAILURE_LIMIT = 3
     client = Client()
     for _ in range(3):
         sign_in(client, "olivia", "wrong-password-guess")
@@ -51,3 +51,90 @@ def test_pages_carry_a_csp_without_unsafe_eval(configured: dict[str, Any]) -> No
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-eval" not in policy and "unsafe-inline" not in policy
     assert b'"allowEval": false' in response.content
+
+
+PROXY = "10.0.0.2"
+
+
+def sign_in_via_proxy(client: Client, username: str, password: str, forwarded: str) -> Any:
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(configured: dict[str, Any], settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    sign_in_via_proxy(Client(), "olivia", PASSWORD, forwarded="198.51.100.66")
+    assert AuditEvent.objects.get(action="auth.login").request_ip == PROXY
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "seen"),
+    [
+        (1, "192.0.2.1, 198.51.100.7", "198.51.100.7"),  # the client wrote 192.0.2.1 itself
+        (2, "192.0.2.1, 198.51.100.7, 10.0.0.1", "198.51.100.7"),  # two proxies: the second hop from the right
+        (2, "198.51.100.7", PROXY),  # fewer hops than proxies: not through them, the header is not trusted
+        (1, "not-an-address", PROXY),
+        (1, "::ffff:198.51.100.7", "198.51.100.7"),
+    ],
+)
+def test_the_client_is_the_address_that_many_proxies_from_the_right(
+    configured: dict[str, Any], settings: Any, count: int, forwarded: str, seen: str
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = count
+    sign_in_via_proxy(Client(), "olivia", PASSWORD, forwarded=forwarded)
+    assert AuditEvent.objects.get(action="auth.login").request_ip == seen
+
+
+def test_behind_a_proxy_bad_tries_from_elsewhere_do_not_lock_a_person_out(
+    configured: dict[str, Any], settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
+        sign_in_via_proxy(Client(), "olivia", "wrong-password-guess", forwarded="192.0.2.50")
+    assert sign_in_via_proxy(Client(), "olivia", PASSWORD, forwarded="192.0.2.50").status_code == 429
+    client = Client()
+    assert sign_in_via_proxy(client, "olivia", PASSWORD, forwarded="198.51.100.7").status_code == 302
+    assert "_auth_user_id" in client.session
+    failed = AuditEvent.objects.filter(action="auth.login_failed")
+    assert set(failed.values_list("request_ip", flat=True)) == {"192.0.2.50"}
+
+
+def test_spraying_usernames_from_one_address_is_throttled(configured: dict[str, Any], settings: Any) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    for n in range(7):
+        assert sign_in(Client(), f"someone-{n}", "Spring2026!spring").status_code == 200
+    # Each username failed once, far under the per-username limit; the eighth reaches the address's.
+    assert sign_in(Client(), "someone-7", "Spring2026!spring").status_code == 429
+    assert sign_in(Client(), "olivia", PASSWORD).status_code == 429
+    elsewhere = Client().post("/accounts/login/", {"username": "olivia", "password": PASSWORD}, REMOTE_ADDR="192.0.2.8")
+    assert elsewhere.status_code == 302
+
+
+def test_a_success_forgets_only_that_persons_failures_from_that_address(
+    configured: dict[str, Any], settings: Any
+) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    for n in range(3):
+        sign_in(Client(), f"someone-{n}", "wrong-password-guess")
+    for _ in range(2):
+        sign_in(Client(), "olivia", "wrong-password-guess")
+    assert sign_in(Client(), "olivia", PASSWORD).status_code == 302
+    # olivia's two failures are forgotten, the spray's three are not: three more lock the address.
+    for n in range(3, 5):
+        assert sign_in(Client(), f"someone-{n}", "wrong-password-guess").status_code == 200
+    assert sign_in(Client(), "someone-9", "wrong-password-guess").status_code == 429
+
+
+def test_the_lockout_page_says_why_in_the_consoles_layout(configured: dict[str, Any], settings: Any) -> None:
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        sign_in(Client(), "olivia", "wrong-password-guess")
+    page = sign_in(Client(), "olivia", PASSWORD)
+    assert page.status_code == 429
+    html = page.content.decode()
+    assert 'class="topbar"' in html and "Too many failed sign-ins" in html
+    assert "<strong>olivia</strong>" in html and "Try again in 15 minutes" in html
+    assert 'href="/accounts/login/"' in html

@@ -26,7 +26,10 @@ def test_secrets_are_not_in_the_history(configured: dict[str, Any]) -> None:
     assert "token_digest" not in texts and "pbkdf2" not in texts and "md5$" not in texts
 
 
-def test_history_rows_cannot_be_changed(configured: dict[str, Any]) -> None:
-    assert LogEntry.objects.exists()
+@pytest.mark.parametrize("sql", ["UPDATE auditlog_logentry SET changes_text = ''", "DELETE FROM auditlog_logentry"])
+def test_history_rows_cannot_be_changed_or_removed(configured: dict[str, Any], sql: str) -> None:
+    count = LogEntry.objects.count()
+    assert count > 0
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE auditlog_logentry SET changes_text = ''")
+        cursor.execute(sql)
+    assert LogEntry.objects.count() == count

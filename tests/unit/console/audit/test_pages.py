@@ -37,7 +37,7 @@ def trail(configured: dict[str, Any]) -> None:
 def test_only_auditors_read_the_trail(trail: None, client: Client, role: str) -> None:
     assert login(client, role).get("/audit/").status_code == 403
     assert client.get("/audit/export.csv").status_code == 403
-    assert client.get("/audit/object/sync_event/7/").status_code == 403
+    assert client.get("/audit/object/?object_type=sync_event&object_id=7").status_code == 403
 
 
 def test_anonymous_is_sent_to_sign_in(trail: None) -> None:
@@ -67,7 +67,7 @@ def test_hostile_text_is_escaped(trail: None, client: Client) -> None:
 
 
 def test_object_history(trail: None, client: Client) -> None:
-    html = login(client, "auditor").get("/audit/object/sync_event/7/").content.decode()
+    html = login(client, "auditor").get("/audit/object/?object_type=sync_event&object_id=7").content.decode()
     assert "event.failed" in html and "sync_event 8" not in html
 
 

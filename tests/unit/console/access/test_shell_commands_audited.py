@@ -1,0 +1,151 @@
+"""Management commands that change state write AuditEvents like every other path:
+createsuperuser and changepassword (which replace Django's), and lifting sign-in lockouts
+(which replace django-axes'). Every command of the console is accounted for."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+from django.test import Client
+
+from console.access.models import User
+from console.audit.models import AuditEvent
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+STRONG = "a-long-passphrase-42"
+
+
+@pytest.fixture
+def stdin(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    def feed(text: str) -> None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+    yield feed
+
+
+def run(name: str, *args: str) -> str:
+    out = io.StringIO()
+    call_command(name, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_createsuperuser_is_ours_and_recorded(configured: dict[str, Any], stdin: Any) -> None:
+    assert get_commands()["createsuperuser"] == "console.access"
+    stdin(f"{STRONG}\n")
+    run("createsuperuser", "--username", "root", "--email", "root@example.com")
+    root = User.objects.get(username="root")
+    assert root.is_superuser and root.is_staff and root.check_password(STRONG)
+    created = AuditEvent.objects.get(action="user.created", object_id=str(root.pk))
+    assert created.actor_label == "system:createsuperuser"
+    assert created.after_data == {"username": "root", "superuser": True, "staff": True}
+    assert STRONG not in (created.after or "")
+
+
+def test_createsuperuser_without_input_takes_djangos_variables(
+    configured: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", STRONG)
+    run("createsuperuser", "--noinput", "--username", "ops")
+    assert AuditEvent.objects.filter(action="user.created", object_id=str(User.objects.get(username="ops").pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("root", "aaaaaaaaaaaa", "repeats the same characters"),
+        ("root", "finopsfinops", "repeats the same characters"),
+        ("root", "short", "too short"),
+        ("olivia", STRONG, "a user named 'olivia' exists already"),
+        ("a b", STRONG, "Enter a valid username"),
+    ],
+)
+def test_createsuperuser_refuses_without_a_way_around(
+    configured: dict[str, Any], stdin: Any, username: str, password: str, message: str
+) -> None:
+    before = AuditEvent.objects.count()
+    stdin(f"{password}\n")
+    with pytest.raises(CommandError, match=message):
+        run("createsuperuser", "--username", username)
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_changepassword_is_ours_and_recorded(configured: dict[str, Any], stdin: Any) -> None:
+    assert get_commands()["changepassword"] == "console.access"
+    stdin(f"{STRONG}\n")
+    run("changepassword", "olivia")
+    olivia = User.objects.get(username="olivia")
+    assert olivia.check_password(STRONG)
+    changed = AuditEvent.objects.get(action="user.password_changed")
+    assert changed.object_id == str(olivia.pk) and changed.actor_label == "system:changepassword"
+
+
+def test_changepassword_refuses_a_repetitive_password(configured: dict[str, Any], stdin: Any) -> None:
+    stdin("abcabcabcabc\n")
+    with pytest.raises(CommandError, match="repeats the same characters"):
+        run("changepassword", "olivia")
+    assert User.objects.get(username="olivia").check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="user.password_changed").exists()
+
+
+def _lock_olivia(settings: Any) -> None:
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        Client().post("/accounts/login/", {"username": "olivia", "password": "wrong-password-guess"})
+    assert Client().post("/accounts/login/", {"username": "olivia", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "object_type"),
+    [
+        ("axes_reset", [], "sign_in"),
+        ("axes_reset_username", ["olivia"], "user"),
+        ("axes_reset_ip", ["127.0.0.1"], "sign_in"),
+        ("axes_reset_ip_username", ["127.0.0.1", "olivia"], "user"),
+    ],
+)
+def test_lifting_a_lockout_is_recorded(
+    configured: dict[str, Any], settings: Any, command: str, args: list[str], object_type: str
+) -> None:
+    assert get_commands()[command] == "console.access"
+    _lock_olivia(settings)
+    assert "attempts removed" in run(command, *args)
+    reset = AuditEvent.objects.get(action="auth.lockouts_reset")
+    assert reset.object_type == object_type and reset.actor_label == f"system:{command}"
+    assert reset.after_data["attempts_removed"] >= 1
+    assert Client().post("/accounts/login/", {"username": "olivia", "password": PASSWORD}).status_code == 302
+
+
+# Every command of the console, and how its changes reach the audit trail. A new command fails
+# test_every_console_command_is_accounted_for until it is listed here.
+COMMANDS = {
+    "create_user": "audited: user.created, personal_token.created (test_commands.py)",
+    "create_service_account": "audited: service_account.created (test_commands.py)",
+    "createsuperuser": "audited: user.created (above)",
+    "changepassword": "audited: user.password_changed (above)",
+    "axes_reset": "audited: auth.lockouts_reset (above)",
+    "axes_reset_username": "audited: auth.lockouts_reset (above)",
+    "axes_reset_ip": "audited: auth.lockouts_reset (above)",
+    "axes_reset_ip_username": "audited: auth.lockouts_reset (above)",
+    "audit_db_grants": "audited: database.grants_applied (tests/integration/test_audit_grants.py)",
+    "audit_verify": "records its result as an AuditVerification, insert-only (test_chain_end.py)",
+    "post_pending": "posting services: event.* rows per state change",
+    "demo_traffic": "sends events through the ingestion API as a source system would",
+    "odoo_sandbox": "serves the Odoo sandbox; changes nothing of the console",
+    "seed_demo": (
+        "users, service accounts, mappings and reference data through their audited services; "
+        "entities, sources and flows have no service yet (issue 16); refuses to run in production"
+    ),
+}
+
+
+def test_every_console_command_is_accounted_for() -> None:
+    ours = {name for name, app in get_commands().items() if app.startswith("console.")}
+    assert ours == set(COMMANDS)
