@@ -68,6 +68,9 @@ def audit_object(request: HttpRequest) -> HttpResponse:
     form = ObjectHistoryForm(request.GET or None)
     valid = form.is_valid()
     rows, more = audit_page(request.user, form.to_filter(_zone(request))) if valid else ([], None)
+    if valid and not rows and "before" not in request.GET:
+        # An object of an entity not granted (or one that never was) looks the same: not found.
+        raise Http404("no history of this object in your legal entities")
     query = request.GET.copy()
     query.pop("before", None)
     context = {"form": form, "rows": rows, "more": more, "query": query.urlencode(), "found": valid}
