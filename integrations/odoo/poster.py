@@ -43,6 +43,32 @@ MODEL_OF_KIND = {
 }
 
 
+# Odoo 18's states that mean the record is in the books: a move posted; a payment in process
+# (posted on the outstanding account, waiting for its bank line) or paid.
+DONE_STATES = {
+    MOVE: frozenset({"posted"}),
+    STATEMENT_LINE: frozenset({"posted"}),
+    PAYMENT: frozenset({"in_process", "paid"}),
+}
+# States someone in Odoo put the record in after it was created: it is not in the books, and
+# creating it again would undo their decision. Payments say "canceled" (one l), moves "cancel".
+REFUSED_STATES = {
+    MOVE: {"cancel": ("cancelled_in_odoo", "cancelled")},
+    STATEMENT_LINE: {"cancel": ("cancelled_in_odoo", "cancelled")},
+    PAYMENT: {"canceled": ("cancelled_in_odoo", "cancelled"), "rejected": ("rejected_in_odoo", "rejected")},
+}
+
+
+def _refusal(model: str, state: str, what: str) -> OdooError | None:
+    found = REFUSED_STATES[model].get(state)
+    if found is None:
+        return None
+    reason, verb = found
+    return OdooError(
+        ErrorKind.DATA, reason, f"{what} was {verb} in Odoo; it will not be created again.", detail=f"state={state}"
+    )
+
+
 def _noop() -> None:
     return None
 
@@ -179,13 +205,15 @@ class OdooPoster:
                 continue
             name = _m2o_name(row[name_field]) if model == STATEMENT_LINE else str(row[name_field] or "")
             state = str(row.get("state") or "")
-            if state in ("draft", "cancel"):
+            refused = _refusal(model, state, f"Odoo {model} {odoo_id} ({name or 'no number'})")
+            if refused is not None or state not in DONE_STATES[model]:
                 self._results[key] = PostingResult(
                     key=key,
-                    error=OdooError(
+                    error=refused
+                    or OdooError(
                         ErrorKind.DATA,
                         "not_posted",
-                        f"Odoo {model} {odoo_id} ({name or 'no number'}) is {state}, not posted.",
+                        f"Odoo {model} {odoo_id} ({name or 'no number'}) is {state or 'in no state'}, not posted.",
                     ),
                 )
                 continue
@@ -194,6 +222,7 @@ class OdooPoster:
                 odoo_model=model,
                 odoo_id=odoo_id,
                 odoo_name=name,
+                odoo_state=state,
                 already_existed=key in existed,
                 found_earlier=key in self._found_earlier,
             )
@@ -206,26 +235,30 @@ class OdooPoster:
     def _check_states(
         self, requests: list[PostingRequest], model: str, found: dict[str, int]
     ) -> tuple[list[PostingRequest], set[str]]:
-        """Split found records into drafts to finish and ones already done."""
+        """Split found records into drafts to finish and ones already done; one cancelled,
+        rejected or deleted in Odoo is a failure, never created again."""
         states = self._states(model, list(found.values()))
         drafts: list[PostingRequest] = []
         done: set[str] = set()
         for req in requests:
             if req.key not in found:
                 continue
-            state = states.get(found[req.key])
+            odoo_id = found[req.key]
+            state = states.get(odoo_id)
+            what = f"The Odoo {model} {odoo_id} posted for this event"
             if state == "draft":
                 drafts.append(req)
-            elif state == "cancel" or state is None:
+            elif state is None:
                 self._reject(
                     req,
                     OdooError(
                         ErrorKind.DATA,
-                        "cancelled_in_odoo" if state else "missing_record",
-                        f"The Odoo {model} {found[req.key]} posted for this event was "
-                        f"{'cancelled' if state else 'deleted'} in Odoo; it will not be created again.",
+                        "missing_record",
+                        f"{what} was deleted in Odoo; it will not be created again.",
                     ),
                 )
+            elif (refused := _refusal(model, state, what)) is not None:
+                self._reject(req, refused)
             else:
                 done.add(req.key)
         return drafts, done

@@ -53,6 +53,9 @@ class PostingResult:
     odoo_model: str = ""
     odoo_id: int | None = None
     odoo_name: str = ""
+    # Odoo's state of the record read back: for a payment, in_process (on the outstanding
+    # account until a bank line is matched with it) or paid.
+    odoo_state: str = ""
     already_existed: bool = False
     found_earlier: bool = False
     error: OdooError | None = None

@@ -66,6 +66,8 @@ class ResCompany(BaseModel):
         "account_sale_tax_id": f.many2one("account.tax", "Default Sale Tax"),
         "account_purchase_tax_id": f.many2one("account.tax", "Default Purchase Tax"),
         "account_journal_suspense_account_id": f.many2one("account.account", "Journal Suspense Account"),
+        "account_journal_payment_debit_account_id": f.many2one("account.account", "Journal Outstanding Receipts"),
+        "account_journal_payment_credit_account_id": f.many2one("account.account", "Journal Outstanding Payments"),
         **{name: f.date(label) for name, label in LOCK_DATE_LABELS.items()},
     }
 
