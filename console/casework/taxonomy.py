@@ -129,6 +129,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "fault": Category.ODOO_VALIDATION,
     "access_denied": Category.CREDENTIALS,
     "access_rights": Category.CREDENTIALS,
+    "missing_group": Category.CREDENTIALS,
     "login_refused": Category.CREDENTIALS,
     "http_error": Category.CREDENTIALS,
     "retries_exhausted": Category.RETRIES_EXHAUSTED,

@@ -25,6 +25,7 @@ from typing import Any
 
 from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
 from integrations.odoo import builders
+from integrations.odoo.access import UserAccess, user_access_cached
 from integrations.odoo.client import OdooClient
 from integrations.odoo.errors import ErrorKind, OdooError
 from integrations.odoo.isolation import run_isolated
@@ -78,9 +79,16 @@ def _m2o_name(value: Any) -> str:
 
 
 class OdooPoster:
-    def __init__(self, client: OdooClient, *, before_write: Callable[[], None] = _noop) -> None:
+    def __init__(
+        self,
+        client: OdooClient,
+        *,
+        before_write: Callable[[], None] = _noop,
+        access: Callable[[OdooClient], UserAccess] = user_access_cached,
+    ) -> None:
         self.client = client
         self.before_write = before_write
+        self.access = access
         self._results: dict[str, PostingResult] = {}
         self._found_earlier: set[str] = set()
         self._xmlids: dict[str, tuple[str, int]] = {}
@@ -336,6 +344,14 @@ class OdooPoster:
             found.update(self._statement_lines_by_marker(rest))
             rest = [r for r in rest if r.key not in found]
         existed = set(found)
+        if rest:
+            # Odoo grants creating bank lines to fewer users than any other kind: name the
+            # missing group now rather than meet Fault 4 on the create.
+            refused = self.access(self.client).refusal(requests[0].kind)
+            if refused is not None:
+                for req in rest:
+                    self._reject(req, refused)
+                rest = []
         partner_ids = self._partners(rest, _statement_partners)
         with_import_id = self.client.has_field(STATEMENT_LINE, "unique_import_id") if rest else False
         vals: dict[str, dict[str, Any]] = {}
