@@ -21,6 +21,7 @@ class Category(models.TextChoices):
     INVALID_DOCUMENT = "invalid_document", "Unusable document from the source"
     CONFLICTING_DUPLICATE = "conflicting_duplicate", "Same key sent again with different content"
     SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
+    INTERNAL_ERROR = "internal_error", "Failed in the console"
 
 
 class Severity(models.TextChoices):
@@ -112,6 +113,13 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.HIGH,
         OPERATIONS,
     ),
+    Category.INTERNAL_ERROR: CategoryInfo(
+        "The console's own code failed on this event (not Odoo, not the source); the rest of its batch posted.",
+        "Ask an integration admin to read the attempt's technical detail and the worker's log; once the "
+        "cause is fixed, retry it, or correct the document and resubmit.",
+        Severity.HIGH,
+        INTEGRATION,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -140,6 +148,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "unknown_invoice_source": Category.INVALID_DOCUMENT,
     "conflicting_duplicate": Category.CONFLICTING_DUPLICATE,
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
+    "internal_error": Category.INTERNAL_ERROR,
 }
 
 

@@ -27,7 +27,7 @@ from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Par
 from integrations.odoo import builders
 from integrations.odoo.access import UserAccess, user_access_cached
 from integrations.odoo.client import OdooClient
-from integrations.odoo.errors import ErrorKind, OdooError
+from integrations.odoo.errors import ErrorKind, OdooError, internal_error
 from integrations.odoo.isolation import run_isolated
 from integrations.odoo.partners import partner_xmlid_name, partners_resolve
 from integrations.odoo.requests import XMLID_MODULE, PostingRequest, PostingResult
@@ -72,10 +72,6 @@ def _refusal(model: str, state: str, what: str) -> OdooError | None:
 
 def _noop() -> None:
     return None
-
-
-def _m2o_name(value: Any) -> str:
-    return str(value[1]) if isinstance(value, list | tuple) and len(value) > 1 else ""
 
 
 class OdooPoster:
@@ -125,6 +121,16 @@ class OdooPoster:
 
     def _reject(self, req: PostingRequest, err: OdooError) -> None:
         self._results[req.key] = PostingResult(key=req.key, error=err)
+
+    def _build(self, req: PostingRequest, build: Callable[[PostingRequest], dict[str, Any]]) -> dict[str, Any] | None:
+        """One request's Odoo values; a request they cannot be built for is rejected alone."""
+        try:
+            return build(req)
+        except OdooError as err:
+            self._reject(req, err)
+        except Exception as exc:  # noqa: BLE001 - our own bug on this record must not sink the batch
+            self._reject(req, internal_error("preparing", exc))
+        return None
 
     def _pending(self, requests: list[PostingRequest]) -> list[PostingRequest]:
         return [r for r in requests if r.key not in self._results]
@@ -195,8 +201,9 @@ class OdooPoster:
         ids = sorted({i for k, i in ids_by_key.items() if k not in self._results})
         if not ids:
             return
-        name_field = "move_id" if model == STATEMENT_LINE else "name"
-        rows = {int(row["id"]): row for row in self.client.read(model, ids, [name_field, "state"])}
+        # A bank line's own name is its entry's number (Odoo 18 delegates it to account.move); its
+        # entry's display name would add the ref and outgrow what a number needs.
+        rows = {int(row["id"]): row for row in self.client.read(model, ids, ["name", "state"])}
         for key, odoo_id in ids_by_key.items():
             if key in self._results:
                 continue
@@ -211,7 +218,7 @@ class OdooPoster:
                     ),
                 )
                 continue
-            name = _m2o_name(row[name_field]) if model == STATEMENT_LINE else str(row[name_field] or "")
+            name = str(row.get("name") or "")
             state = str(row.get("state") or "")
             refused = _refusal(model, state, f"Odoo {model} {odoo_id} ({name or 'no number'})")
             if refused is not None or state not in DONE_STATES[model]:
@@ -301,10 +308,9 @@ class OdooPoster:
         partner_ids = self._partners(rest + drafts, _move_partners)
         vals: dict[str, dict[str, Any]] = {}
         for req in self._pending(rest + drafts):
-            try:
-                vals[req.key] = builders.move_vals(req, partner_ids)
-            except OdooError as err:
-                self._reject(req, err)
+            built = self._build(req, lambda r: builders.move_vals(r, partner_ids))
+            if built is not None:
+                vals[req.key] = built
 
         def create(chunk: list[PostingRequest]) -> list[int]:
             self.before_write()
@@ -355,11 +361,17 @@ class OdooPoster:
         partner_ids = self._partners(rest, _statement_partners)
         with_import_id = self.client.has_field(STATEMENT_LINE, "unique_import_id") if rest else False
         vals: dict[str, dict[str, Any]] = {}
-        for req in self._pending(rest):
+
+        def line_vals(req: PostingRequest) -> dict[str, Any]:
             doc = req.document
             assert isinstance(doc, BankStatementLine)
             partner_id = None if doc.partner is None else partner_ids[doc.partner]
-            vals[req.key] = builders.statement_line_vals(req, doc, partner_id, with_import_id=with_import_id)
+            return builders.statement_line_vals(req, doc, partner_id, with_import_id=with_import_id)
+
+        for req in self._pending(rest):
+            built = self._build(req, line_vals)
+            if built is not None:
+                vals[req.key] = built
 
         def create(chunk: list[PostingRequest]) -> list[int]:
             self.before_write()
@@ -446,8 +458,11 @@ class OdooPoster:
         run_isolated(drafts, post, self._reject)
         partner_ids = self._partners([r for r in rest if r.targets.invoice_move_id is None], _payment_partners)
         for req in self._pending(rest):
+            vals = self._build(req, lambda r: _payment_vals(r, partner_ids))
+            if vals is None:
+                continue
             try:
-                found[req.key] = self._create_payment(req, partner_ids)
+                found[req.key] = self._create_payment(req, vals)
             except OdooError as err:
                 if err.kind is not ErrorKind.DATA:
                     raise
@@ -464,29 +479,34 @@ class OdooPoster:
             if not (err.fault_code == 1 and "cannot marshal None" in err.detail):
                 raise
 
-    def _create_payment(self, req: PostingRequest, partner_ids: dict[Partner, int]) -> int:
-        doc = req.document
-        assert isinstance(doc, Payment)
+    def _create_payment(self, req: PostingRequest, vals: dict[str, Any]) -> int:
+        """vals: the wizard's when the payment settles an invoice, else the payment's."""
         invoice_id = req.targets.invoice_move_id
         self.before_write()
         if invoice_id is not None:
             context = {"active_model": MOVE, "active_ids": [invoice_id]}
-            wizard = self.client.create(
-                "account.payment.register", builders.payment_register_vals(req, doc), context=context
-            )
+            wizard = self.client.create("account.payment.register", vals, context=context)
             self.before_write()
             self.client.call("account.payment.register", "action_create_payments", [wizard], context=context)
             payment_id = self._payments_by_memo([req], earlier=False).get(req.key)
             if payment_id is None:
                 raise OdooError(ErrorKind.DATA, "missing_record", "Odoo registered no payment for the invoice.")
         else:
-            payment_id = self.client.create(PAYMENT, builders.payment_vals(req, doc, partner_ids[doc.partner]))
+            payment_id = self.client.create(PAYMENT, vals)
             self._record_xmlids(PAYMENT, [(req, payment_id)])
             self.before_write()
             self._payment_action_post([payment_id])
             return payment_id
         self._record_xmlids(PAYMENT, [(req, payment_id)])
         return payment_id
+
+
+def _payment_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[str, Any]:
+    doc = req.document
+    assert isinstance(doc, Payment)
+    if req.targets.invoice_move_id is not None:
+        return builders.payment_register_vals(req, doc)
+    return builders.payment_vals(req, doc, partner_ids[doc.partner])
 
 
 def _move_partners(doc: Any) -> list[Partner]:

@@ -122,6 +122,7 @@ class PostingOutcome(models.TextChoices):
     TRANSIENT_ERROR = "transient_error", "Transient error"
     DATA_ERROR = "data_error", "Rejected by Odoo"
     CONFIG_ERROR = "config_error", "Configuration error"
+    INTERNAL_ERROR = "internal_error", "Failed in the console"
     BLOCKED = "blocked", "Blocked before posting"
 
 

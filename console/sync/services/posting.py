@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from console.audit.actors import Actor
@@ -34,9 +36,9 @@ from console.sync.services.resolution import (
     invoice_block_key,
 )
 from console.sync.services.transitions import Transition, events_transition
-from integrations.odoo.errors import ErrorKind
+from integrations.odoo.errors import INTERNAL_ERROR, ErrorKind, OdooError, internal_error
 from integrations.odoo.poster import OdooPoster
-from integrations.odoo.requests import PostingResult
+from integrations.odoo.requests import PostingRequest, PostingResult
 
 logger = logging.getLogger(__name__)
 S = EventState
@@ -87,6 +89,37 @@ def events_post_batch(*, event_ids: list[int], worker: str = "", actor: Actor | 
     return summary
 
 
+# The database going away is no record's fault: it ends the task, which Celery retries, and
+# the claims expire to the sweeper. Any other exception of our own is one record's problem.
+DATABASE_GONE = (OperationalError, InterfaceError)
+
+
+def _resolve_one(event: SyncEvent, table: MappingTable) -> Resolved | Blocked | Invalid:
+    try:
+        return event_resolve(event, table)
+    except DATABASE_GONE:
+        raise
+    except Exception as exc:  # one event our code cannot prepare fails alone
+        logger.exception("event %s: preparing it for Odoo failed", event.pk)
+        err = internal_error("preparing", exc)
+        return Invalid(err.reason, err.message, err.detail)
+
+
+def _post_isolating(poster: OdooPoster, requests: list[PostingRequest]) -> list[PostingResult]:
+    """Post; if our own code raises on the batch, halve it until the request that makes it
+    raise fails alone. Posting again is safe: what got into Odoo is found by its external id."""
+    try:
+        return poster.post(requests)
+    except (LeaseLost, *DATABASE_GONE):
+        raise
+    except Exception as exc:  # isolate the request that raises
+        if len(requests) == 1:
+            logger.exception("event %s: posting it raised in the connector", requests[0].key)
+            return [PostingResult(key=requests[0].key, error=internal_error("preparing", exc))]
+        middle = len(requests) // 2
+        return _post_isolating(poster, requests[:middle]) + _post_isolating(poster, requests[middle:])
+
+
 def _post_group(claim: Claim, events: list[SyncEvent], *, worker: str, actor: Actor) -> BatchSummary:
     started = timezone.now()
     batch_id = uuid.uuid4()
@@ -95,25 +128,41 @@ def _post_group(claim: Claim, events: list[SyncEvent], *, worker: str, actor: Ac
     resolved: list[tuple[SyncEvent, Resolved]] = []
     early: list[tuple[SyncEvent, Blocked | Invalid]] = []
     for event in events:
-        outcome = event_resolve(event, table)
+        outcome = _resolve_one(event, table)
         if isinstance(outcome, Resolved):
             resolved.append((event, outcome))
         else:
             early.append((event, outcome))
 
     summary = BatchSummary()
-    context = _Recorder(claim, batch_id, len(events), started, worker, actor, summary)
+    recorder = _Recorder(claim, batch_id, len(events), started, worker, actor, summary)
     if early:
-        with transaction.atomic():
-            context.record_early(early)
+        recorder.commit([(event, partial(recorder.early_change, why=why), "") for event, why in early])
     claim.event_ids = [e.pk for e, _ in resolved]
     if not resolved:
         return summary
     poster = OdooPoster(odoo_client_for(entity), before_write=claim.renew)
-    results = poster.post([r.request for _, r in resolved])
-    with transaction.atomic():
-        context.record_results(resolved, results)
+    results = _post_isolating(poster, [r.request for _, r in resolved])
+    recorder.commit(
+        [
+            (event, partial(recorder.result_change, res=res, result=result), _in_odoo(result))
+            for (event, res), result in zip(resolved, results, strict=True)
+        ]
+    )
     return summary
+
+
+# What becomes of one event: its transition and its attempt, built from the event as read;
+# and, when Odoo has the record, which one (said if recording the outcome fails).
+Change = tuple[Transition, PostingAttempt]
+ChangeFor = Callable[[SyncEvent], Change]
+Item = tuple[SyncEvent, ChangeFor, str]
+
+
+def _in_odoo(result: PostingResult) -> str:
+    if not result.ok:
+        return ""
+    return f"Odoo has it as {result.odoo_model} {result.odoo_id} ({result.odoo_name or 'no number'})"
 
 
 @dataclass
@@ -126,10 +175,10 @@ class _Recorder:
     actor: Actor
     summary: BatchSummary
 
-    def _attempt(self, event: SyncEvent, outcome: str, **fields: object) -> PostingAttempt:
+    def _attempt(self, event: SyncEvent, number: int, outcome: str, **fields: object) -> PostingAttempt:
         return PostingAttempt(
             event=event,
-            number=event.attempt_count,
+            number=number,
             started_at=self.started,
             finished_at=timezone.now(),
             outcome=outcome,
@@ -139,9 +188,66 @@ class _Recorder:
             **fields,
         )
 
-    def _apply(self, changes: list[Transition], attempts: dict[int, PostingAttempt]) -> list[SyncEvent]:
-        applied = events_transition(changes=changes, actor=self.actor, claim_id=self.claim.claim_id)
+    # -- committing ------------------------------------------------------------
+
+    def commit(self, items: list[Item]) -> None:
+        """Record every outcome in one transaction; if that raises, each event in its own, and
+        an event whose own recording raises fails alone: no event is left claimed."""
+        try:
+            with transaction.atomic():
+                applied = self._apply([change_for(event) for event, change_for, _ in items])
+        except DATABASE_GONE:
+            raise
+        except Exception:  # find the event that cannot be recorded
+            logger.exception("recording a batch of %d outcomes failed; recording them one by one", len(items))
+            applied = []
+            for event, change_for, in_odoo in items:
+                applied.extend(self._commit_alone(event.pk, change_for, in_odoo))
+        self._count(applied)
+
+    def _fresh(self, event_id: int) -> SyncEvent | None:
+        return (
+            SyncEvent.objects.filter(pk=event_id, claim_id=self.claim.claim_id, state=S.POSTING)
+            .select_related("entity", "source")
+            .first()
+        )
+
+    def _commit_alone(self, event_id: int, change_for: ChangeFor, in_odoo: str) -> list[SyncEvent]:
+        event = self._fresh(event_id)
+        if event is None:
+            return []
+        try:
+            with transaction.atomic():
+                return self._apply([change_for(event)])
+        except DATABASE_GONE:
+            raise
+        except Exception as exc:  # this event's own recording fails
+            logger.exception("event %s: recording its outcome failed", event_id)
+            err = internal_error("recording", exc)
+        for to in (S.FAILED, S.RETRY_WAIT):
+            # Failed with a case; if even that cannot be written (the case cannot open), it waits
+            # to be tried again like a transient failure, visibly, rather than stay claimed.
+            event = self._fresh(event_id)
+            if event is None:
+                return []
+            try:
+                with transaction.atomic():
+                    return self._apply([self.internal_change(event, err, to=to, in_odoo=in_odoo)])
+            except DATABASE_GONE:
+                raise
+            except Exception:
+                logger.exception("event %s: recording it as %s failed too", event_id, to)
+        return []
+
+    def _apply(self, changes: list[Change]) -> list[SyncEvent]:
+        transitions = [t for t, _ in changes]
+        attempts = {t.event.pk: a for t, a in changes}
+        applied = events_transition(changes=transitions, actor=self.actor, claim_id=self.claim.claim_id)
         PostingAttempt.objects.bulk_create([attempts[e.pk] for e in applied])
+        events_unblock_after_posting([e for e in applied if e.state == S.POSTED], actor=self.actor)
+        return applied
+
+    def _count(self, applied: list[SyncEvent]) -> None:
         for event in applied:
             self.summary.outcomes[event.pk] = event.state
             if event.state == S.POSTED:
@@ -152,122 +258,114 @@ class _Recorder:
                 self.summary.blocked += 1
             elif event.state == S.FAILED:
                 self.summary.failed += 1
-        return applied
 
-    def record_early(self, early: list[tuple[SyncEvent, Blocked | Invalid]]) -> None:
-        changes: list[Transition] = []
-        attempts: dict[int, PostingAttempt] = {}
-        for event, why in early:
-            count = event.attempt_count + 1
-            event.attempt_count = count
-            if isinstance(why, Blocked):
-                changes.append(
-                    Transition(
-                        event,
-                        S.BLOCKED,
-                        {
-                            "attempt_count": count,
-                            "reason_code": why.reason_code,
-                            "reason_message": why.message,
-                            "blocked_on": why.blocked_on,
-                            "next_attempt_at": None,
-                        },
-                        reason=why.message,
-                    )
-                )
-                attempts[event.pk] = self._attempt(
-                    event, PostingOutcome.BLOCKED, error_class=why.reason_code, message=why.message
-                )
-            else:
-                changes.append(
-                    Transition(
-                        event,
-                        S.FAILED,
-                        {"attempt_count": count, "reason_code": why.reason_code, "reason_message": why.message},
-                        reason=why.message,
-                    )
-                )
-                attempts[event.pk] = self._attempt(
-                    event, PostingOutcome.DATA_ERROR, error_class=why.reason_code, message=why.message
-                )
-        self._apply(changes, attempts)
+    # -- what becomes of one event -------------------------------------------------
 
-    def record_results(self, resolved: list[tuple[SyncEvent, Resolved]], results: list[PostingResult]) -> None:
-        now = timezone.now()
-        changes: list[Transition] = []
-        attempts: dict[int, PostingAttempt] = {}
-        for (event, res), result in zip(resolved, results, strict=True):
-            count = event.attempt_count + 1
-            event.attempt_count = count
-            err = result.error
-            if err is None:
-                changes.append(
-                    Transition(
-                        event,
-                        S.POSTED,
-                        {
-                            "attempt_count": count,
-                            "odoo_model": result.odoo_model,
-                            "odoo_id": result.odoo_id,
-                            "odoo_name": result.odoo_name,
-                            "posted_at": now,
-                            "mapping_versions": res.mapping_versions,
-                            "reason_code": "",
-                            "reason_message": "",
-                            "blocked_on": "",
-                            "next_attempt_at": None,
-                        },
-                    )
-                )
-                outcome = PostingOutcome.ALREADY_POSTED if result.already_existed else PostingOutcome.POSTED
-                note = ""
-                if result.found_earlier:
-                    note = (
-                        f"Found {result.odoo_model} {result.odoo_id} created by an earlier attempt whose answer "
-                        "was lost; " + ("it was already posted." if result.already_existed else "posted it.")
-                    )
-                attempts[event.pk] = self._attempt(event, outcome, message=note)
-                continue
-            fields = {
-                "error_class": f"{err.kind.value}:{err.reason}",
-                "fault_code": err.fault_code,
-                "message": err.message,
-                "detail": err.detail,
+    def early_change(self, event: SyncEvent, *, why: Blocked | Invalid) -> Change:
+        count = event.attempt_count + 1
+        if isinstance(why, Blocked):
+            values = {
+                "attempt_count": count,
+                "reason_code": why.reason_code,
+                "reason_message": why.message,
+                "blocked_on": why.blocked_on,
+                "next_attempt_at": None,
             }
-            if err.kind is ErrorKind.TRANSIENT and count < settings.POSTING_MAX_ATTEMPTS:
-                due = now + retry_delay(count)
-                changes.append(
-                    Transition(
-                        event,
-                        S.RETRY_WAIT,
-                        {
-                            "attempt_count": count,
-                            "next_attempt_at": due,
-                            "reason_code": err.reason,
-                            "reason_message": err.message,
-                        },
-                        reason=err.message,
-                    )
-                )
-                attempts[event.pk] = self._attempt(event, PostingOutcome.TRANSIENT_ERROR, **fields)
-                continue
-            if err.kind is ErrorKind.TRANSIENT:
-                reason, message = "retries_exhausted", f"Gave up after {count} attempts: {err.message}"
-                outcome = PostingOutcome.TRANSIENT_ERROR
-            else:
-                reason, message = err.reason, err.message
-                outcome = PostingOutcome.CONFIG_ERROR if err.kind is ErrorKind.CONFIG else PostingOutcome.DATA_ERROR
-            changes.append(
-                Transition(
-                    event,
-                    S.FAILED,
-                    {"attempt_count": count, "reason_code": reason, "reason_message": message, "next_attempt_at": None},
-                    reason=message,
-                )
+            attempt = self._attempt(
+                event, count, PostingOutcome.BLOCKED, error_class=why.reason_code, message=why.message
             )
-            attempts[event.pk] = self._attempt(event, outcome, **fields)
-        applied = self._apply(changes, attempts)
-        events_unblock_after_posting([e for e in applied if e.state == S.POSTED], actor=self.actor)
+            return Transition(event, S.BLOCKED, values, reason=why.message), attempt
+        internal = why.reason_code == INTERNAL_ERROR
+        attempt = self._attempt(
+            event,
+            count,
+            PostingOutcome.INTERNAL_ERROR if internal else PostingOutcome.DATA_ERROR,
+            error_class=f"internal:{why.reason_code}" if internal else why.reason_code,
+            message=why.message,
+            detail=why.detail,
+        )
+        values = {"attempt_count": count, "reason_code": why.reason_code, "reason_message": why.message}
+        return Transition(event, S.FAILED, values, reason=why.message), attempt
+
+    def result_change(self, event: SyncEvent, *, res: Resolved, result: PostingResult) -> Change:
+        count = event.attempt_count + 1
+        err = result.error
+        if err is None:
+            values = {
+                "attempt_count": count,
+                "odoo_model": result.odoo_model,
+                "odoo_id": result.odoo_id,
+                "odoo_name": result.odoo_name,
+                "posted_at": timezone.now(),
+                "mapping_versions": res.mapping_versions,
+                "reason_code": "",
+                "reason_message": "",
+                "blocked_on": "",
+                "next_attempt_at": None,
+            }
+            outcome = PostingOutcome.ALREADY_POSTED if result.already_existed else PostingOutcome.POSTED
+            attempt = self._attempt(event, count, outcome, message=_posted_note(result))
+            return Transition(event, S.POSTED, values), attempt
+        fields = {
+            "error_class": f"{err.kind.value}:{err.reason}",
+            "fault_code": err.fault_code,
+            "message": err.message,
+            "detail": err.detail,
+        }
+        if err.kind is ErrorKind.TRANSIENT and count < settings.POSTING_MAX_ATTEMPTS:
+            values = {
+                "attempt_count": count,
+                "next_attempt_at": timezone.now() + retry_delay(count),
+                "reason_code": err.reason,
+                "reason_message": err.message,
+            }
+            attempt = self._attempt(event, count, PostingOutcome.TRANSIENT_ERROR, **fields)
+            return Transition(event, S.RETRY_WAIT, values, reason=err.message), attempt
+        if err.kind is ErrorKind.TRANSIENT:
+            reason, message = "retries_exhausted", f"Gave up after {count} attempts: {err.message}"
+        else:
+            reason, message = err.reason, err.message
+        values = {"attempt_count": count, "reason_code": reason, "reason_message": message, "next_attempt_at": None}
+        attempt = self._attempt(event, count, OUTCOME_OF_KIND[err.kind], **fields)
+        return Transition(event, S.FAILED, values, reason=message), attempt
+
+    def internal_change(self, event: SyncEvent, err: OdooError, *, to: str, in_odoo: str = "") -> Change:
+        count = event.attempt_count + 1
+        message = f"{in_odoo}, but {err.message}" if in_odoo else err.message
+        values: dict[str, object] = {"attempt_count": count, "reason_code": err.reason, "reason_message": message}
+        values["next_attempt_at"] = timezone.now() + retry_delay(count) if to == S.RETRY_WAIT else None
+        attempt = self._attempt(
+            event,
+            count,
+            PostingOutcome.INTERNAL_ERROR,
+            error_class=f"{err.kind.value}:{err.reason}",
+            message=message,
+            detail=err.detail,
+        )
+        return Transition(event, EventState(to), values, reason=message), attempt
+
+
+OUTCOME_OF_KIND = {
+    ErrorKind.TRANSIENT: PostingOutcome.TRANSIENT_ERROR,
+    ErrorKind.DATA: PostingOutcome.DATA_ERROR,
+    ErrorKind.CONFIG: PostingOutcome.CONFIG_ERROR,
+    ErrorKind.INTERNAL: PostingOutcome.INTERNAL_ERROR,
+}
+
+
+def _posted_note(result: PostingResult) -> str:
+    notes = []
+    if result.found_earlier:
+        notes.append(
+            f"Found {result.odoo_model} {result.odoo_id} created by an earlier attempt whose answer was lost; "
+            + ("it was already posted." if result.already_existed else "posted it.")
+        )
+    if result.odoo_model == "account.payment" and result.odoo_state == "in_process":
+        notes.append(
+            "Odoo holds the payment in process: it sits on the outstanding account until a bank "
+            "statement line is matched with it."
+        )
+    return " ".join(notes)
 
 
 def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> list[int]:
