@@ -284,3 +284,15 @@ def test_bank_line_found_again_after_a_lost_answer_in_both_editions(
     assert odoo_count(sandbox, "account.bank.statement.line") == 1
     last = PostingAttempt.objects.filter(event=event).order_by("number").last()
     assert last is not None and last.message.startswith("Found account.bank.statement.line")
+
+
+def test_a_bank_line_records_its_entry_number_whatever_the_length_of_its_key(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    """The entry's display name adds the line's ref (source/external id), which outgrew the
+    100 characters of odoo_name on PostgreSQL and made recording the whole batch fail."""
+    long_key = "txn-" + "9" * 190
+    [event_id] = ingest(api, bank_line_event(long_key))
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert (event.state, event.odoo_name) == (EventState.POSTED, "BNK1/2026/00001")
