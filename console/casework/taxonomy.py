@@ -22,6 +22,7 @@ class Category(models.TextChoices):
     CONFLICTING_DUPLICATE = "conflicting_duplicate", "Same key sent again with different content"
     SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
     INTERNAL_ERROR = "internal_error", "Failed in the console"
+    CLOSED_PERIOD_HELD = "closed_period_held", "Closed period in Odoo"
 
 
 class Severity(models.TextChoices):
@@ -54,9 +55,20 @@ INFO: dict[Category, CategoryInfo] = {
         OPERATIONS,
     ),
     Category.CLOSED_PERIOD: CategoryInfo(
-        "Odoo refuses entries dated in a closed period (before the lock date).",
-        "Reopen the period in Odoo, or change the date ({date}) to one in an open period and resubmit.",
+        "Odoo refused the entry because of a lock date: Odoo 17/18 move a document dated in a locked period "
+        "to a later date, but refuse it when even that date is locked or a posted entry would change.",
+        "Ask a controller to move the lock date in Odoo, or change the date ({date}) to one in an open period "
+        "and resubmit.",
         Severity.HIGH,
+        CONTROLLING,
+    ),
+    Category.CLOSED_PERIOD_HELD: CategoryInfo(
+        "Odoo has closed the period of this document's date (a lock date). Odoo would not refuse it: it would "
+        "book it on the first open date, in a later period. This flow holds such documents for finance to decide.",
+        "Retry to release it: it posts into the next open period and its event shows it was booked in a later "
+        "period. Or ask a controller to reopen the period in Odoo first, then retry; or correct the document's "
+        "date and resubmit; or dismiss it with a reason.",
+        Severity.MEDIUM,
         CONTROLLING,
     ),
     Category.PARTNER: CategoryInfo(
@@ -149,6 +161,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "conflicting_duplicate": Category.CONFLICTING_DUPLICATE,
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
     "internal_error": Category.INTERNAL_ERROR,
+    "closed_period_held": Category.CLOSED_PERIOD_HELD,
 }
 
 

@@ -20,6 +20,7 @@ to renew its claim on the events and to stop if another worker took them over.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -203,7 +204,9 @@ class OdooPoster:
             return
         # A bank line's own name is its entry's number (Odoo 18 delegates it to account.move); its
         # entry's display name would add the ref and outgrow what a number needs.
-        rows = {int(row["id"]): row for row in self.client.read(model, ids, ["name", "state"])}
+        fields = ["name", "state", "move_id" if model == PAYMENT else "date"]
+        rows = {int(row["id"]): row for row in self.client.read(model, ids, fields)}
+        dates = self._accounting_dates(model, rows)
         for key, odoo_id in ids_by_key.items():
             if key in self._results:
                 continue
@@ -238,9 +241,21 @@ class OdooPoster:
                 odoo_id=odoo_id,
                 odoo_name=name,
                 odoo_state=state,
+                accounting_date=dates.get(odoo_id),
                 already_existed=key in existed,
                 found_earlier=key in self._found_earlier,
             )
+
+    def _accounting_dates(self, model: str, rows: dict[int, dict[str, Any]]) -> dict[int, dt.date]:
+        """Where each record landed: a move's or bank line's `date`; a payment's journal entry's
+        (Odoo 18 moves the entry past a lock date, not the payment's own date)."""
+        if model != PAYMENT:
+            return {i: dt.date.fromisoformat(str(row["date"])) for i, row in rows.items() if row.get("date")}
+        moves = {i: row["move_id"][0] for i, row in rows.items() if isinstance(row.get("move_id"), list | tuple)}
+        if not moves:
+            return {}
+        found = {int(r["id"]): r["date"] for r in self.client.read(MOVE, sorted(set(moves.values())), ["date"])}
+        return {i: dt.date.fromisoformat(str(found[m])) for i, m in moves.items() if found.get(m)}
 
     def _states(self, model: str, ids: list[int]) -> dict[int, str]:
         if not ids:

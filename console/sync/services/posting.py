@@ -12,7 +12,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -24,9 +24,11 @@ from console.mappings.models import MappingKind
 from console.mappings.selectors import MappingTable, mapping_candidates
 from console.sync.errors import LeaseLost
 from console.sync.models import EventKind, EventState, PostingAttempt, PostingOutcome, SyncEvent
+from console.sync.periods import document_date, later_period, later_period_text
 from console.sync.services.claims import Claim, events_claim
 from console.sync.services.connections import odoo_client_for
 from console.sync.services.dispatch import events_dispatch_on_commit
+from console.sync.services.holds import HoldCheck, closed_periods_check, hold_released
 from console.sync.services.resolution import (
     Blocked,
     Invalid,
@@ -74,7 +76,9 @@ def events_post_batch(*, event_ids: list[int], worker: str = "", actor: Actor | 
     if claim is None:
         return summary
     events = list(
-        SyncEvent.objects.filter(claim_id=claim.claim_id).select_related("entity", "entity__connection", "source")
+        SyncEvent.objects.filter(claim_id=claim.claim_id).select_related(
+            "entity", "entity__connection", "source", "flow"
+        )
     )
     summary.claimed = len(events)
     groups: dict[tuple[int, str], list[SyncEvent]] = {}
@@ -136,12 +140,27 @@ def _post_group(claim: Claim, events: list[SyncEvent], *, worker: str, actor: Ac
 
     summary = BatchSummary()
     recorder = _Recorder(claim, batch_id, len(events), started, worker, actor, summary)
+    client = odoo_client_for(entity)
+    check = closed_periods_check(client, entity.odoo_company_id, resolved) if resolved else HoldCheck()
+    early.extend(check.held)
     if early:
         recorder.commit([(event, partial(recorder.early_change, why=why), "") for event, why in early])
+    if check.unchecked:
+        recorder.commit(
+            [
+                (
+                    event,
+                    partial(recorder.result_change, res=res, result=PostingResult(key=str(event.pk), error=err)),
+                    "",
+                )
+                for event, res, err in check.unchecked
+            ]
+        )
+    resolved = check.to_post
     claim.event_ids = [e.pk for e, _ in resolved]
     if not resolved:
         return summary
-    poster = OdooPoster(odoo_client_for(entity), before_write=claim.renew)
+    poster = OdooPoster(client, before_write=claim.renew)
     results = _post_isolating(poster, [r.request for _, r in resolved])
     recorder.commit(
         [
@@ -290,7 +309,10 @@ class _Recorder:
     def result_change(self, event: SyncEvent, *, res: Resolved, result: PostingResult) -> Change:
         count = event.attempt_count + 1
         err = result.error
+        released = {"period_hold_released": True} if hold_released(event) else {}
         if err is None:
+            source_date = document_date(res.request.document)
+            booked_later = later_period(source_date, result.accounting_date)
             values = {
                 "attempt_count": count,
                 "odoo_model": result.odoo_model,
@@ -302,9 +324,13 @@ class _Recorder:
                 "reason_message": "",
                 "blocked_on": "",
                 "next_attempt_at": None,
+                "source_date": source_date,
+                "odoo_date": result.accounting_date,
+                "booked_later": booked_later,
+                **released,
             }
             outcome = PostingOutcome.ALREADY_POSTED if result.already_existed else PostingOutcome.POSTED
-            attempt = self._attempt(event, count, outcome, message=_posted_note(result))
+            attempt = self._attempt(event, count, outcome, message=_posted_note(result, source_date, booked_later))
             return Transition(event, S.POSTED, values), attempt
         fields = {
             "error_class": f"{err.kind.value}:{err.reason}",
@@ -318,6 +344,7 @@ class _Recorder:
                 "next_attempt_at": timezone.now() + retry_delay(count),
                 "reason_code": err.reason,
                 "reason_message": err.message,
+                **released,
             }
             attempt = self._attempt(event, count, PostingOutcome.TRANSIENT_ERROR, **fields)
             return Transition(event, S.RETRY_WAIT, values, reason=err.message), attempt
@@ -325,7 +352,13 @@ class _Recorder:
             reason, message = "retries_exhausted", f"Gave up after {count} attempts: {err.message}"
         else:
             reason, message = err.reason, err.message
-        values = {"attempt_count": count, "reason_code": reason, "reason_message": message, "next_attempt_at": None}
+        values = {
+            "attempt_count": count,
+            "reason_code": reason,
+            "reason_message": message,
+            "next_attempt_at": None,
+            **released,
+        }
         attempt = self._attempt(event, count, OUTCOME_OF_KIND[err.kind], **fields)
         return Transition(event, S.FAILED, values, reason=message), attempt
 
@@ -353,8 +386,12 @@ OUTCOME_OF_KIND = {
 }
 
 
-def _posted_note(result: PostingResult) -> str:
+def _posted_note(result: PostingResult, source_date: date, booked_later: bool) -> str:
     notes = []
+    if booked_later and result.accounting_date is not None:
+        notes.append(
+            f"Odoo {later_period_text(source_date, result.accounting_date)}: a lock date closes the period of its date."
+        )
     if result.found_earlier:
         notes.append(
             f"Found {result.odoo_model} {result.odoo_id} created by an earlier attempt whose answer was lost; "
