@@ -4,6 +4,7 @@ reference, and its whole story, posted or not. Read-only, entity-filtered."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,8 +13,9 @@ from console.access.selectors import restrict_to_entities
 from console.audit.models import AuditEvent
 from console.casework.models import CaseActivity, ExceptionCase
 from console.casework.selectors import TimelineEntry, event_timeline, pretty_json
-from console.sync.models import SyncEvent
+from console.sync.models import EventState, SyncEvent
 from console.sync.overrides import override_diff
+from console.sync.periods import later_period_text
 
 MAX_FOUND = 50
 # Decisions about the event that its attempts and case activity do not already tell.
@@ -33,6 +35,28 @@ def events_found(user: Any, query: str) -> QuerySet[SyncEvent]:
     return restrict_to_entities(rows.filter(match), user).order_by("-received_at")[:MAX_FOUND]
 
 
+def events_booked_later(
+    user: Any, *, flow_id: int, posted_after: datetime, posted_before: datetime
+) -> QuerySet[SyncEvent]:
+    """Events of a flow posted in a window into a later period than their date: the list
+    behind the dashboard's "booked later" number, which counts the same rows."""
+    rows = SyncEvent.objects.select_related("source", "entity", "flow").defer("payload", "override")
+    rows = rows.filter(
+        state=EventState.POSTED,
+        booked_later=True,
+        flow_id=flow_id,
+        posted_at__range=(posted_after, posted_before),
+    )
+    return restrict_to_entities(rows, user).order_by("-posted_at", "-pk")
+
+
+def booked_note(event: SyncEvent) -> str:
+    """Where Odoo booked it, when that is a later period than the document's date."""
+    if event.booked_later and event.source_date is not None and event.odoo_date is not None:
+        return later_period_text(event.source_date, event.odoo_date)
+    return ""
+
+
 @dataclass(frozen=True)
 class EventStory:
     event: SyncEvent
@@ -40,6 +64,7 @@ class EventStory:
     cases: list[ExceptionCase]
     payload_json: str
     override_diff: list[dict[str, Any]]
+    booked_later: str = ""
 
 
 def event_story(user: Any, event_id: int) -> EventStory | None:
@@ -69,4 +94,5 @@ def event_story(user: Any, event_id: int) -> EventStory | None:
         cases=cases,
         payload_json=pretty_json(event.payload),
         override_diff=override_diff(event.payload, event.override or {}),
+        booked_later=booked_note(event),
     )

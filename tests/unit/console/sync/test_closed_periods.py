@@ -213,3 +213,29 @@ def test_only_a_controller_sets_a_flows_closed_period_and_it_is_audited(configur
         {"closed_period": "hold"},
         "close",
     )
+
+
+def test_the_flow_closed_period_command_acts_as_the_controller_it_names(configured: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="needs the role"):
+        call_command(
+            "flow_closed_period", "payroll:journal_entry", "hold", "--by", PERSONAS["operator"], "--reason", "x"
+        )
+    out = StringIO()
+    call_command(
+        "flow_closed_period",
+        "payroll:journal_entry",
+        "hold",
+        "--by",
+        PERSONAS["controller"],
+        "--reason",
+        "Q1",
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "Payroll run → journal entries: hold it as a case before posting"
+    assert Flow.objects.get(source__code="payroll", event_kind="journal_entry").closed_period == ClosedPeriod.HOLD
+    row = AuditEvent.objects.get(action="flow.closed_period_changed")
+    assert (row.actor_label, row.reason) == (PERSONAS["controller"], "Q1")
