@@ -150,6 +150,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "access_denied": Category.CREDENTIALS,
     "access_rights": Category.CREDENTIALS,
     "missing_group": Category.CREDENTIALS,
+    "connection_config": Category.CREDENTIALS,
     "login_refused": Category.CREDENTIALS,
     "http_error": Category.CREDENTIALS,
     "retries_exhausted": Category.RETRIES_EXHAUSTED,

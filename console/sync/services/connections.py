@@ -10,7 +10,7 @@ from console.env import env
 from console.sync.models import LegalEntity
 from integrations.odoo.access import UserAccess, user_access_read
 from integrations.odoo.client import OdooClient, OdooCredentials
-from integrations.odoo.errors import OdooError
+from integrations.odoo.errors import ErrorKind, OdooError
 
 
 def odoo_credentials_for(entity: LegalEntity) -> OdooCredentials:
@@ -33,7 +33,17 @@ def odoo_credentials_for(entity: LegalEntity) -> OdooCredentials:
 
 
 def odoo_client_for(entity: LegalEntity) -> OdooClient:
-    return OdooClient(odoo_credentials_for(entity))
+    """The entity's client; a connection that cannot be used as configured (its password file
+    unreadable, a URL that is not http(s)) is a configuration error of that entity's events."""
+    try:
+        return OdooClient(odoo_credentials_for(entity))
+    except OSError as exc:
+        name = entity.connection.name if entity.connection is not None else "the default"
+        raise OdooError(
+            ErrorKind.CONFIG,
+            "connection_config",
+            f"The Odoo connection {name!r} of {entity.code} cannot be used as configured: {type(exc).__name__}: {exc}",
+        ) from exc
 
 
 @dataclass(frozen=True)

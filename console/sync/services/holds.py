@@ -15,7 +15,7 @@ from console.sync.periods import document_date
 from console.sync.services.resolution import Blocked, Resolved
 from integrations.canonical import BankStatementLine, Invoice, Payment
 from integrations.odoo.client import OdooClient
-from integrations.odoo.errors import OdooError
+from integrations.odoo.errors import OdooError, internal_error
 from integrations.odoo.locks import journal_types, lock_dates_read
 from integrations.odoo.requests import PostingRequest
 
@@ -72,8 +72,12 @@ def closed_periods_check(client: OdooClient, company_id: int, resolved: list[tup
         check.unchecked = [(event, res, err) for event, res in wanting]
         return check
     for event, res in wanting:
-        day = document_date(res.request.document)
-        lock = locks.closing(day, journal_type=_journal_type(res.request, types), has_tax=_has_tax(res.request))
+        try:
+            day = document_date(res.request.document)
+            lock = locks.closing(day, journal_type=_journal_type(res.request, types), has_tax=_has_tax(res.request))
+        except Exception as exc:  # noqa: BLE001 - one document our code cannot judge fails alone
+            check.unchecked.append((event, res, internal_error("preparing", exc)))
+            continue
         if lock is None:
             check.to_post.append((event, res))
             continue

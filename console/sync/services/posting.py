@@ -140,8 +140,14 @@ def _post_group(claim: Claim, events: list[SyncEvent], *, worker: str, actor: Ac
 
     summary = BatchSummary()
     recorder = _Recorder(claim, batch_id, len(events), started, worker, actor, summary)
-    client = odoo_client_for(entity)
-    check = closed_periods_check(client, entity.odoo_company_id, resolved) if resolved else HoldCheck()
+    try:
+        client = odoo_client_for(entity)
+    except OdooError as err:
+        # Nothing of this entity can reach Odoo: every event that would have gets the error.
+        check = HoldCheck(unchecked=[(event, res, err) for event, res in resolved])
+        resolved = []
+    else:
+        check = closed_periods_check(client, entity.odoo_company_id, resolved) if resolved else HoldCheck()
     early.extend(check.held)
     if early:
         recorder.commit([(event, partial(recorder.early_change, why=why), "") for event, why in early])

@@ -137,3 +137,28 @@ def test_an_event_whose_recording_raises_fails_alone_saying_odoo_has_it(
     for n in range(4):
         assert moves_with_ref(sandbox, f"shopify/order-{n}") == 1
     assert set(SyncEvent.objects.exclude(pk=planted.pk).values_list("state", flat=True)) == {EventState.POSTED}
+
+
+def test_a_connection_that_cannot_be_used_fails_its_events_as_configuration(
+    configured: dict[str, Any], monkeypatch: Any, tmp_path: Any
+) -> None:
+    """An entity's connection whose password file cannot be read: its events fail at once as a
+    configuration error naming the connection, instead of crashing the worker on every try."""
+    from console.sync.models import OdooConnection
+
+    connection_row = OdooConnection.objects.create(
+        name="prod", url=configured["sandbox"].url, database="sandbox", login="admin", password_env="PROD_ODOO_KEY"
+    )
+    LegalEntity.objects.filter(code="US01").update(connection=connection_row)
+    monkeypatch.setenv("PROD_ODOO_KEY_FILE", str(tmp_path / "missing"))
+    ids = ingest(configured["token"], invoice_event("order-1"), invoice_event("order-2"))
+
+    summary = events_drain()
+
+    assert (summary.claimed, summary.failed) == (2, 2)
+    for event in SyncEvent.objects.filter(pk__in=ids):
+        assert (event.state, event.reason_code) == (EventState.FAILED, "connection_config")
+        assert event.reason_message.startswith(
+            "The Odoo connection 'prod' of US01 cannot be used as configured: FileNotFoundError"
+        )
+        assert ExceptionCase.objects.get(event=event).category == Category.CREDENTIALS
