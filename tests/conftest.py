@@ -33,7 +33,10 @@ def sandbox_server() -> Iterator[Any]:
 @pytest.fixture
 def sandbox(sandbox_server: Any, settings: Any) -> Any:
     """A fresh Odoo database for each test, and the console pointed at it."""
+    from integrations.odoo.access import user_access_forget
+
     sandbox_server.control.reset()
+    user_access_forget()  # what the last test's integration user could do
     settings.ODOO_URL = sandbox_server.url
     settings.ODOO_DB = "sandbox"
     settings.ODOO_LOGIN = "admin"

@@ -58,11 +58,16 @@ class EventListForm(WindowForm):
     """Events by flow and state; with a window or a day, the events posted then."""
 
     state = forms.ChoiceField(required=False, choices=STATE_CHOICES, label="State")
+    booked_later = forms.BooleanField(
+        required=False, label="Booked in a later period", help_text="Odoo's lock dates moved it to a later month."
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if (data.get("since") or data.get("until")) and data.get("state") != EventState.POSTED:
             raise forms.ValidationError("a time window selects events by when they posted: choose the state Posted")
+        if data.get("booked_later") and data.get("state") != EventState.POSTED:
+            raise forms.ValidationError("only a posted event is booked somewhere: choose the state Posted")
         return data
 
 
@@ -78,6 +83,8 @@ def events_listed(user: Any, form: EventListForm) -> QuerySet[SyncEvent]:
     elif state:
         rows = rows.filter(state=state)
     if state == EventState.POSTED:
+        if data.get("booked_later"):
+            rows = rows.filter(booked_later=True)
         return form.window(rows, "posted_at").order_by("-posted_at", "-pk")
     return rows.order_by("occurred_at", "pk")
 

@@ -14,6 +14,7 @@ from console.casework.models import CaseActivity, ExceptionCase
 from console.casework.selectors import TimelineEntry, event_timeline, pretty_json
 from console.sync.models import SyncEvent
 from console.sync.overrides import override_diff
+from console.sync.periods import later_period_text
 
 MAX_FOUND = 50
 # Decisions about the event that its attempts and case activity do not already tell.
@@ -33,6 +34,13 @@ def events_found(user: Any, query: str) -> QuerySet[SyncEvent]:
     return restrict_to_entities(rows.filter(match), user).order_by("-received_at")[:MAX_FOUND]
 
 
+def booked_note(event: SyncEvent) -> str:
+    """Where Odoo booked it, when that is a later period than the document's date."""
+    if event.booked_later and event.source_date is not None and event.odoo_date is not None:
+        return later_period_text(event.source_date, event.odoo_date)
+    return ""
+
+
 @dataclass(frozen=True)
 class EventStory:
     event: SyncEvent
@@ -40,6 +48,7 @@ class EventStory:
     cases: list[ExceptionCase]
     payload_json: str
     override_diff: list[dict[str, Any]]
+    booked_later: str = ""
 
 
 def event_story(user: Any, event_id: int) -> EventStory | None:
@@ -69,4 +78,5 @@ def event_story(user: Any, event_id: int) -> EventStory | None:
         cases=cases,
         payload_json=pretty_json(event.payload),
         override_diff=override_diff(event.payload, event.override or {}),
+        booked_later=booked_note(event),
     )

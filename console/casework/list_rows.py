@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from console.casework.models import OPEN_STATES, CaseState
 from console.casework.selectors import CaseRow
 from console.casework.taxonomy import Category, Severity
+from console.sync.periods import later_period_text
 
 EMPTY = SafeString('<tr><td colspan="11">No cases match.</td></tr>')
 OVERDUE = SafeString(' <strong class="overdue">overdue</strong>')
@@ -56,6 +57,12 @@ SEVERITIES = {value: escape(label) for value, label in Severity.choices}
 STATES = {value: escape(label) for value, label in CaseState.choices}
 
 
+def _booked_later(case: CaseRow) -> str:
+    if not (case.booked_later and case.source_date and case.odoo_date):
+        return ""
+    return f' <small class="booked-later">{escape(later_period_text(case.source_date, case.odoo_date))}</small>'
+
+
 def _row(case: CaseRow, detail_url: str, now: datetime, zone: tzinfo) -> str:
     # Python's html.escape on each text value (as Django's escape, without its lazy-string
     # wrapper and SafeString per call: format_html cost 20 us a row for those alone). Numbers,
@@ -70,7 +77,7 @@ def _row(case: CaseRow, detail_url: str, now: datetime, zone: tzinfo) -> str:
         f'      <td><span class="severity severity-{severity}">{SEVERITIES.get(case.severity, severity)}</span></td>\n'
         f"      <td>{STATES.get(case.state) or escape(case.state)}</td>\n"
         f"      <td>{escape(case.entity_code)}</td>\n      <td>{escape(case.flow_name)}</td>\n"
-        f"      <td>{escape(case.external_id)}</td>\n"
+        f"      <td>{escape(case.external_id)}{_booked_later(case)}</td>\n"
         f'      <td class="amount">{case.amount} {escape(case.currency)}</td>\n'
         f"      <td>{age_text(case.opened_at, now)}</td>\n"
         f'      <td><time datetime="{due.isoformat()}">{due.strftime("%Y-%m-%d %H:%M")}</time>{overdue}</td>\n'

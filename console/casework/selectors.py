@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -89,6 +89,10 @@ class CaseRow(NamedTuple):
     opened_at: datetime
     sla_due_at: datetime
     assignee_name: str | None
+    # Where its event was booked, when Odoo put it in a later period than its date.
+    booked_later: bool = False
+    source_date: date | None = None
+    odoo_date: date | None = None
 
 
 class RowNames(NamedTuple):
@@ -112,6 +116,9 @@ ROW_COLUMNS = (
     "opened_at",
     "sla_due_at",
     "assignee__username",
+    "event__booked_later",
+    "event__source_date",
+    "event__odoo_date",
 )
 # The first pages of a list are read in one statement; deeper, the page's ids are picked
 # first, so the rows skipped are not joined to their events (at row 1,000 on PostgreSQL that

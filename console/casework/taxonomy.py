@@ -21,6 +21,8 @@ class Category(models.TextChoices):
     INVALID_DOCUMENT = "invalid_document", "Unusable document from the source"
     CONFLICTING_DUPLICATE = "conflicting_duplicate", "Same key sent again with different content"
     SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
+    INTERNAL_ERROR = "internal_error", "Failed in the console"
+    CLOSED_PERIOD_HELD = "closed_period_held", "Closed period in Odoo"
 
 
 class Severity(models.TextChoices):
@@ -53,9 +55,20 @@ INFO: dict[Category, CategoryInfo] = {
         OPERATIONS,
     ),
     Category.CLOSED_PERIOD: CategoryInfo(
-        "Odoo refuses entries dated in a closed period (before the lock date).",
-        "Reopen the period in Odoo, or change the date ({date}) to one in an open period and resubmit.",
+        "Odoo refused the entry because of a lock date: Odoo 17/18 move a document dated in a locked period "
+        "to a later date, but refuse it when even that date is locked or a posted entry would change.",
+        "Ask a controller to move the lock date in Odoo, or change the date ({date}) to one in an open period "
+        "and resubmit.",
         Severity.HIGH,
+        CONTROLLING,
+    ),
+    Category.CLOSED_PERIOD_HELD: CategoryInfo(
+        "Odoo has closed the period of this document's date (a lock date). Odoo would not refuse it: it would "
+        "book it on the first open date, in a later period. This flow holds such documents for finance to decide.",
+        "Retry to release it: it posts into the next open period and its event shows it was booked in a later "
+        "period. Or ask a controller to reopen the period in Odoo first, then retry; or correct the document's "
+        "date and resubmit; or dismiss it with a reason.",
+        Severity.MEDIUM,
         CONTROLLING,
     ),
     Category.PARTNER: CategoryInfo(
@@ -112,6 +125,13 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.HIGH,
         OPERATIONS,
     ),
+    Category.INTERNAL_ERROR: CategoryInfo(
+        "The console's own code failed on this event (not Odoo, not the source); the rest of its batch posted.",
+        "Ask an integration admin to read the attempt's technical detail and the worker's log; once the "
+        "cause is fixed, retry it, or correct the document and resubmit.",
+        Severity.HIGH,
+        INTEGRATION,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -120,12 +140,17 @@ REASON_CATEGORIES: dict[str, Category] = {
     "ambiguous_partner": Category.PARTNER,
     "unknown_partner": Category.PARTNER,
     "missing_record": Category.ODOO_VALIDATION,
+    "cancelled_in_odoo": Category.ODOO_VALIDATION,
+    "rejected_in_odoo": Category.ODOO_VALIDATION,
+    "not_posted": Category.ODOO_VALIDATION,
     "invalid_tax": Category.INVALID_TAX,
     "validation": Category.ODOO_VALIDATION,
     "duplicate": Category.ODOO_VALIDATION,
     "fault": Category.ODOO_VALIDATION,
     "access_denied": Category.CREDENTIALS,
     "access_rights": Category.CREDENTIALS,
+    "missing_group": Category.CREDENTIALS,
+    "connection_config": Category.CREDENTIALS,
     "login_refused": Category.CREDENTIALS,
     "http_error": Category.CREDENTIALS,
     "retries_exhausted": Category.RETRIES_EXHAUSTED,
@@ -136,6 +161,8 @@ REASON_CATEGORIES: dict[str, Category] = {
     "unknown_invoice_source": Category.INVALID_DOCUMENT,
     "conflicting_duplicate": Category.CONFLICTING_DUPLICATE,
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
+    "internal_error": Category.INTERNAL_ERROR,
+    "closed_period_held": Category.CLOSED_PERIOD_HELD,
 }
 
 

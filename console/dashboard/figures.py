@@ -51,6 +51,7 @@ class Figures:
             "failed_events": self._link("event-list", flow=flow, state="failed"),
             "needs_attention": self._link("event-list", flow=flow, state="blocked"),
             "duplicates": self._link("repeat-list", flow=flow, **self._window()),
+            "booked_later": self._link("event-list", flow=flow, state="posted", booked_later=1, **self._window()),
         }
 
     def aging(self, bucket: str) -> str | None:

@@ -77,14 +77,15 @@ class OdooClient:
     # authenticate, and the console makes a client per batch.
     _known_uids: ClassVar[dict[tuple[str, str, str, str], int]] = {}
 
-    def _uid_key(self) -> tuple[str, str, str, str]:
+    def identity_key(self) -> tuple[str, str, str, str]:
+        """Which Odoo user on which server this client talks as (the password as a digest)."""
         creds = self.credentials
         digest = hashlib.sha256(creds.password.encode()).hexdigest()
         return (creds.url.rstrip("/"), creds.database, creds.login, digest)
 
     def uid(self) -> int:
         if self._uid is None:
-            self._uid = self._known_uids.get(self._uid_key())
+            self._uid = self._known_uids.get(self.identity_key())
         if self._uid is None:
             creds = self.credentials
             try:
@@ -100,7 +101,7 @@ class OdooClient:
                     f"Odoo refused the login {creds.login!r} on database {creds.database!r}.",
                 )
             self._uid = int(uid)  # type: ignore[arg-type]
-            self._known_uids[self._uid_key()] = self._uid
+            self._known_uids[self.identity_key()] = self._uid
         return self._uid
 
     def execute(self, model: str, method: str, *args: Any, context: dict[str, Any] | None = None, **kw: Any) -> Any:
@@ -117,7 +118,7 @@ class OdooClient:
             error = classify(exc)
             if error.reason == "access_denied":
                 # The credentials changed on the server: authenticate again next time.
-                self._known_uids.pop(self._uid_key(), None)
+                self._known_uids.pop(self.identity_key(), None)
                 self._uid = None
             raise error from exc
 

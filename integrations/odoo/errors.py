@@ -5,13 +5,16 @@ transient: worth retrying later (network, timeouts, HTTP 5xx, concurrency
 data: Odoo refused this record (fault 2: validation, user error such as a
   lock date, missing record); retrying the same data cannot help;
 config: credentials or access rights (fault 3, fault 4, login refused):
-  someone must fix the connection, not the record.
+  someone must fix the connection, not the record;
+internal: our own code failed on this record (not Odoo, not the network): it
+  fails alone, with the exception's type, and the rest of its batch goes on.
 """
 
 from __future__ import annotations
 
 import http.client
 import socket
+import traceback
 import xmlrpc.client
 from enum import StrEnum
 from xml.parsers.expat import ExpatError
@@ -21,6 +24,7 @@ class ErrorKind(StrEnum):
     TRANSIENT = "transient"
     DATA = "data"
     CONFIG = "config"
+    INTERNAL = "internal"
 
 
 class OdooError(Exception):
@@ -46,6 +50,19 @@ class OdooError(Exception):
 
     def __repr__(self) -> str:
         return f"OdooError({self.kind.value}, {self.reason!r}, {self.message!r}, fault_code={self.fault_code})"
+
+
+INTERNAL_ERROR = "internal_error"
+
+
+def internal_error(stage: str, exc: BaseException) -> OdooError:
+    """A failure of our own code on one record: finance sees its stage and type, engineers the traceback."""
+    return OdooError(
+        ErrorKind.INTERNAL,
+        INTERNAL_ERROR,
+        f"internal error while {stage}: {type(exc).__name__}",
+        detail="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    )
 
 
 _CONCURRENCY_MARKERS = (

@@ -20,13 +20,15 @@ to renew its claim on the events and to stop if another worker took them over.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
 from integrations.odoo import builders
+from integrations.odoo.access import UserAccess, user_access_cached
 from integrations.odoo.client import OdooClient
-from integrations.odoo.errors import ErrorKind, OdooError
+from integrations.odoo.errors import ErrorKind, OdooError, internal_error
 from integrations.odoo.isolation import run_isolated
 from integrations.odoo.partners import partner_xmlid_name, partners_resolve
 from integrations.odoo.requests import XMLID_MODULE, PostingRequest, PostingResult
@@ -43,18 +45,47 @@ MODEL_OF_KIND = {
 }
 
 
+# Odoo 18's states that mean the record is in the books: a move posted; a payment in process
+# (posted on the outstanding account, waiting for its bank line) or paid.
+DONE_STATES = {
+    MOVE: frozenset({"posted"}),
+    STATEMENT_LINE: frozenset({"posted"}),
+    PAYMENT: frozenset({"in_process", "paid"}),
+}
+# States someone in Odoo put the record in after it was created: it is not in the books, and
+# creating it again would undo their decision. Payments say "canceled" (one l), moves "cancel".
+REFUSED_STATES = {
+    MOVE: {"cancel": ("cancelled_in_odoo", "cancelled")},
+    STATEMENT_LINE: {"cancel": ("cancelled_in_odoo", "cancelled")},
+    PAYMENT: {"canceled": ("cancelled_in_odoo", "cancelled"), "rejected": ("rejected_in_odoo", "rejected")},
+}
+
+
+def _refusal(model: str, state: str, what: str) -> OdooError | None:
+    found = REFUSED_STATES[model].get(state)
+    if found is None:
+        return None
+    reason, verb = found
+    return OdooError(
+        ErrorKind.DATA, reason, f"{what} was {verb} in Odoo; it will not be created again.", detail=f"state={state}"
+    )
+
+
 def _noop() -> None:
     return None
 
 
-def _m2o_name(value: Any) -> str:
-    return str(value[1]) if isinstance(value, list | tuple) and len(value) > 1 else ""
-
-
 class OdooPoster:
-    def __init__(self, client: OdooClient, *, before_write: Callable[[], None] = _noop) -> None:
+    def __init__(
+        self,
+        client: OdooClient,
+        *,
+        before_write: Callable[[], None] = _noop,
+        access: Callable[[OdooClient], UserAccess] = user_access_cached,
+    ) -> None:
         self.client = client
         self.before_write = before_write
+        self.access = access
         self._results: dict[str, PostingResult] = {}
         self._found_earlier: set[str] = set()
         self._xmlids: dict[str, tuple[str, int]] = {}
@@ -91,6 +122,16 @@ class OdooPoster:
 
     def _reject(self, req: PostingRequest, err: OdooError) -> None:
         self._results[req.key] = PostingResult(key=req.key, error=err)
+
+    def _build(self, req: PostingRequest, build: Callable[[PostingRequest], dict[str, Any]]) -> dict[str, Any] | None:
+        """One request's Odoo values; a request they cannot be built for is rejected alone."""
+        try:
+            return build(req)
+        except OdooError as err:
+            self._reject(req, err)
+        except Exception as exc:  # noqa: BLE001 - our own bug on this record must not sink the batch
+            self._reject(req, internal_error("preparing", exc))
+        return None
 
     def _pending(self, requests: list[PostingRequest]) -> list[PostingRequest]:
         return [r for r in requests if r.key not in self._results]
@@ -161,8 +202,11 @@ class OdooPoster:
         ids = sorted({i for k, i in ids_by_key.items() if k not in self._results})
         if not ids:
             return
-        name_field = "move_id" if model == STATEMENT_LINE else "name"
-        rows = {int(row["id"]): row for row in self.client.read(model, ids, [name_field, "state"])}
+        # A bank line's own name is its entry's number (Odoo 18 delegates it to account.move); its
+        # entry's display name would add the ref and outgrow what a number needs.
+        fields = ["name", "state", "move_id" if model == PAYMENT else "date"]
+        rows = {int(row["id"]): row for row in self.client.read(model, ids, fields)}
+        dates = self._accounting_dates(model, rows)
         for key, odoo_id in ids_by_key.items():
             if key in self._results:
                 continue
@@ -177,15 +221,17 @@ class OdooPoster:
                     ),
                 )
                 continue
-            name = _m2o_name(row[name_field]) if model == STATEMENT_LINE else str(row[name_field] or "")
+            name = str(row.get("name") or "")
             state = str(row.get("state") or "")
-            if state in ("draft", "cancel"):
+            refused = _refusal(model, state, f"Odoo {model} {odoo_id} ({name or 'no number'})")
+            if refused is not None or state not in DONE_STATES[model]:
                 self._results[key] = PostingResult(
                     key=key,
-                    error=OdooError(
+                    error=refused
+                    or OdooError(
                         ErrorKind.DATA,
                         "not_posted",
-                        f"Odoo {model} {odoo_id} ({name or 'no number'}) is {state}, not posted.",
+                        f"Odoo {model} {odoo_id} ({name or 'no number'}) is {state or 'in no state'}, not posted.",
                     ),
                 )
                 continue
@@ -194,9 +240,22 @@ class OdooPoster:
                 odoo_model=model,
                 odoo_id=odoo_id,
                 odoo_name=name,
+                odoo_state=state,
+                accounting_date=dates.get(odoo_id),
                 already_existed=key in existed,
                 found_earlier=key in self._found_earlier,
             )
+
+    def _accounting_dates(self, model: str, rows: dict[int, dict[str, Any]]) -> dict[int, dt.date]:
+        """Where each record landed: a move's or bank line's `date`; a payment's journal entry's
+        (Odoo 18 moves the entry past a lock date, not the payment's own date)."""
+        if model != PAYMENT:
+            return {i: dt.date.fromisoformat(str(row["date"])) for i, row in rows.items() if row.get("date")}
+        moves = {i: row["move_id"][0] for i, row in rows.items() if isinstance(row.get("move_id"), list | tuple)}
+        if not moves:
+            return {}
+        found = {int(r["id"]): r["date"] for r in self.client.read(MOVE, sorted(set(moves.values())), ["date"])}
+        return {i: dt.date.fromisoformat(str(found[m])) for i, m in moves.items() if found.get(m)}
 
     def _states(self, model: str, ids: list[int]) -> dict[int, str]:
         if not ids:
@@ -206,26 +265,30 @@ class OdooPoster:
     def _check_states(
         self, requests: list[PostingRequest], model: str, found: dict[str, int]
     ) -> tuple[list[PostingRequest], set[str]]:
-        """Split found records into drafts to finish and ones already done."""
+        """Split found records into drafts to finish and ones already done; one cancelled,
+        rejected or deleted in Odoo is a failure, never created again."""
         states = self._states(model, list(found.values()))
         drafts: list[PostingRequest] = []
         done: set[str] = set()
         for req in requests:
             if req.key not in found:
                 continue
-            state = states.get(found[req.key])
+            odoo_id = found[req.key]
+            state = states.get(odoo_id)
+            what = f"The Odoo {model} {odoo_id} posted for this event"
             if state == "draft":
                 drafts.append(req)
-            elif state == "cancel" or state is None:
+            elif state is None:
                 self._reject(
                     req,
                     OdooError(
                         ErrorKind.DATA,
-                        "cancelled_in_odoo" if state else "missing_record",
-                        f"The Odoo {model} {found[req.key]} posted for this event was "
-                        f"{'cancelled' if state else 'deleted'} in Odoo; it will not be created again.",
+                        "missing_record",
+                        f"{what} was deleted in Odoo; it will not be created again.",
                     ),
                 )
+            elif (refused := _refusal(model, state, what)) is not None:
+                self._reject(req, refused)
             else:
                 done.add(req.key)
         return drafts, done
@@ -260,10 +323,9 @@ class OdooPoster:
         partner_ids = self._partners(rest + drafts, _move_partners)
         vals: dict[str, dict[str, Any]] = {}
         for req in self._pending(rest + drafts):
-            try:
-                vals[req.key] = builders.move_vals(req, partner_ids)
-            except OdooError as err:
-                self._reject(req, err)
+            built = self._build(req, lambda r: builders.move_vals(r, partner_ids))
+            if built is not None:
+                vals[req.key] = built
 
         def create(chunk: list[PostingRequest]) -> list[int]:
             self.before_write()
@@ -303,14 +365,28 @@ class OdooPoster:
             found.update(self._statement_lines_by_marker(rest))
             rest = [r for r in rest if r.key not in found]
         existed = set(found)
+        if rest:
+            # Odoo grants creating bank lines to fewer users than any other kind: name the
+            # missing group now rather than meet Fault 4 on the create.
+            refused = self.access(self.client).refusal(requests[0].kind)
+            if refused is not None:
+                for req in rest:
+                    self._reject(req, refused)
+                rest = []
         partner_ids = self._partners(rest, _statement_partners)
         with_import_id = self.client.has_field(STATEMENT_LINE, "unique_import_id") if rest else False
         vals: dict[str, dict[str, Any]] = {}
-        for req in self._pending(rest):
+
+        def line_vals(req: PostingRequest) -> dict[str, Any]:
             doc = req.document
             assert isinstance(doc, BankStatementLine)
             partner_id = None if doc.partner is None else partner_ids[doc.partner]
-            vals[req.key] = builders.statement_line_vals(req, doc, partner_id, with_import_id=with_import_id)
+            return builders.statement_line_vals(req, doc, partner_id, with_import_id=with_import_id)
+
+        for req in self._pending(rest):
+            built = self._build(req, line_vals)
+            if built is not None:
+                vals[req.key] = built
 
         def create(chunk: list[PostingRequest]) -> list[int]:
             self.before_write()
@@ -397,8 +473,11 @@ class OdooPoster:
         run_isolated(drafts, post, self._reject)
         partner_ids = self._partners([r for r in rest if r.targets.invoice_move_id is None], _payment_partners)
         for req in self._pending(rest):
+            vals = self._build(req, lambda r: _payment_vals(r, partner_ids))
+            if vals is None:
+                continue
             try:
-                found[req.key] = self._create_payment(req, partner_ids)
+                found[req.key] = self._create_payment(req, vals)
             except OdooError as err:
                 if err.kind is not ErrorKind.DATA:
                     raise
@@ -415,29 +494,34 @@ class OdooPoster:
             if not (err.fault_code == 1 and "cannot marshal None" in err.detail):
                 raise
 
-    def _create_payment(self, req: PostingRequest, partner_ids: dict[Partner, int]) -> int:
-        doc = req.document
-        assert isinstance(doc, Payment)
+    def _create_payment(self, req: PostingRequest, vals: dict[str, Any]) -> int:
+        """vals: the wizard's when the payment settles an invoice, else the payment's."""
         invoice_id = req.targets.invoice_move_id
         self.before_write()
         if invoice_id is not None:
             context = {"active_model": MOVE, "active_ids": [invoice_id]}
-            wizard = self.client.create(
-                "account.payment.register", builders.payment_register_vals(req, doc), context=context
-            )
+            wizard = self.client.create("account.payment.register", vals, context=context)
             self.before_write()
             self.client.call("account.payment.register", "action_create_payments", [wizard], context=context)
             payment_id = self._payments_by_memo([req], earlier=False).get(req.key)
             if payment_id is None:
                 raise OdooError(ErrorKind.DATA, "missing_record", "Odoo registered no payment for the invoice.")
         else:
-            payment_id = self.client.create(PAYMENT, builders.payment_vals(req, doc, partner_ids[doc.partner]))
+            payment_id = self.client.create(PAYMENT, vals)
             self._record_xmlids(PAYMENT, [(req, payment_id)])
             self.before_write()
             self._payment_action_post([payment_id])
             return payment_id
         self._record_xmlids(PAYMENT, [(req, payment_id)])
         return payment_id
+
+
+def _payment_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[str, Any]:
+    doc = req.document
+    assert isinstance(doc, Payment)
+    if req.targets.invoice_move_id is not None:
+        return builders.payment_register_vals(req, doc)
+    return builders.payment_vals(req, doc, partner_ids[doc.partner])
 
 
 def _move_partners(doc: Any) -> list[Partner]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ class PostingResult:
     odoo_model: str = ""
     odoo_id: int | None = None
     odoo_name: str = ""
+    # Odoo's state of the record read back: for a payment, in_process (on the outstanding
+    # account until a bank line is matched with it) or paid.
+    odoo_state: str = ""
+    # The accounting date Odoo booked it on (its journal entry's `date`), which a lock date
+    # may have moved past the document's own date.
+    accounting_date: dt.date | None = None
     already_existed: bool = False
     found_earlier: bool = False
     error: OdooError | None = None

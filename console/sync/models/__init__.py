@@ -8,10 +8,11 @@ from console.sync.models.events import (
     PostingOutcome,
     SyncEvent,
 )
-from console.sync.models.sources import BusinessProcess, Flow, FlowMode, SourceKind, SourceSystem
+from console.sync.models.sources import BusinessProcess, ClosedPeriod, Flow, FlowMode, SourceKind, SourceSystem
 
 __all__ = [
     "BusinessProcess",
+    "ClosedPeriod",
     "DuplicateAttempt",
     "EventKind",
     "EventState",

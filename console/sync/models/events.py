@@ -76,6 +76,15 @@ class SyncEvent(models.Model):
     override = models.JSONField(null=True, blank=True)
     # A person looked at a suspected duplicate and said: post it anyway.
     duplicate_waived = models.BooleanField(default=False, db_default=False)
+    # Where it landed: the document's own date as posted (payload or override) and the
+    # accounting date Odoo booked it on, which a lock date moves past it; booked_later when
+    # that is a later month (a later period) than the document's.
+    source_date = models.DateField(null=True, blank=True)
+    odoo_date = models.DateField(null=True, blank=True)
+    booked_later = models.BooleanField(default=False, db_default=False)
+    # Its flow held it because Odoo had closed its period, and a person released it: it posts
+    # into the next open period, whatever happens to it meanwhile (a retry after a timeout).
+    period_hold_released = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -102,6 +111,12 @@ class SyncEvent(models.Model):
                 condition=Q(state="posted"),
                 name="syncevent_posted",
             ),
+            # The dashboard's "booked later" per flow: few rows, so a small index of its own.
+            models.Index(
+                fields=["posted_at", "flow", "entity"],
+                condition=Q(state="posted", booked_later=True),
+                name="syncevent_booked_later",
+            ),
             # The case list's search (how an external id, correlation id or Odoo name starts, in
             # any case) has PostgreSQL-only indexes on UPPER(...) text_pattern_ops: see migration 0004.
         ]
@@ -122,6 +137,7 @@ class PostingOutcome(models.TextChoices):
     TRANSIENT_ERROR = "transient_error", "Transient error"
     DATA_ERROR = "data_error", "Rejected by Odoo"
     CONFIG_ERROR = "config_error", "Configuration error"
+    INTERNAL_ERROR = "internal_error", "Failed in the console"
     BLOCKED = "blocked", "Blocked before posting"
 
 

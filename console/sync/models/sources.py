@@ -38,6 +38,14 @@ class FlowMode(models.TextChoices):
     BATCH = "batch", "Batch"
 
 
+class ClosedPeriod(models.TextChoices):
+    """What a flow does with a document whose date Odoo has locked. Odoo 17/18 do not refuse
+    it: they book it on the first open date, in a later period."""
+
+    ACCEPT = "accept", "Post it into the next open period and flag it"
+    HOLD = "hold", "Hold it as a case before posting"
+
+
 class Flow(models.Model):
     """What one source system sends for one kind of Odoo object, and how fresh it must be."""
 
@@ -48,6 +56,13 @@ class Flow(models.Model):
     mode = models.CharField(max_length=10, choices=FlowMode.choices, default=FlowMode.REAL_TIME)
     freshness_slo_seconds = models.PositiveIntegerField(default=900)
     is_active = models.BooleanField(default=True)
+    closed_period = models.CharField(
+        max_length=8,
+        choices=ClosedPeriod.choices,
+        default=ClosedPeriod.ACCEPT,
+        db_default=ClosedPeriod.ACCEPT,
+        help_text="When Odoo's lock dates close a document's date: finance's decision for this flow.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "event_kind"], name="flow_unique_source_kind")]

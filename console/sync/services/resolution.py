@@ -36,6 +36,8 @@ class Blocked:
 class Invalid:
     reason_code: str
     message: str
+    # Technical detail (a traceback) for an internal error; not shown raw.
+    detail: str = ""
 
 
 @dataclass

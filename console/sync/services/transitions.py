@@ -59,6 +59,10 @@ SETTABLE = frozenset(
         "amount",
         "currency",
         "duplicate_waived",
+        "source_date",
+        "odoo_date",
+        "booked_later",
+        "period_hold_released",
     }
 )
 
@@ -133,6 +137,12 @@ def _audit_after(event: SyncEvent, state: str) -> dict[str, Any]:
     after: dict[str, Any] = {"state": state, "attempts": event.attempt_count}
     if state == S.POSTED:
         after.update(odoo_model=event.odoo_model, odoo_id=event.odoo_id, odoo_name=event.odoo_name)
+        if event.odoo_date is not None:
+            after["odoo_date"] = event.odoo_date.isoformat()
+        if event.booked_later and event.source_date is not None:
+            after.update(booked_later=True, source_date=event.source_date.isoformat())
+        if event.period_hold_released:
+            after["period_hold_released"] = True
     elif state == S.RETRY_WAIT and event.next_attempt_at is not None:
         after["next_attempt_at"] = event.next_attempt_at.isoformat()
     if event.reason_code and state != S.POSTED:

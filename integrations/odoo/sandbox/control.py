@@ -67,6 +67,7 @@ class Control:
             "set_lock_date",
             "set_today",
             "set_edition",
+            "set_full_accounting",
             "set_login_cooldown",
             "reset",
             "stats",
@@ -78,7 +79,14 @@ class Control:
         self.db = db
         self.auth = auth
         self.switches = switches
-        self._initial = (switches.call_ms, switches.record_ms, auth.guard.max_failures, auth.guard.window, db.edition)
+        self._initial = (
+            switches.call_ms,
+            switches.record_ms,
+            auth.guard.max_failures,
+            auth.guard.window,
+            db.edition,
+            db.full_accounting,
+        )
 
     def set_latency(self, call_ms: float, record_ms: float = 0) -> bool:
         """Every object call sleeps call_ms plus record_ms per record it creates or posts."""
@@ -126,14 +134,22 @@ class Control:
             self.db.set_edition(edition)
         return True
 
+    def set_full_accounting(self, on: bool) -> bool:
+        """Give the integration user "Show Full Accounting Features" (account.group_account_user),
+        or take it away as a fresh Community admin lacks it: bank statement lines need it."""
+        with self.db.lock:
+            self.db.set_full_accounting(bool(on))
+        return True
+
     def set_login_cooldown(self, max_failures: int, seconds: float) -> bool:
         self.auth.guard.max_failures, self.auth.guard.window = int(max_failures), float(seconds)
         return True
 
     def reset(self) -> bool:
         """Back to a fresh database and default switches."""
-        call_ms, record_ms, max_failures, window, edition = self._initial
+        call_ms, record_ms, max_failures, window, edition, full_accounting = self._initial
         with self.db.lock:
+            self.db.full_accounting = full_accounting
             self.db.reset()
             self.db.set_edition(edition)
             self.db.today_override = None

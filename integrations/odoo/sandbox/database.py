@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from .models_base import IrModelData, ResCompany, ResCountry, ResCurrency, ResPartner, ResUsers
+from . import access
+from .models_base import IrModelData, ResCompany, ResCountry, ResCurrency, ResGroups, ResPartner, ResUsers
 from .models_chart import AccountAccount, AccountJournal, AccountTax, AccountTaxGroup, ResPartnerBank
 from .models_move import AccountMove
 from .models_move_line import AccountMoveLine, AccountPartialReconcile
@@ -22,6 +23,7 @@ COMMON_MODELS: tuple[type[BaseModel], ...] = (
     ResCurrency,
     ResCompany,
     ResPartner,
+    ResGroups,
     ResUsers,
     IrModelData,
     AccountAccount,
@@ -47,10 +49,14 @@ def build_registry(edition: str) -> dict[str, type[BaseModel]]:
 
 
 class Database:
-    def __init__(self, name: str, *, login: str = "admin", edition: str = "community") -> None:
+    def __init__(
+        self, name: str, *, login: str = "admin", edition: str = "community", full_accounting: bool = True
+    ) -> None:
         self.name = name
         self.login = login
         self.edition = edition
+        # Whether the integration user (uid 2) holds "Show Full Accounting Features".
+        self.full_accounting = full_accounting
         self.registry = build_registry(edition)
         # Serializes every call's logic, like a single database connection would.
         self.lock = threading.RLock()
@@ -64,8 +70,14 @@ class Database:
     def reset(self) -> None:
         store = Store()
         seed(store)
+        access.seed_groups(store)
         store.update("res.users", 2, {"login": self.login})
+        access.set_user_groups(store, 2, full_accounting=self.full_accounting)
         self.store = store
+
+    def set_full_accounting(self, on: bool) -> None:
+        self.full_accounting = bool(on)
+        access.set_user_groups(self.store, 2, full_accounting=self.full_accounting)
 
     def set_edition(self, edition: str) -> None:
         self.registry = build_registry(edition)

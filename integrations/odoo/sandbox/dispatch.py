@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import access
 from .auth import Auth
 from .control import Switches
 from .database import Database
@@ -157,6 +158,7 @@ class Services:
         context = kwargs.pop("context", None) or {}
         with self.db.lock, self.db.store.transaction():
             env = Env(self.db, uid, context)
+            access.check(env, model_name, name)
             model = env[model_name]
             method = getattr(model, name)
             if spec.api == "multi":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import access
 from . import fields as f
 from .faults import ValidationError
 from .orm import BaseModel, constraint_error, rpc
@@ -66,6 +67,8 @@ class ResCompany(BaseModel):
         "account_sale_tax_id": f.many2one("account.tax", "Default Sale Tax"),
         "account_purchase_tax_id": f.many2one("account.tax", "Default Purchase Tax"),
         "account_journal_suspense_account_id": f.many2one("account.account", "Journal Suspense Account"),
+        "account_journal_payment_debit_account_id": f.many2one("account.account", "Journal Outstanding Receipts"),
+        "account_journal_payment_credit_account_id": f.many2one("account.account", "Journal Outstanding Payments"),
         **{name: f.date(label) for name, label in LOCK_DATE_LABELS.items()},
     }
 
@@ -138,6 +141,28 @@ class ResPartner(BaseModel):
             raise constraint_error("Contacts require a name")
 
 
+class ResGroups(BaseModel):
+    _name = "res.groups"
+    _description = "Access Groups"
+    _order = "name"
+    FIELDS = {
+        "name": f.char("Name", required=True),
+        "full_name": f.char("Group Name", computed=True),
+        "implied_ids": f.many2many("res.groups", "Inherits"),
+        "users": f.many2many("res.users", "Users", computed=True),
+    }
+
+    def compute_full_name(self, rec: Record) -> str:
+        return f"{rec.get('__category')} / {rec.get('name')}" if rec.get("__category") else str(rec.get("name"))
+
+    def compute_display_name(self, rec: Record) -> str:
+        return self.compute_full_name(rec)
+
+    def compute_users(self, rec: Record) -> list[int]:
+        users = self.env.store.table("res.users").values()
+        return sorted(u["id"] for u in users if rec["id"] in (u.get("groups_id") or []))
+
+
 class ResUsers(BaseModel):
     _name = "res.users"
     _description = "User"
@@ -149,11 +174,23 @@ class ResUsers(BaseModel):
         "partner_id": f.many2one("res.partner", "Related Partner", required=True),
         "company_id": f.many2one("res.company", "Company", required=True),
         "company_ids": f.many2many("res.company", "Companies"),
+        # Odoo 18's name (group_ids from 19); implied groups are stored here too.
+        "groups_id": f.many2many("res.groups", "Groups"),
     }
 
     @rpc("model")
     def context_get(self) -> dict[str, Any]:
         return {"lang": "en_US", "tz": False, "uid": self.env.uid}
+
+    @rpc("multi")
+    def has_group(self, ids: list[int], group_ext_id: str) -> bool:
+        """Whether the user belongs to the group named by its fully qualified external id."""
+        if len(ids) != 1:
+            raise ValueError(f"Expected singleton: {self._name}{tuple(ids)!r}")
+        if not isinstance(group_ext_id, str) or "." not in group_ext_id:
+            raise ValueError(f"External ID not found in the system: {group_ext_id}")
+        self.record(ids[0])
+        return group_ext_id in access.user_xmlids(self.env.store, ids[0])
 
 
 class IrModelData(BaseModel):

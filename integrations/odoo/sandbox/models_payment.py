@@ -1,11 +1,18 @@
 """account.payment (Odoo 18): a payment and its journal entry.
 
-In 18.0 action_post puts a payment straight to 'paid' when its outstanding
-account is a cash account (the generic chart configures none, so the bank
-account itself is used); the journal entry is numbered on the journal's
-payment sequence (PBNK1/2026/00001). action_post returns None, which Odoo's
-XML-RPC layer cannot marshal: the client gets a fault although the payment
-was posted.
+States are draft, in_process, paid, canceled (one l; moves say "cancel") and
+rejected. In Community, create gives a payment whose method line names no
+account the company's outstanding receipts (inbound) or payments (outbound)
+account, so action_post leaves it in_process: its liquidity line waits there
+for a bank statement line. _compute_state makes it paid once that line is
+matched, or once every invoice it was registered against is paid (the
+Register Payment wizard). action_post goes straight to paid only when the
+outstanding account is a cash account. The journal entry is numbered on the
+journal's payment sequence (PBNK1/2026/00001).
+
+action_post, action_validate, action_reject and action_cancel return None,
+which Odoo's XML-RPC layer cannot marshal: the client gets a fault although
+the change was committed.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ LABELS = {
     ("inbound", "supplier"): "Vendor Reimbursement",
 }
 PAYMENT_JOURNALS = ("bank", "cash", "credit")
+STATES = ("draft", "in_process", "paid", "canceled", "rejected")
 
 
 def _today(model: BaseModel) -> str:
@@ -53,10 +61,10 @@ class AccountPayment(BaseModel):
         "journal_id": f.many2one("account.journal", "Journal"),
         "company_id": f.many2one("res.company", "Company", default=company_default),
         "memo": f.char("Memo"),
-        "state": f.selection("Status", ("draft", "in_process", "paid", "canceled", "rejected"), default="draft"),
+        "state": f.selection("Status", STATES, default="draft"),
         "move_id": f.many2one("account.move", "Journal Entry", readonly=True),
         "destination_account_id": f.many2one("account.account", "Destination Account"),
-        "outstanding_account_id": f.many2one("account.account", "Outstanding Account", computed=True),
+        "outstanding_account_id": f.many2one("account.account", "Outstanding Account", readonly=True),
         "partner_bank_id": f.many2one("res.partner.bank", "Recipient Bank Account"),
         "invoice_ids": f.many2many("account.move", "Invoices", readonly=True),
         "reconciled_invoice_ids": f.many2many("account.move", "Reconciled Invoices", computed=True),
@@ -69,9 +77,16 @@ class AccountPayment(BaseModel):
     def compute_display_name(self, rec: Record) -> str:
         return str(rec.get("name") or "Draft Payment")
 
-    def compute_outstanding_account_id(self, rec: Record) -> Any:
-        journal = self.env.store.get("account.journal", rec.get("journal_id") or 0) or {}
-        return journal.get("default_account_id", False)
+    def outstanding_account(self, rec: Record) -> Any:
+        """_get_outstanding_account: the company's outstanding receipts or payments account."""
+        company = self.env.store.get("res.company", rec.get("company_id") or 0) or {}
+        key = "account_journal_payment_debit_account_id"
+        if rec.get("payment_type") != "inbound":
+            key = "account_journal_payment_credit_account_id"
+        account = company.get(key)
+        if not account:
+            raise UserError("No outstanding account could be found to make the payment")
+        return account
 
     def compute_amount_signed(self, rec: Record) -> float:
         amount = float(rec.get("amount") or 0.0)
@@ -86,8 +101,21 @@ class AccountPayment(BaseModel):
         lines = self._counterpart_lines(rec)
         return bool(lines) and all(is_zero(float(line.get("amount_residual") or 0.0)) for line in lines)
 
+    def _liquidity_lines(self, rec: Record) -> list[Record]:
+        move = self.env.store.get("account.move", rec.get("move_id") or 0) or {}
+        lines = (self.env.store.get("account.move.line", i) or {} for i in move.get("line_ids") or [])
+        return [line for line in lines if line.get("account_id") == rec.get("outstanding_account_id")]
+
     def compute_is_matched(self, rec: Record) -> bool:
-        return rec.get("state") == "paid"
+        """_compute_reconciliation_status: matched once a bank line took the liquidity line."""
+        if not rec.get("outstanding_account_id"):
+            return rec.get("state") == "paid"
+        if not rec.get("move_id"):
+            return False
+        journal = self.env.store.get("account.journal", rec.get("journal_id") or 0) or {}
+        if journal.get("default_account_id") == rec.get("outstanding_account_id"):
+            return True
+        return all(is_zero(float(line.get("amount_residual") or 0.0)) for line in self._liquidity_lines(rec))
 
     def _reconciled_moves(self, rec: Record, kinds: tuple[str, ...]) -> list[int]:
         moves = counterpart_moves(self.env, {line["id"] for line in self._counterpart_lines(rec)})
@@ -124,6 +152,8 @@ class AccountPayment(BaseModel):
         if not rec.get("destination_account_id"):
             key = "__receivable_id" if rec.get("partner_type") == "customer" else "__payable_id"
             updates["destination_account_id"] = company.get(key, False)
+        if not rec.get("outstanding_account_id"):
+            updates["outstanding_account_id"] = self.outstanding_account({**rec, **updates})
         if updates:
             self.env.store.update(self._name, rec_id, updates)
 
@@ -148,7 +178,7 @@ class AccountPayment(BaseModel):
         lines = [
             {
                 "name": label,
-                "account_id": self.compute_outstanding_account_id(rec),
+                "account_id": rec["outstanding_account_id"],
                 "partner_id": partner,
                 "balance": amount,
             },
@@ -181,21 +211,50 @@ class AccountPayment(BaseModel):
         return move_id
 
     def post_payments(self, ids: list[int], writeoffs: dict[int, list[Record]] | None = None) -> None:
+        """action_post: paid at once on a cash outstanding account, else in_process; a
+        canceled or rejected payment is left as it is."""
         moves = move_model(self)
         for rec_id in ids:
             rec = self.record(rec_id)
-            if rec["state"] not in ("draft", "in_process"):
+            account = self.env.store.get("account.account", rec.get("outstanding_account_id") or 0) or {}
+            cash = account.get("account_type") == "asset_cash"
+            if rec["state"] not in ("draft", "in_process") and not cash:
                 continue
             move_id = rec.get("move_id") or self.generate_move(rec_id, (writeoffs or {}).get(rec_id))
             if moves.record(move_id)["state"] == "draft":
                 posting.post(moves, [move_id])
-            account = self.env.store.get("account.account", self.compute_outstanding_account_id(rec) or 0) or {}
-            state = "paid" if account.get("account_type") == "asset_cash" else "in_process"
+            state = "paid" if cash else "in_process"
             self.env.store.update(self._name, rec_id, {"state": state, "name": moves.record(move_id)["name"]})
+        self.refresh_states(ids)
+
+    def refresh_states(self, ids: list[int]) -> None:
+        """_compute_state: in_process becomes paid when its liquidity line is matched or when
+        every invoice it pays is paid."""
+        store = self.env.store
+        for rec_id in ids:
+            rec = self.record(rec_id)
+            if rec["state"] != "in_process":
+                continue
+            lines = self._liquidity_lines(rec)
+            matched = bool(rec.get("move_id")) and is_zero(sum(float(ln.get("amount_residual") or 0) for ln in lines))
+            invoices = [store.get("account.move", i) or {} for i in rec.get("invoice_ids") or []]
+            settled = bool(invoices) and all(inv.get("payment_state") == "paid" for inv in invoices)
+            if matched or settled:
+                store.update(self._name, rec_id, {"state": "paid"})
 
     @rpc("multi", mutates=True, counts="ids")
     def action_post(self, ids: list[int]) -> None:
         self.post_payments(self.existing(ids))
+
+    @rpc("multi", mutates=True)
+    def action_validate(self, ids: list[int]) -> None:
+        for rec_id in self.existing(ids):
+            self.env.store.update(self._name, rec_id, {"state": "paid"})
+
+    @rpc("multi", mutates=True)
+    def action_reject(self, ids: list[int]) -> None:
+        for rec_id in self.existing(ids):
+            self.env.store.update(self._name, rec_id, {"state": "rejected"})
 
     @rpc("multi", mutates=True)
     def action_draft(self, ids: list[int]) -> None:
@@ -208,11 +267,15 @@ class AccountPayment(BaseModel):
 
     @rpc("multi", mutates=True)
     def action_cancel(self, ids: list[int]) -> None:
+        """Canceled; a draft entry is deleted, a posted one cancelled (lock dates permitting)."""
         moves = move_model(self)
         for rec_id in self.existing(ids):
             move_id = self.record(rec_id).get("move_id")
             self.env.store.update(self._name, rec_id, {"state": "canceled"})
-            if move_id:
+            if move_id and moves.record(move_id)["state"] == "draft":
+                self.env.store.update(self._name, rec_id, {"move_id": False})
+                moves.delete(move_id)
+            elif move_id:
                 posting.cancel(moves, [move_id])
 
     @rpc("multi", mutates=True)

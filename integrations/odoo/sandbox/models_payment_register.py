@@ -1,5 +1,9 @@
 """account.payment.register: the "Register Payment" wizard.
 
+Its payments are created in_process on the outstanding account, reconciled
+with the invoices and made paid once every invoice they pay is paid
+(AccountPayment._compute_state); a partial payment stays in_process.
+
 The invoices come from the context (active_model / active_ids); creating the
 wizard runs default_get, which is where Odoo refuses drafts and fully paid
 documents. action_create_payments creates, posts and reconciles payments and
@@ -253,6 +257,14 @@ class AccountPaymentRegister(BaseModel):
             reconcile(self.env, own + [i for i in batch["lines"] if not self._line(i)["reconciled"]])
             invoices = sorted({self._line(i)["move_id"] for i in batch["lines"]})
             self.env.store.update(payments._name, payment_id, {"invoice_ids": invoices})
+            # _compute_state depends on invoice_ids.payment_state: the invoice's earlier partial
+            # payments become paid with it.
+            paying = [
+                p["id"]
+                for p in self.env.store.table(payments._name).values()
+                if set(invoices) & set(p.get("invoice_ids") or [])
+            ]
+            payments.refresh_states(sorted(paying))
             created.append(payment_id)
         if self.env.context.get("dont_redirect_to_payments"):
             return True

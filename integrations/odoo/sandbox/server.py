@@ -147,8 +147,11 @@ class SandboxServer:
         edition: str = "community",
         login_max_failures: int = 5,
         login_cooldown_seconds: float = 60.0,
+        full_accounting: bool = True,
     ) -> None:
-        self.database = Database(db, login=login, edition=edition)
+        # full_accounting: the integration user holds "Show Full Accounting Features", as the
+        # README asks; False models a fresh Community admin, who cannot create bank lines.
+        self.database = Database(db, login=login, edition=edition, full_accounting=full_accounting)
         guard = LoginGuard(login_max_failures, login_cooldown_seconds)
         self.auth = Auth(self.database, password, tuple(api_keys), guard)
         self.switches = Switches(call_ms=float(latency_call_ms), record_ms=float(latency_record_ms))
@@ -207,6 +210,7 @@ def serve(
     latency_call_ms: float = 0,
     latency_record_ms: float = 0,
     edition: str = "community",
+    full_accounting: bool = True,
 ) -> None:
     """Serve until interrupted (used by `manage.py odoo_sandbox`)."""
     server = SandboxServer(
@@ -219,6 +223,7 @@ def serve(
         latency_call_ms=latency_call_ms,
         latency_record_ms=latency_record_ms,
         edition=edition,
+        full_accounting=full_accounting,
     )
     try:
         server.serve_forever()

@@ -16,6 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="admin")
         parser.add_argument("--latency-call-ms", type=float, default=0.0)
         parser.add_argument("--latency-record-ms", type=float, default=0.0)
+        parser.add_argument(
+            "--no-full-accounting",
+            action="store_true",
+            help="the integration user lacks 'Show Full Accounting Features', as a fresh Community admin does: "
+            "creating bank statement lines is refused (Fault 4)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from integrations.odoo.sandbox.server import serve
@@ -29,4 +35,5 @@ class Command(BaseCommand):
             password=options["password"],
             latency_call_ms=options["latency_call_ms"],
             latency_record_ms=options["latency_record_ms"],
+            full_accounting=not options["no_full_accounting"],
         )

@@ -139,6 +139,8 @@ COMMANDS = {
     "post_pending": "posting services: event.* rows per state change",
     "demo_traffic": "sends events through the ingestion API as a source system would",
     "odoo_sandbox": "serves the Odoo sandbox; changes nothing of the console",
+    "odoo_check": "reads the integration user's Odoo groups; changes nothing",
+    "flow_closed_period": "audited: flow.closed_period_changed (tests/unit/console/sync/test_closed_periods.py)",
     "seed_demo": (
         "users, service accounts, mappings and reference data through their audited services; "
         "entities, sources and flows have no service yet (issue 16); refuses to run in production"

@@ -284,3 +284,43 @@ def test_bank_line_found_again_after_a_lost_answer_in_both_editions(
     assert odoo_count(sandbox, "account.bank.statement.line") == 1
     last = PostingAttempt.objects.filter(event=event).order_by("number").last()
     assert last is not None and last.message.startswith("Found account.bank.statement.line")
+
+
+def test_a_bank_line_records_its_entry_number_whatever_the_length_of_its_key(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    """The entry's display name adds the line's ref (source/external id), which outgrew the
+    100 characters of odoo_name on PostgreSQL and made recording the whole batch fail."""
+    long_key = "txn-" + "9" * 190
+    [event_id] = ingest(api, bank_line_event(long_key))
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert (event.state, event.odoo_name) == (EventState.POSTED, "BNK1/2026/00001")
+
+
+def test_a_payment_posts_in_process_and_one_cancelled_in_odoo_later_fails(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    import xmlrpc.client
+
+    sandbox = configured["sandbox"]
+    [event_id] = ingest(api, payment_event("ch_1"))
+    events_drain()
+    event = SyncEvent.objects.get(pk=event_id)
+    assert event.state == EventState.POSTED
+    assert PostingAttempt.objects.get(event=event).message == (
+        "Odoo holds the payment in process: it sits on the outstanding account until a bank statement line "
+        "is matched with it."
+    )
+    proxy = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
+    with pytest.raises(xmlrpc.client.Fault):  # action_cancel returns None: committed, then the fault
+        proxy.execute_kw("sandbox", 2, "admin", "account.payment", "action_cancel", [[event.odoo_id]], {})
+    SyncEvent.objects.filter(pk=event_id).update(state=EventState.QUEUED)  # a lost outcome, posted again
+    events_drain()
+    event.refresh_from_db()
+    assert (event.state, event.reason_code) == (EventState.FAILED, "cancelled_in_odoo")
+    assert event.reason_message == (
+        f"The Odoo account.payment {event.odoo_id} posted for this event was cancelled in Odoo; "
+        "it will not be created again."
+    )
+    assert odoo_count(sandbox, "account.payment", [["memo", "=", "stripe/ch_1"]]) == 1

@@ -55,8 +55,9 @@ def test_full_payment_marks_the_invoice_paid(odoo: Any) -> None:
     }
     line_ids = odoo.read1("account.move", payment["move_id"][0], ["line_ids"])["line_ids"]
     lines = odoo.call("account.move.line", "read", line_ids, ["account_id", "debit", "credit"])
+    # Community books the payment on Outstanding Receipts until a bank line is matched with it.
     assert [(r["account_id"][1].split()[0], r["debit"], r["credit"]) for r in lines] == [
-        ("101401", 115.0, 0.0),
+        ("101403", 115.0, 0.0),
         ("121000", 0.0, 115.0),
     ]
     assert odoo.read1("account.move", invoice, ["payment_state", "amount_residual", "matched_payment_ids"]) == {
@@ -132,21 +133,26 @@ def test_several_invoices_and_no_redirect(odoo: Any) -> None:
     assert len(odoo.call("account.payment", "search", [])) == 4
 
 
-def test_direct_payment_posts_but_its_none_result_is_a_fault(odoo: Any) -> None:
-    partner = odoo.partner()
-    payment_id = odoo.call(
-        "account.payment",
-        "create",
-        {
-            "payment_type": "inbound",
-            "partner_type": "customer",
-            "partner_id": partner,
-            "amount": 50.0,
-            "journal_id": odoo.journal("BNK1"),
-            "date": "2026-03-09",
-            "memo": "deposit",
-        },
+def direct_payment(odoo: Any, payment_type: str = "inbound") -> int:
+    return int(
+        odoo.call(
+            "account.payment",
+            "create",
+            {
+                "payment_type": payment_type,
+                "partner_type": "customer" if payment_type == "inbound" else "supplier",
+                "partner_id": odoo.partner(),
+                "amount": 50.0,
+                "journal_id": odoo.journal("BNK1"),
+                "date": "2026-03-09",
+                "memo": "deposit",
+            },
+        )
     )
+
+
+def test_direct_payment_posts_in_process_and_its_none_result_is_a_fault(odoo: Any) -> None:
+    payment_id = direct_payment(odoo)
     assert odoo.read1("account.payment", payment_id, ["state", "name"]) == {
         "id": payment_id,
         "state": "draft",
@@ -154,10 +160,48 @@ def test_direct_payment_posts_but_its_none_result_is_a_fault(odoo: Any) -> None:
     }
     fault = odoo.fault("account.payment", "action_post", [payment_id])
     assert odoo.last_line(fault) == "TypeError: cannot marshal None unless allow_none is enabled"
-    assert odoo.read1("account.payment", payment_id, ["state", "name"]) == {
+    # Without an invoice it waits on Outstanding Receipts for a bank line: in process, not paid.
+    payment = odoo.read1("account.payment", payment_id, ["state", "name", "is_matched", "outstanding_account_id"])
+    assert {k: v for k, v in payment.items() if k != "outstanding_account_id"} == {
         "id": payment_id,
-        "state": "paid",
+        "state": "in_process",
         "name": "PBNK1/2026/00001",
+        "is_matched": False,
+    }
+    assert payment["outstanding_account_id"][1].startswith("101403")
+    outbound = direct_payment(odoo, "outbound")
+    odoo.fault("account.payment", "action_post", [outbound])
+    payment = odoo.read1("account.payment", outbound, ["state", "outstanding_account_id"])
+    assert payment["state"] == "in_process" and payment["outstanding_account_id"][1].startswith("101404")
+
+
+def test_partial_payment_stays_in_process_until_the_invoice_is_paid(odoo: Any) -> None:
+    invoice = odoo.posted_invoice()
+    first = register(odoo, [invoice], amount=40.0)["res_id"]
+    assert odoo.read1("account.payment", first, ["state"])["state"] == "in_process"
+    second = register(odoo, [invoice])["res_id"]
+    states = odoo.call("account.payment", "read", [first, second], ["state"])
+    assert [s["state"] for s in states] == ["paid", "paid"]
+
+
+def test_cancel_reject_and_validate_return_none_and_set_odoo_18_states(odoo: Any) -> None:
+    payment_id = direct_payment(odoo)
+    odoo.fault("account.payment", "action_post", [payment_id])
+    for method, state in (("action_validate", "paid"), ("action_reject", "rejected"), ("action_cancel", "canceled")):
+        fault = odoo.fault("account.payment", method, [payment_id])
+        assert odoo.last_line(fault) == "TypeError: cannot marshal None unless allow_none is enabled"
+        assert odoo.read1("account.payment", payment_id, ["state"])["state"] == state
+    move_id = odoo.read1("account.payment", payment_id, ["move_id"])["move_id"][0]
+    assert odoo.read1("account.move", move_id, ["state"])["state"] == "cancel"
+    # Posting a canceled payment again changes nothing.
+    odoo.fault("account.payment", "action_post", [payment_id])
+    assert odoo.read1("account.payment", payment_id, ["state"])["state"] == "canceled"
+    draft = direct_payment(odoo)
+    odoo.fault("account.payment", "action_cancel", [draft])
+    assert odoo.read1("account.payment", draft, ["state", "move_id"]) == {
+        "id": draft,
+        "state": "canceled",
+        "move_id": False,
     }
 
 
