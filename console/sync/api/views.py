@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from console.access.authentication import ServiceAccountTokenAuthentication, ServicePrincipal
 from console.sync.api import schema
 from console.sync.api.errors import api_error
+from console.sync.api.strict_json import JsonRefused, loads_strict
 from console.sync.models import SyncEvent
 from console.sync.services.ingest import IngestError, events_ingest, rejection_count
 
@@ -76,11 +76,9 @@ class EventIngestView(APIView):
         if len(raw) > limit:
             return _refuse(413, "body_too_large", f"body of {len(raw)} bytes is over the limit of {limit} bytes")
         try:
-            body = json.loads(raw)
-        except UnicodeDecodeError:
-            return _refuse(400, "malformed_json", "body is not UTF-8")
-        except json.JSONDecodeError as err:
-            return _refuse(400, "malformed_json", f"malformed JSON: {err.msg} at line {err.lineno} column {err.colno}")
+            body = loads_strict(raw)
+        except JsonRefused as err:
+            return _refuse(400, err.code, err.message)
         batch = isinstance(body, dict) and "events" in body
         if batch:
             if set(body) != {"events"}:
@@ -122,18 +120,19 @@ class EventDetailView(APIView):
 
     @extend_schema(
         operation_id="events_read",
-        summary="State of one event of this token's sources",
+        summary="State of one event of this token's sources and legal entities",
         responses={200: dict, 404: schema.ERROR},
     )
     def get(self, request: Request, event_id: int) -> Response:
         assert isinstance(request.user, ServicePrincipal)
+        account = request.user.account
         event = (
-            SyncEvent.objects.filter(pk=event_id, source__service_accounts=request.user.account)
+            SyncEvent.objects.filter(pk=event_id, source__service_accounts=account, entity__service_accounts=account)
             .select_related("source", "entity")
             .first()
         )
         if event is None:
-            return api_error(404, "not_found", f"no event {event_id} for this token's sources")
+            return api_error(404, "not_found", f"no event {event_id} of this token's sources and entities")
         return Response(
             {
                 "event_id": event.pk,
