@@ -76,3 +76,12 @@ def loads_strict(raw: bytes) -> Any:
     if isinstance(value, dict | list) and _too_deep(value):
         raise too_deep
     return value
+
+
+def text_problem(value: Any) -> str | None:
+    """Why a parsed body holds text no column can store (lone surrogates anywhere, keys too)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as err:
+        return f"the body holds a lone surrogate ({ascii(err.object[err.start])[1:-1]}): it is not Unicode text"
+    return None

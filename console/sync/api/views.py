@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from console.access.authentication import ServiceAccountTokenAuthentication, ServicePrincipal
 from console.sync.api import schema
+from console.sync.api.base import COMMON_RESPONSES, JsonApiView, error_response, is_json
 from console.sync.api.errors import api_error
 from console.sync.api.strict_json import JsonRefused, loads_strict
 from console.sync.models import SyncEvent
@@ -48,15 +50,14 @@ class EventIngestView(APIView):
             200: OpenApiResponse(
                 description="Same key and payload seen before (single), or a batch with repeats: see each item's status"
             ),
-            400: OpenApiResponse(
-                description="Malformed JSON, missing or mistyped field, unknown source or entity; nothing stored",
-                response=schema.ERROR,
+            400: error_response(
+                "Malformed or hostile JSON, a missing, unknown or mistyped field, an amount or total too large, an "
+                "unknown source or entity; the message names the field, nothing is stored"
             ),
-            401: OpenApiResponse(description="No or invalid token", response=schema.ERROR),
-            403: OpenApiResponse(description="The token is not scoped to the event's source", response=schema.ERROR),
+            **COMMON_RESPONSES,
+            403: error_response("The token is not scoped to the event's source or legal entity"),
             409: OpenApiResponse(description="Same key seen before with a different payload (recorded as a conflict)"),
-            413: OpenApiResponse(description="Body larger than the configured limit", response=schema.ERROR),
-            415: OpenApiResponse(description="Content-Type is not application/json", response=schema.ERROR),
+            413: error_response("Body larger than the configured limit"),
         },
     )
     def post(self, request: Request) -> Response:
@@ -67,7 +68,7 @@ class EventIngestView(APIView):
             declared = 0
         if declared > limit:
             return _refuse(413, "body_too_large", f"body of {declared} bytes is over the limit of {limit} bytes")
-        if (request.content_type or "").split(";")[0].strip() != "application/json":
+        if not is_json(request):
             return _refuse(415, "unsupported_media_type", "Content-Type must be application/json")
         try:
             raw = request._request.body
@@ -112,7 +113,7 @@ class EventIngestView(APIView):
         )
 
 
-class EventDetailView(APIView):
+class EventDetailView(JsonApiView):
     """A source system reads back the state of an event it sent."""
 
     authentication_classes = [ServiceAccountTokenAuthentication]
@@ -121,7 +122,11 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_read",
         summary="State of one event of this token's sources and legal entities",
-        responses={200: dict, 404: schema.ERROR},
+        responses={
+            200: OpenApiResponse(description="The event's state", response=schema.EVENT_STATE),
+            **COMMON_RESPONSES,
+            404: error_response("No such event of this token's sources and legal entities"),
+        },
     )
     def get(self, request: Request, event_id: int) -> Response:
         assert isinstance(request.user, ServicePrincipal)
@@ -150,3 +155,8 @@ class EventDetailView(APIView):
                 "posted_at": event.posted_at,
             }
         )
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any other address under /api/: the API's error shape, not the HTML page of a browser."""
+    return JsonResponse({"error": {"code": "not_found", "message": f"no API endpoint at {request.path}"}}, status=404)

@@ -71,6 +71,7 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "api-mapping-submit": (set(), set()),
     "api-mapping-approve": (set(), set()),
     "api-mapping-reject": (set(), set()),
+    "api-not-found": (set(), set()),  # any other address under /api/: a JSON 404
 }
 # Django's admin is for staff only; the personas are not staff.
 SKIPPED_PREFIXES = ("admin:",)
