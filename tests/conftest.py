@@ -78,6 +78,22 @@ def token(configured: dict[str, Any]) -> str:
     return str(configured["token"])
 
 
+def feed_token(*entity_codes: str) -> str:
+    """A service account of every source system, for these legal entities only (the demo's
+    token feeds US01): the token, to ingest events of another entity."""
+    from console.access.services import service_account_create
+    from console.audit.actors import Actor
+    from console.sync.models import SourceSystem
+
+    _, issued = service_account_create(
+        name=f"feed-{'-'.join(entity_codes)}",
+        source_codes=list(SourceSystem.objects.values_list("code", flat=True)),
+        entity_codes=list(entity_codes),
+        actor=Actor.system("test"),
+    )
+    return issued.token
+
+
 def login(client: Client, role: str) -> Client:
     """Signed in as the role's persona, without the sign-in form (tests of the form sign in through it)."""
     from console.access.models import User

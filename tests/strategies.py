@@ -8,7 +8,14 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
+
+
+def examples(count: int) -> settings:
+    """`count` examples under the "ci" profile (150 by default), as many more under "deep"."""
+    return settings(max_examples=max(10, count * settings.default.max_examples // 150))
+
 
 # Values a sender gets wrong or an attacker tries, at or just past each limit.
 EDGE_TEXT = [
@@ -65,6 +72,42 @@ JSON = st.recursive(
 )
 
 
+# Rules over several fields of a document, which a JSON schema cannot state: the reader names them.
+CROSS_FIELD_RULES = (
+    "must be positive",
+    "must not be zero",
+    "needs exactly one of debit or credit",
+    "are not balanced",
+    "is before invoice_date",
+    "is too large",
+)
+
+# What a browser can post in a form field: any text but lone surrogates, which a form body
+# cannot encode (NUL can: %00), and the edges of each field's type.
+FORM_EDGES = [text for text in EDGE_TEXT if not any("\ud800" <= ch <= "\udfff" for ch in text)] + [
+    "2147483648",
+    "9223372036854775808",
+    "-1",
+    "0001-01-01 00:00",
+    "9999-12-31 23:59",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "lines.0.unit_price = 9999999999999.99\nlines.0.quantity = 9999999999999.99",
+    'lines.0.description = "\\u0000"',
+    'partner.name = "\\ud800"',
+    "tax:2147483648",
+    "tax:retire",
+    "state=open&amount_min=99999999999999999999",
+]
+FORM_TEXT = st.one_of(st.sampled_from(FORM_EDGES), st.text(st.one_of(st.characters(), st.just("\x00")), max_size=30))
+FORM_VALUE = st.one_of(FORM_TEXT, st.lists(FORM_TEXT, min_size=0, max_size=3))
+
+
+def form_data(fields: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    """A form's fields, each given hostile text (or several values), some left out, plus a stranger."""
+    return st.fixed_dictionaries({}, optional={name: FORM_VALUE for name in [*fields, "x"]})
+
+
 def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every place in a JSON value, as the path of keys and indexes leading there."""
     found = [path]
@@ -118,3 +161,15 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.dates(date(min(years), 1, 1), date(max(years), 12, 31)).map(date.isoformat)
     text = st.from_regex(schema["pattern"], fullmatch=True) if "pattern" in schema else st.text()
     return text.filter(lambda value: schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", 10**6))
+
+
+def posted(client: Any, url: str, data: dict[str, Any]) -> int:
+    """Post a form in a savepoint rolled back after it, so every example meets the fixture's
+    objects as they were; a 5xx fails the test, naming the input."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        response = client.post(url, data)
+        transaction.set_rollback(True)
+    assert response.status_code < 500, (url, data, response.content[:500])
+    return int(response.status_code)

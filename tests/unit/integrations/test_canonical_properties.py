@@ -27,7 +27,7 @@ from integrations.canonical import (
 )
 from integrations.iso4217 import ACTIVE_CURRENCIES
 from tests.factories import bank_line_event, invoice_event, journal_entry_event, payment_event
-from tests.strategies import JSON, from_schema, mutated
+from tests.strategies import CROSS_FIELD_RULES, JSON, from_schema, mutated
 
 VALID = {
     "customer_invoice": invoice_event()["data"],
@@ -36,15 +36,6 @@ VALID = {
     "journal_entry": journal_entry_event("j")["data"],
 }
 SCHEMA_DATA = {kind: from_schema(DATA_BY_KIND[kind]) for kind in KINDS}
-# Rules over several fields, which a JSON schema cannot state: the reader names them.
-CROSS_FIELD_RULES = (
-    "must be positive",
-    "must not be zero",
-    "needs exactly one of debit or credit",
-    "are not balanced",
-    "is before invoice_date",
-    "is too large",
-)
 
 
 def assert_storable(doc: Document) -> None:
@@ -96,6 +87,6 @@ def test_what_the_schema_allows_the_reader_accepts_unless_a_cross_field_rule_is_
     generated = data.draw(SCHEMA_DATA[kind])
     outcome = parse_or_refuse(kind, generated)
     if isinstance(outcome, PayloadError):
-        assert outcome.message.endswith(CROSS_FIELD_RULES) or any(r in outcome.message for r in CROSS_FIELD_RULES), (
+        assert any(rule in outcome.message for rule in CROSS_FIELD_RULES), (
             f"the schema allows what the reader refuses: {outcome}"
         )

@@ -22,7 +22,7 @@ from console.audit.actors import Actor
 from console.casework.models import ExceptionCase
 from console.mappings.models import ChangeRequest
 from console.sync.models import Flow, LegalEntity, SourceSystem, SyncEvent
-from tests.conftest import PERSONAS, login
+from tests.conftest import PERSONAS, feed_token, login
 from tests.factories import invoice_event
 
 pytestmark = pytest.mark.django_db
@@ -93,14 +93,11 @@ def foreign(configured: dict[str, Any]) -> dict[str, Any]:
     fr = LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
     client = Client()
     token = configured["token"]
-    _, fr_feed = service_account_create(
-        name="shopify-fr", source_codes=["shopify"], entity_codes=["FR01"], actor=Actor.system("test")
-    )
     response = client.post(
         "/api/v1/events/",
         invoice_event("fr-secret-order", entity="FR01"),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {fr_feed.token}",
+        HTTP_AUTHORIZATION=f"Token {feed_token('FR01')}",
     )
     assert response.status_code == 201, response.content
     olivia = User.objects.get(username="olivia").pk

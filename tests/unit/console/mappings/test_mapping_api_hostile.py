@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from console.access.roles import ROLE_GROUPS, Role
+from console.access.services import user_create
+from console.audit.actors import Actor
 from console.mappings.models import ChangeRequest
+from tests.conftest import PASSWORD
 from tests.unit.console.mappings.test_mapping_api import api
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +41,15 @@ def json_error(response: Any, status: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-def olivia(configured: dict[str, Any]) -> APIClient:
+def olivia(sources: dict[str, Any]) -> APIClient:
+    """Olivia, operator of US01, with a personal token: no Odoo needed to be refused."""
+    from django.contrib.auth.models import Group
+
+    for name in ROLE_GROUPS.values():
+        Group.objects.get_or_create(name=name)
+    user_create(
+        username="olivia", password=PASSWORD, role=Role.OPERATOR, entity_codes=["US01"], actor=Actor.system("test")
+    )
     return api("operator")
 
 
