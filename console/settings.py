@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "console.request_guard.NulRefusalMiddleware",  # before anything reads the path or the query
     "django.contrib.sessions.middleware.SessionMiddleware",
     "console.access.session_idle.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+
+from console.sync.api.views import api_not_found
 
 urlpatterns = [
     path("", include("console.dashboard.urls")),
@@ -15,5 +17,6 @@ urlpatterns = [
     path("api/v1/", include("console.sync.api.urls")),
     path("api/v1/", include("console.mappings.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML page
     path("admin/", admin.site.urls),
 ]

@@ -13,19 +13,59 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Literal
+
+from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED
 
 KINDS = ("customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry")
 MAX_LINES = 500
 MAX_TEXT = 1000
 MAX_NAME = 256
 MAX_CODE = 64
-# 10^13 keeps every amount inside NUMERIC(18, 2) with room for line products.
-MAX_ABS_AMOUNT = Decimal("10000000000000")
+MAX_EXTERNAL_REF = 200
+# Every amount, quantity, line amount (quantity x unit price) and document total is below
+# 10^13 (at most 9,999,999,999,999.99): the columns are NUMERIC(18, 2), so a thousand such
+# amounts still add up inside one of them, and ten million inside the case tally's
+# NUMERIC(22, 2). A decimal string has at most 13 digits before the point, which bounds
+# each factor; products and totals are checked on their own.
+AMOUNT_DIGITS = 13
+MAX_ABS_AMOUNT = Decimal(10) ** AMOUNT_DIGITS
+DECIMAL_PATTERN = rf"^-?[0-9]{{1,{AMOUNT_DIGITS}}}(\.[0-9]{{1,2}})?$"
+# Dates and times are refused outside these years: a window of days around year 1 or
+# 9999 (duplicate search, SLAs, periods) would leave Python's range of dates.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 CENT = Decimal("0.01")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER_RE = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?")
+# Enough digits for the exact product of two amounts of 13 + 2 digits each.
+_EXACT = Context(prec=40)
+
+# The fields each object may hold; anything else is refused by name.
+PARTNER_FIELDS = ("name", "email", "vat", "ref")
+INVOICE_FIELDS = ("partner", "currency", "invoice_date", "due_date", "reference", "journal", "lines")
+INVOICE_LINE_FIELDS = ("description", "quantity", "unit_price", "tax_code", "account_code")
+PAYMENT_FIELDS = (
+    "partner",
+    "currency",
+    "amount",
+    "date",
+    "direction",
+    "payment_method",
+    "invoice_external_id",
+    "invoice_source",
+    "reference",
+)
+BANK_LINE_FIELDS = ("bank_account", "currency", "amount", "date", "description", "partner", "reference")
+JOURNAL_ENTRY_FIELDS = ("currency", "date", "reference", "journal", "lines")
+JOURNAL_LINE_FIELDS = ("account_code", "description", "debit", "credit", "partner")
+DATA_FIELDS: dict[str, tuple[str, ...]] = {
+    "customer_invoice": INVOICE_FIELDS,
+    "vendor_bill": INVOICE_FIELDS,
+    "payment": PAYMENT_FIELDS,
+    "bank_statement_line": BANK_LINE_FIELDS,
+    "journal_entry": JOURNAL_ENTRY_FIELDS,
+}
 
 
 class PayloadError(ValueError):
@@ -130,9 +170,33 @@ Document = Invoice | Payment | BankStatementLine | JournalEntry
 # --- the reader ----------------------------------------------------------------
 
 
-def _obj(value: Any, path: str) -> Mapping[str, Any]:
+def printable_name(value: str, limit: int = 40) -> str:
+    """A field name or value fit for an error message: shortened, and quoted with escapes
+    when it holds what a JSON answer or a log cannot carry as it is (NUL, lone surrogates)."""
+    short = value[:limit]
+    if short.isprintable() and storable_problem(short) is None:
+        return short
+    return ascii(short)
+
+
+def storable_problem(value: str) -> str | None:
+    """Why PostgreSQL could not store this text (text and jsonb columns), or None."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return f"contains a lone surrogate ({ascii(value[err.start])[1:-1]}): not Unicode text"
+    return None
+
+
+def _obj(value: Any, path: str, fields: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise PayloadError(path, "must be an object")
+    unknown = [key for key in value if key not in fields]
+    if unknown:
+        name = printable_name(str(unknown[0]))
+        raise PayloadError(f"{path}.{name}", f"is not a field here (the fields are: {', '.join(fields)})")
     return value
 
 
@@ -147,9 +211,10 @@ def _text(obj: Mapping[str, Any], key: str, path: str, *, required: bool, limit:
         raise PayloadError(where, "must be a string")
     if len(value) > limit:
         raise PayloadError(where, f"is longer than {limit} characters")
-    if "\x00" in value:
-        # PostgreSQL cannot store NUL in text or jsonb; refuse it here, by name.
-        raise PayloadError(where, "contains a NUL character")
+    problem = storable_problem(value)
+    if problem is not None:
+        # PostgreSQL cannot store it in text or jsonb; refuse it here, by name.
+        raise PayloadError(where, problem)
     if required and not value.strip():
         raise PayloadError(where, "is required")
     return value
@@ -162,25 +227,31 @@ def _decimal(obj: Mapping[str, Any], key: str, path: str, *, required: bool = Tr
         if required:
             raise PayloadError(where, "is required")
         return Decimal("0.00")
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | int | float):
+        # Integers too: one rule for every number, and a JSON number is a binary float to most senders.
         raise PayloadError(where, 'must be a decimal string such as "100.00", not a JSON number')
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise PayloadError(where, f"{value[:40]!r} is not a decimal number") from None
-    else:
-        raise PayloadError(where, "must be a decimal string")
-    if not number.is_finite():
-        raise PayloadError(where, "must be a finite number")
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
+    if not isinstance(value, str):
+        raise PayloadError(where, 'must be a decimal string such as "100.00"')
+    if len(value) > 40:
+        raise PayloadError(where, "is longer than 40 characters")
+    if not value.isascii():
+        # Decimal() reads Arabic-Indic, full-width and other digits; an amount is written with 0-9.
+        raise PayloadError(where, f"{printable_name(value)} must be written with the digits 0-9")
+    match = _NUMBER_RE.fullmatch(value)
+    if match is None:
+        raise PayloadError(where, f"{value!r} is not a decimal number such as 1234.56")
+    whole, fraction = match.groups()
+    if fraction is not None and len(fraction) > 2:
         raise PayloadError(where, "has more than 2 decimal places")
-    if abs(number) >= MAX_ABS_AMOUNT:
-        raise PayloadError(where, "is too large")
-    return number.quantize(CENT)
+    if len(whole) > AMOUNT_DIGITS:
+        raise PayloadError(where, f"is too large: at most {AMOUNT_DIGITS} digits before the decimal point")
+    return Decimal(value).quantize(CENT)
+
+
+def _bounded(value: Decimal, path: str, what: str) -> Decimal:
+    if abs(value) >= MAX_ABS_AMOUNT:
+        raise PayloadError(path, f"{what} {value} is too large: amounts must stay below {MAX_ABS_AMOUNT:,}")
+    return value
 
 
 def _date(obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> date | None:
@@ -190,23 +261,32 @@ def _date(obj: Mapping[str, Any], key: str, path: str, *, required: bool = True)
         if required:
             raise PayloadError(where, "is required")
         return None
-    if not isinstance(value, str) or not _DATE_RE.match(value):
+    if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
         raise PayloadError(where, "must be a date YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise PayloadError(where, f"{value!r} is not a valid date") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise PayloadError(where, f"must be between {FIRST_YEAR}-01-01 and {LAST_YEAR}-12-31")
+    return parsed
 
 
 def _currency(obj: Mapping[str, Any], path: str) -> str:
-    value = _text(obj, "currency", path, required=True, limit=3)
-    if not _CURRENCY_RE.match(value):
-        raise PayloadError(f"{path}.currency", "must be an ISO 4217 code such as USD")
+    value = obj.get("currency")
+    where = f"{path}.currency"
+    if value is None or value == "":
+        raise PayloadError(where, "is required")
+    if not isinstance(value, str) or value not in ACTIVE_CURRENCIES:
+        shown = printable_name(value) if isinstance(value, str) else "a JSON " + type(value).__name__
+        raise PayloadError(
+            where, f"must be an active ISO 4217 currency code such as USD (List One of {LIST_ONE_PUBLISHED}): {shown}"
+        )
     return value
 
 
 def _partner(value: Any, path: str) -> Partner:
-    obj = _obj(value, path)
+    obj = _obj(value, path, PARTNER_FIELDS)
     return Partner(
         name=_text(obj, "name", path, required=True, limit=MAX_NAME),
         email=_text(obj, "email", path, required=False, limit=MAX_NAME),
@@ -231,19 +311,25 @@ def _invoice(data: Mapping[str, Any], path: str, direction: Literal["customer", 
     lines = []
     for index, raw in enumerate(_lines(data, path, minimum=1)):
         where = f"{path}.lines[{index}]"
-        line = _obj(raw, where)
+        line = _obj(raw, where, INVOICE_LINE_FIELDS)
         quantity = _decimal(line, "quantity", where)
         if quantity <= 0:
             raise PayloadError(f"{where}.quantity", "must be positive")
+        unit_price = _decimal(line, "unit_price", where)
+        exact = _EXACT.multiply(quantity, unit_price).quantize(CENT, rounding=ROUND_HALF_UP, context=_EXACT)
+        _bounded(exact, where, "quantity x unit_price =")
         lines.append(
             InvoiceLine(
                 description=_text(line, "description", where, required=True),
                 quantity=quantity,
-                unit_price=_decimal(line, "unit_price", where),
+                unit_price=unit_price,
                 tax_code=_text(line, "tax_code", where, required=False, limit=MAX_CODE),
                 account_code=_text(line, "account_code", where, required=False, limit=MAX_CODE),
             )
         )
+    # Each subtotal is below 10^13, so 500 of them add up exactly in Decimal's default context.
+    _bounded(sum((line.subtotal for line in lines), Decimal(0)), f"{path}.lines", "the total of the lines")
+    _bounded(sum((abs(line.subtotal) for line in lines), Decimal(0)), f"{path}.lines", "the sum of the lines' amounts")
     invoice_date = _date(data, "invoice_date", path)
     due_date = _date(data, "due_date", path, required=False)
     assert invoice_date is not None
@@ -278,7 +364,7 @@ def _payment(data: Mapping[str, Any], path: str) -> Payment:
         amount=amount,
         date=paid_on,
         payment_method=_text(data, "payment_method", path, required=True, limit=MAX_CODE),
-        invoice_external_id=_text(data, "invoice_external_id", path, required=False, limit=200),
+        invoice_external_id=_text(data, "invoice_external_id", path, required=False, limit=MAX_EXTERNAL_REF),
         invoice_source=_text(data, "invoice_source", path, required=False, limit=MAX_CODE),
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
     )
@@ -306,7 +392,7 @@ def _journal_entry(data: Mapping[str, Any], path: str) -> JournalEntry:
     lines = []
     for index, raw in enumerate(_lines(data, path, minimum=2)):
         where = f"{path}.lines[{index}]"
-        line = _obj(raw, where)
+        line = _obj(raw, where, JOURNAL_LINE_FIELDS)
         debit = _decimal(line, "debit", where, required=False)
         credit = _decimal(line, "credit", where, required=False)
         if debit < 0 or credit < 0:
@@ -323,8 +409,8 @@ def _journal_entry(data: Mapping[str, Any], path: str) -> JournalEntry:
                 partner=None if partner is None else _partner(partner, f"{where}.partner"),
             )
         )
-    total_debit = sum((line.debit for line in lines), Decimal("0"))
-    total_credit = sum((line.credit for line in lines), Decimal("0"))
+    total_debit = _bounded(sum((line.debit for line in lines), Decimal("0")), f"{path}.lines", "the total debit")
+    total_credit = _bounded(sum((line.credit for line in lines), Decimal("0")), f"{path}.lines", "the total credit")
     if total_debit != total_credit:
         raise PayloadError(f"{path}.lines", f"are not balanced: debit {total_debit} != credit {total_credit}")
     booked_on = _date(data, "date", path)
@@ -339,7 +425,12 @@ def _journal_entry(data: Mapping[str, Any], path: str) -> JournalEntry:
 
 
 def parse_document(kind: str, data: Any, path: str = "data") -> Document:
-    obj = _obj(data, path)
+    """The document `data` describes, or PayloadError naming the first field that is wrong.
+    A document it returns can be stored as it is: every text is storable, every amount and
+    total below MAX_ABS_AMOUNT, every date within FIRST_YEAR..LAST_YEAR."""
+    if kind not in DATA_FIELDS:
+        raise PayloadError("kind", f"must be one of {', '.join(KINDS)}")
+    obj = _obj(data, path, DATA_FIELDS[kind])
     if kind == "customer_invoice":
         return _invoice(obj, path, "customer")
     if kind == "vendor_bill":
@@ -348,6 +439,4 @@ def parse_document(kind: str, data: Any, path: str = "data") -> Document:
         return _payment(obj, path)
     if kind == "bank_statement_line":
         return _bank_line(obj, path)
-    if kind == "journal_entry":
-        return _journal_entry(obj, path)
-    raise PayloadError("kind", f"must be one of {', '.join(KINDS)}")
+    return _journal_entry(obj, path)

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 PASSWORD = "correct-horse-battery-staple"
 
 # One named persona per role, as in the demo.
 PERSONAS = {"operator": "olivia", "controller": "carl", "auditor": "ada", "admin": "ian"}
+
+# Property-based tests: the same examples on every run (CI included) and no example database
+# written to the work tree; HYPOTHESIS_PROFILE=deep explores further, with fresh examples.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "ci", max_examples=150, derandomize=True, database=None, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+hypothesis_settings.register_profile(
+    "deep", max_examples=2000, derandomize=False, database=None, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +79,22 @@ def configured(sandbox: Any, db: None, tmp_path: Any, settings: Any) -> dict[str
 @pytest.fixture
 def token(configured: dict[str, Any]) -> str:
     return str(configured["token"])
+
+
+def feed_token(*entity_codes: str) -> str:
+    """A service account of every source system, for these legal entities only (the demo's
+    token feeds US01): the token, to ingest events of another entity."""
+    from console.access.services import service_account_create
+    from console.audit.actors import Actor
+    from console.sync.models import SourceSystem
+
+    _, issued = service_account_create(
+        name=f"feed-{'-'.join(entity_codes)}",
+        source_codes=list(SourceSystem.objects.values_list("code", flat=True)),
+        entity_codes=list(entity_codes),
+        actor=Actor.system("test"),
+    )
+    return issued.token
 
 
 def login(client: Client, role: str) -> Client:

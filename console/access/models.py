@@ -12,10 +12,12 @@ class User(AbstractUser):
 
 
 class ServiceAccount(models.Model):
-    """A machine that ingests events for its source systems; never a person."""
+    """A machine that ingests events for its source systems and legal entities; never a person.
+    An event is accepted, and read back, only when both its source and its entity are the account's."""
 
     name = models.CharField(max_length=100, unique=True)
     sources = models.ManyToManyField("sync.SourceSystem", related_name="service_accounts")
+    entities = models.ManyToManyField("sync.LegalEntity", related_name="service_accounts")
     token_digest = models.CharField(max_length=64, unique=True)
     token_prefix = models.CharField(max_length=12, help_text="First characters, to recognise a token.")
     is_active = models.BooleanField(default=True)

@@ -46,26 +46,39 @@ def _issue(prefix: str) -> tuple[str, str, str]:
 
 @transaction.atomic
 def service_account_create(
-    *, name: str, source_codes: Sequence[str], actor: Actor
+    *, name: str, source_codes: Sequence[str], entity_codes: Sequence[str], actor: Actor
 ) -> tuple[ServiceAccount, IssuedToken]:
+    """A token that may ingest, and read back, events of these sources for these legal entities only."""
     if not source_codes:
         raise AccessError("a service account needs at least one source (--source CODE)")
+    if not entity_codes:
+        raise AccessError("a service account needs at least one legal entity (--entity CODE)")
     sources = list(SourceSystem.objects.filter(code__in=source_codes))
     unknown = sorted(set(source_codes) - {s.code for s in sources})
     if unknown:
         raise AccessError(f"unknown source system(s): {', '.join(unknown)}")
+    entities = list(LegalEntity.objects.filter(code__in=entity_codes))
+    unknown = sorted(set(entity_codes) - {e.code for e in entities})
+    if unknown:
+        raise AccessError(f"unknown legal entity code(s): {', '.join(unknown)}")
     if ServiceAccount.objects.filter(name=name).exists():
         raise AccessError(f"a service account named {name!r} exists already")
     token, digest, prefix = _issue(SERVICE_PREFIX)
     account = ServiceAccount.objects.create(name=name, token_digest=digest, token_prefix=prefix)
     account.sources.set(sources)
+    account.entities.set(entities)
     audit_record(
         actor=actor,
         entry=AuditEntry(
             action="service_account.created",
             object_type="service_account",
             object_id=str(account.pk),
-            after={"name": name, "sources": sorted(source_codes), "token_prefix": prefix},
+            after={
+                "name": name,
+                "sources": sorted(set(source_codes)),
+                "entities": sorted(set(entity_codes)),
+                "token_prefix": prefix,
+            },
         ),
     )
     return account, IssuedToken(token=token, prefix=prefix)

@@ -25,7 +25,7 @@ AUDITED_MODELS: dict[str, list[str]] = {
 }
 M2M_FIELDS: dict[str, list[str]] = {
     "access.User": ["groups", "user_permissions"],
-    "access.ServiceAccount": ["sources"],
+    "access.ServiceAccount": ["sources", "entities"],
     "auth.Group": ["permissions"],
 }
 

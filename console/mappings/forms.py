@@ -14,6 +14,7 @@ from console.mappings.models import MappingKind
 from console.mappings.selectors.browse import targets_for
 from console.mappings.services.requests import RowInput
 from console.sync.models import LegalEntity
+from console.validators import time_within_years
 
 RETIRE = "retire"
 CSV_MAX_BYTES = 2 * 1024 * 1024
@@ -26,13 +27,6 @@ def target_choices(entity: LegalEntity, kinds: list[str]) -> list[Any]:
         options.append((f"{kind}:{RETIRE}", f"retire this {kind} code (map it to nothing)"))
         groups.append((MappingKind(kind).label, options))
     return groups
-
-
-def _aware(value: datetime | None, zone: str) -> datetime | None:
-    """A time typed in the person's zone, stored in UTC."""
-    if value is None:
-        return None
-    return timezone.make_aware(value.replace(tzinfo=None), ZoneInfo(zone))
 
 
 class RowForm(forms.Form):
@@ -80,6 +74,16 @@ class ProposeForm(RowForm):
 
     def clean_valid_from(self) -> datetime | None:
         return _aware(self.cleaned_data.get("valid_from"), self.zone)
+
+
+def _aware(value: datetime | None, zone: str) -> datetime | None:
+    """A time typed in the person's zone, stored in UTC: within the years ingestion accepts,
+    as 9999-12-31 in New York is a time of year 10000 in UTC."""
+    if value is None:
+        return None
+    aware = timezone.make_aware(value.replace(tzinfo=None), ZoneInfo(zone))
+    time_within_years(aware)
+    return aware
 
 
 class NoteForm(forms.Form):

@@ -52,5 +52,7 @@ def ingest_config() -> dict[str, Any]:
     Flow.objects.create(
         source=source, event_kind="customer_invoice", name="Orders", business_process=BusinessProcess.ORDER_TO_CASH
     )
-    _, issued = service_account_create(name="bench", source_codes=["shopify"], actor=Actor.system("bench"))
+    _, issued = service_account_create(
+        name="bench", source_codes=["shopify"], entity_codes=["US01"], actor=Actor.system("bench")
+    )
     return {"token": issued.token}

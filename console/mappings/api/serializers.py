@@ -8,6 +8,22 @@ from rest_framework import serializers
 
 from console.mappings.models import ChangeRequest, ChangeState, Mapping, MappingKind, RowOp
 from console.mappings.selectors.browse import request_diff
+from console.mappings.services.requests import MAX_ODOO_ID
+from console.validators import time_within_years
+from integrations.canonical import printable_name
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses fields it does not define, by name, as the ingestion API does."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = [key for key in data if key not in self.fields]
+            if unknown:
+                raise serializers.ValidationError(
+                    {printable_name(str(key)): ["is not a field here"] for key in unknown}, code="unknown_field"
+                )
+        return super().to_internal_value(data)
 
 
 class MappingSerializer(serializers.ModelSerializer[Mapping]):
@@ -18,28 +34,33 @@ class MappingSerializer(serializers.ModelSerializer[Mapping]):
         fields = ["entity", "kind", "source_value", "version", "odoo_id", "odoo_label", "valid_from", "valid_to"]
 
 
-class RowInSerializer(serializers.Serializer[Any]):
+class RowInSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=MappingKind.values)
     source_value = serializers.CharField(max_length=100, trim_whitespace=True)
-    odoo_id = serializers.IntegerField(min_value=1, allow_null=True, help_text="Empty (null) retires the code.")
+    odoo_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ODOO_ID, allow_null=True, help_text="Empty (null) retires the code."
+    )
     op = serializers.ChoiceField(
         choices=RowOp.values, required=False, allow_null=True, help_text="Worked out from the mappings when left out."
     )
 
 
-class ChangeInSerializer(serializers.Serializer[Any]):
+class ChangeInSerializer(StrictSerializer):
     entity = serializers.CharField(max_length=16, help_text="Legal entity code, e.g. US01.")
     title = serializers.CharField(max_length=200, help_text="What changes and why.")
     rows = RowInSerializer(many=True, allow_empty=False)
     effective_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Apply then; empty: on approval."
+        required=False, allow_null=True, validators=[time_within_years], help_text="Apply then; empty: on approval."
     )
     valid_from = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Holds for events that occurred from then; empty: from applying."
+        required=False,
+        allow_null=True,
+        validators=[time_within_years],
+        help_text="Holds for events that occurred from then; empty: from applying.",
     )
 
 
-class NoteSerializer(serializers.Serializer[Any]):
+class NoteSerializer(StrictSerializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from console.access.decorators import role_check
 from console.access.login_audit import client_ip
@@ -30,14 +29,21 @@ from console.mappings.services.requests import (
     change_request_reject,
     change_request_submit,
 )
+from console.sync.api.base import COMMON_RESPONSES, JsonApiView, error_response
 from console.sync.api.errors import api_error
 
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input; `items` names each bad row and field. Nothing written."),
-    403: OpenApiResponse(description="The role lacks this step, or it is your own request (maker-checker)."),
-    404: OpenApiResponse(description="No such request or entity among yours."),
-    409: OpenApiResponse(description="The request's state does not allow this step now; the message says why."),
+    400: error_response(
+        "Invalid input: malformed or hostile JSON, an unknown or mistyped field, an id out of range; "
+        "`items` names each bad row and field. Nothing written."
+    ),
+    **COMMON_RESPONSES,
+    403: error_response("The role lacks this step, or it is your own request (maker-checker)."),
+    404: error_response("No such request or entity among yours."),
+    409: error_response("The request's state does not allow this step now; the message says why."),
+    413: error_response("A body over 2 MiB."),
 }
+READ_ERRORS = {status: ERRORS[status] for status in (400, 401, 403, 404, 415)}
 LIMIT = 500
 
 
@@ -56,7 +62,7 @@ def _problem_response(err: Exception) -> Response:
     return api_error(409, "conflict", str(err))
 
 
-class MappingListView(APIView):
+class MappingListView(JsonApiView):
     @extend_schema(
         operation_id="mappings_list",
         summary="Mappings in force now for one entity and kind",
@@ -64,7 +70,7 @@ class MappingListView(APIView):
             OpenApiParameter("entity", str, required=True, description="Legal entity code"),
             OpenApiParameter("kind", str, required=True, enum=MappingKind.values),
         ],
-        responses={200: MappingSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
+        responses={200: MappingSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request: Request) -> Response:
         role_check(request.user, *READERS, doing="reading mappings")
@@ -78,12 +84,12 @@ class MappingListView(APIView):
         return Response(MappingSerializer(mappings_current(entity, kind).select_related("entity"), many=True).data)
 
 
-class ChangeListView(APIView):
+class ChangeListView(JsonApiView):
     @extend_schema(
         operation_id="mapping_changes_list",
         summary="Mapping change requests of your entities, newest first (500 at most)",
         parameters=[OpenApiParameter("state", str, enum=ChangeState.values)],
-        responses={200: ChangeOutSerializer(many=True), 403: ERRORS[403]},
+        responses={200: ChangeOutSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request: Request) -> Response:
         role_check(request.user, *READERS, doing="reading mapping changes")
@@ -133,11 +139,11 @@ def _flat(errors: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix.rstrip("."), errors)]
 
 
-class ChangeDetailView(APIView):
+class ChangeDetailView(JsonApiView):
     @extend_schema(
         operation_id="mapping_changes_read",
         summary="One change request with its rows as before and after",
-        responses={200: ChangeOutSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+        responses={200: ChangeOutSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, request_id: int) -> Response:
         role_check(request.user, *READERS, doing="reading mapping changes")
@@ -168,7 +174,7 @@ def _step(request: Request, request_id: int, step: str) -> Response:
 STEP_RESPONSES: dict[int, Any] = {200: ChangeOutSerializer, **ERRORS}
 
 
-class ChangeSubmitView(APIView):
+class ChangeSubmitView(JsonApiView):
     @extend_schema(
         operation_id="mapping_changes_submit",
         summary="Submit your draft for a controller's decision",
@@ -179,7 +185,7 @@ class ChangeSubmitView(APIView):
         return _step(request, request_id, "submit")
 
 
-class ChangeApproveView(APIView):
+class ChangeApproveView(JsonApiView):
     @extend_schema(
         operation_id="mapping_changes_approve",
         summary="Approve: a controller of the entity, never the requester; applied at once or at its time",
@@ -190,7 +196,7 @@ class ChangeApproveView(APIView):
         return _step(request, request_id, "approve")
 
 
-class ChangeRejectView(APIView):
+class ChangeRejectView(JsonApiView):
     @extend_schema(
         operation_id="mapping_changes_reject",
         summary="Reject with a reason: a controller of the entity, never the requester",

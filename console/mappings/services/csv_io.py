@@ -18,6 +18,7 @@ from console.mappings.models import ChangeOrigin, ChangeRequest, MappingKind
 from console.mappings.selectors.browse import mappings_current
 from console.mappings.services.reference import entity_for
 from console.mappings.services.requests import (
+    MAX_ODOO_ID,
     MAX_ROWS,
     PROPOSERS,
     READERS,
@@ -28,10 +29,13 @@ from console.mappings.services.requests import (
     change_request_create,
     rows_check,
 )
+from integrations.canonical import storable_problem
 
 COLUMNS = ["kind", "source_value", "odoo_id", "odoo_label", "version", "valid_from"]
 REQUIRED = {"source_value", "odoo_id"}
 KNOWN = set(COLUMNS) | {"op"}
+# The longest value a column holds is an Odoo label of 200 characters.
+MAX_CELL = 200
 
 
 @transaction.atomic
@@ -73,27 +77,66 @@ def _text(value: str | None) -> str:
     return text
 
 
+def _cell_problems(line: int, record: dict[str, str | None]) -> list[RowProblem]:
+    """Cells no column can hold: too long, or text PostgreSQL cannot store (NUL, bytes that
+    were not UTF-8, read as lone surrogates), each named by its line and column."""
+    problems = []
+    for column, value in record.items():
+        if not value:
+            continue
+        if len(value) > MAX_CELL:
+            problems.append(RowProblem(line, column, f"is {len(value):,} characters long; at most {MAX_CELL}"))
+            continue
+        problem = storable_problem(value)
+        if problem is not None:
+            if "surrogate" in problem:
+                problem = "holds bytes that are not UTF-8 text: save the file as CSV UTF-8"
+            problems.append(RowProblem(line, column, problem))
+    return problems
+
+
+def _odoo_id(raw: str) -> int | None:
+    """A whole number of ASCII digits within Odoo's ids, or None."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_ODOO_ID)):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ODOO_ID else None
+
+
 def parse_csv(data: bytes, kind: str) -> tuple[list[RowInput], list[RowProblem]]:
     """Rows (positioned by their line in the file) and every problem found reading it."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        return [], [RowProblem(1, "file", f"not UTF-8 text (byte {err.start}): save the file as CSV UTF-8")]
+    # Bytes that are not UTF-8 are kept as lone surrogates, so that the problem names its line and column.
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        raw_header = reader.fieldnames or []
+    except csv.Error as err:
+        return [], [RowProblem(1, "header", f"cannot be read as CSV: {err}")]
+    header = [h.strip() for h in raw_header]
     if not header:
         return [], [RowProblem(1, "file", "the file is empty: the first line names the columns")]
+    problems = _cell_problems(1, {f"column {n}": h for n, h in enumerate(header, start=1)})
+    if problems:
+        return [], problems
     reader.fieldnames = header
     problems = [RowProblem(1, "header", f"no column {c!r}") for c in sorted(REQUIRED - set(header))]
     problems += [
-        RowProblem(1, "header", f"unknown column {c!r}; use {', '.join(sorted(KNOWN))}")
+        RowProblem(1, "header", f"unknown column {c[:40]!r}; use {', '.join(sorted(KNOWN))}")
         for c in header
         if c not in KNOWN
     ]
     if problems:
         return [], problems
     rows: list[RowInput] = []
-    for record in reader:
+    records = iter(reader)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as err:  # a cell over the csv module's own limit, an unclosed quote
+            problems.append(RowProblem(reader.line_num, "line", f"cannot be read as CSV: {err}"))
+            break
         line = reader.line_num
         if None in record:
             problems.append(RowProblem(line, "line", "more cells than columns"))
@@ -103,6 +146,10 @@ def parse_csv(data: bytes, kind: str) -> tuple[list[RowInput], list[RowProblem]]
         if len(rows) >= MAX_ROWS:
             problems.append(RowProblem(line, "file", f"more than {MAX_ROWS} lines: split the file"))
             break
+        found = _cell_problems(line, record)
+        if found:
+            problems += found
+            continue
         row_kind = _text(record.get("kind")) or kind
         if row_kind != kind:
             problems.append(RowProblem(line, "kind", f"{row_kind!r} in a {kind} import"))
@@ -110,10 +157,14 @@ def parse_csv(data: bytes, kind: str) -> tuple[list[RowInput], list[RowProblem]]
         raw_id = _text(record.get("odoo_id"))
         odoo_id: int | None = None
         if raw_id:
-            if not raw_id.isdigit():
-                problems.append(RowProblem(line, "odoo_id", f"{raw_id!r} is not an Odoo id (a whole number)"))
+            odoo_id = _odoo_id(raw_id)
+            if odoo_id is None:
+                problems.append(
+                    RowProblem(
+                        line, "odoo_id", f"{raw_id[:40]!r} is not an Odoo id (a whole number from 1 to {MAX_ODOO_ID:,})"
+                    )
+                )
                 continue
-            odoo_id = int(raw_id)
         op = _text(record.get("op")) or None
         rows.append(
             RowInput(kind=kind, source_value=_text(record.get("source_value")), odoo_id=odoo_id, op=op, position=line)

@@ -58,6 +58,8 @@ OPEN_STATES = (ChangeState.DRAFT, ChangeState.SUBMITTED, ChangeState.APPROVED)
 # waiting for it occurred before anybody asked for the mapping.
 SINCE_ALWAYS = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_ROWS = 5000
+# Odoo's ids are PostgreSQL integers, and so is Mapping.odoo_id: a larger one points at nothing.
+MAX_ODOO_ID = 2**31 - 1
 
 
 class ChangeError(Exception):
@@ -136,8 +138,8 @@ def _form_problems(row: RowInput, kind: str, code: str) -> list[tuple[str, str]]
         problems.append(("source_value", "must not hold control characters"))
     if row.op is not None and row.op not in RowOp.values:
         problems.append(("op", f"unknown change {row.op!r}; use one of {', '.join(RowOp.values)}"))
-    if row.odoo_id is not None and (not isinstance(row.odoo_id, int) or row.odoo_id <= 0):
-        problems.append(("odoo_id", "must be a positive whole number (the Odoo record's id)"))
+    if row.odoo_id is not None and (not isinstance(row.odoo_id, int) or not 0 < row.odoo_id <= MAX_ODOO_ID):
+        problems.append(("odoo_id", f"must be a whole number from 1 to {MAX_ODOO_ID:,} (the Odoo record's id)"))
     return problems
 
 

@@ -1,149 +1,223 @@
-"""OpenAPI description of the ingestion payloads (served at /api/schema/)."""
+"""OpenAPI description of the ingestion payloads (served at /api/schema/).
+
+Built from the strict reader's own limits (integrations/canonical.py), so that what the
+schema allows is what parse_document accepts, field by field: a fuzzer generating from
+it reaches every field. What a schema cannot say is in the descriptions and refused
+by the reader with a 400 naming the field: the product and totals limits, a balanced
+journal entry, due_date not before invoice_date, a positive quantity.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "100.00"}
-DATE = {"type": "string", "format": "date"}
-TEXT = {"type": "string", "maxLength": 1000}
-PARTNER = {
-    "type": "object",
-    "required": ["name"],
-    "properties": {
-        "name": {"type": "string", "maxLength": 256},
-        "email": {"type": "string", "maxLength": 256},
-        "vat": {"type": "string", "maxLength": 64},
-        "ref": {"type": "string", "maxLength": 64, "description": "The partner's id in the source; matched first."},
-    },
-}
-CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$", "example": "USD"}
+from django.conf import settings
 
-INVOICE_DATA = {
-    "title": "customer_invoice / vendor_bill data",
-    "type": "object",
-    "required": ["partner", "currency", "invoice_date", "lines"],
-    "properties": {
+from integrations import canonical as c
+from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED
+
+_NO_NUL = "[^\\u0000]"
+_LIMITS = (
+    f"Amounts, quantities, each line's quantity x unit_price and every document total are below "
+    f"{c.MAX_ABS_AMOUNT:,} (at most {c.AMOUNT_DIGITS} digits before the point, 2 after)."
+)
+
+
+def _decimal(*, signed: bool, description: str = "") -> dict[str, Any]:
+    sign = "-?" if signed else ""
+    pattern = f"^{sign}[0-9]{{1,{c.AMOUNT_DIGITS}}}(\\.[0-9]{{1,2}})?$"
+    text = "A decimal string (never a JSON number), ASCII digits. " + description
+    return {
+        "type": "string",
+        "pattern": pattern,
+        "maxLength": c.AMOUNT_DIGITS + 4,
+        "example": "100.00",
+        "description": text.strip(),
+    }
+
+
+def _text(limit: int, *, required: bool = False, description: str = "") -> dict[str, Any]:
+    """Text of at most `limit` characters, no NUL (nor lone surrogates, which JSON cannot carry
+    as text); a required one holds something besides spaces."""
+    pattern = f"^{_NO_NUL}*[^\\u0000\\s]{_NO_NUL}*$" if required else f"^{_NO_NUL}*$"
+    field: dict[str, Any] = {"type": "string", "maxLength": limit, "pattern": pattern}
+    if required:
+        field["minLength"] = 1
+    else:
+        field["nullable"] = True
+    if description:
+        field["description"] = description
+    return field
+
+
+def _object(properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties, **extra}
+
+
+DATE = {
+    "type": "string",
+    "format": "date",
+    "pattern": "^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
+    "description": f"YYYY-MM-DD, years {c.FIRST_YEAR} to {c.LAST_YEAR}.",
+}
+CURRENCY = {
+    "type": "string",
+    "enum": sorted(ACTIVE_CURRENCIES),
+    "example": "USD",
+    "description": f"An ISO 4217 code of List One ({LIST_ONE_PUBLISHED}), without XTS and XXX.",
+}
+PARTNER = _object(
+    {
+        "name": _text(c.MAX_NAME, required=True),
+        "email": _text(c.MAX_NAME),
+        "vat": _text(c.MAX_CODE),
+        "ref": _text(c.MAX_CODE, description="The partner's id in the source; matched first."),
+    },
+    ["name"],
+)
+
+INVOICE_DATA = _object(
+    {
         "partner": PARTNER,
         "currency": CURRENCY,
         "invoice_date": DATE,
-        "due_date": DATE,
-        "reference": {"type": "string", "maxLength": 256, "description": "Becomes the Odoo payment reference."},
-        "journal": {"type": "string", "description": "Journal key (mapping); default: the event kind."},
+        "due_date": {**DATE, "nullable": True, "description": "Not before invoice_date."},
+        "reference": _text(c.MAX_NAME, description="Becomes the Odoo payment reference."),
+        "journal": _text(c.MAX_CODE, description="Journal key (mapping); default: the event kind."),
         "lines": {
             "type": "array",
             "minItems": 1,
-            "maxItems": 500,
-            "items": {
-                "type": "object",
-                "required": ["description", "quantity", "unit_price"],
-                "properties": {
-                    "description": TEXT,
-                    "quantity": DECIMAL,
-                    "unit_price": DECIMAL,
-                    "tax_code": {"type": "string", "description": "Source tax code, resolved by a tax mapping."},
-                    "account_code": {
-                        "type": "string",
-                        "description": "Source GL code, resolved by an account mapping.",
-                    },
+            "maxItems": c.MAX_LINES,
+            "items": _object(
+                {
+                    "description": _text(c.MAX_TEXT, required=True),
+                    "quantity": _decimal(signed=False, description="Positive."),
+                    "unit_price": _decimal(signed=True, description="Negative for a credit line."),
+                    "tax_code": _text(c.MAX_CODE, description="Source tax code, resolved by a tax mapping."),
+                    "account_code": _text(c.MAX_CODE, description="Source GL code, resolved by an account mapping."),
                 },
-            },
+                ["description", "quantity", "unit_price"],
+            ),
         },
     },
-}
-PAYMENT_DATA = {
-    "title": "payment data",
-    "type": "object",
-    "required": ["partner", "currency", "amount", "date", "payment_method"],
-    "properties": {
+    ["partner", "currency", "invoice_date", "lines"],
+    title="customer_invoice / vendor_bill data",
+    description=_LIMITS,
+)
+PAYMENT_DATA = _object(
+    {
         "partner": PARTNER,
         "currency": CURRENCY,
-        "amount": DECIMAL,
+        "amount": _decimal(signed=False, description="Positive."),
         "date": DATE,
         "direction": {"type": "string", "enum": ["inbound", "outbound"], "default": "inbound"},
-        "payment_method": {"type": "string", "description": "Journal key (mapping), e.g. card, wire."},
-        "invoice_external_id": {
-            "type": "string",
-            "description": "external_id of the invoice (inbound) or bill (outbound) event it settles, same source.",
-        },
-        "invoice_source": {
-            "type": "string",
-            "description": "Source code of that invoice event, when another system sent it.",
-        },
-        "reference": {"type": "string"},
+        "payment_method": _text(c.MAX_CODE, required=True, description="Journal key (mapping), e.g. card, wire."),
+        "invoice_external_id": _text(
+            c.MAX_EXTERNAL_REF,
+            description="external_id of the invoice (inbound) or bill (outbound) event it settles, same source.",
+        ),
+        "invoice_source": _text(
+            c.MAX_CODE, description="Source code of that invoice event, when another system sent it."
+        ),
+        "reference": _text(c.MAX_NAME),
     },
-}
-BANK_LINE_DATA = {
-    "title": "bank_statement_line data",
-    "type": "object",
-    "required": ["bank_account", "currency", "amount", "date", "description"],
-    "properties": {
-        "bank_account": {"type": "string", "description": "Journal key (mapping) of the bank journal."},
+    ["partner", "currency", "amount", "date", "payment_method"],
+    title="payment data",
+    description=_LIMITS,
+)
+BANK_LINE_DATA = _object(
+    {
+        "bank_account": _text(c.MAX_CODE, required=True, description="Journal key (mapping) of the bank journal."),
         "currency": CURRENCY,
-        "amount": {**DECIMAL, "description": "Signed: positive received, negative paid out."},
+        "amount": _decimal(signed=True, description="Signed, not zero: positive received, negative paid out."),
         "date": DATE,
-        "description": TEXT,
-        "partner": PARTNER,
-        "reference": {"type": "string"},
+        "description": _text(c.MAX_TEXT, required=True),
+        "partner": {**PARTNER, "nullable": True},
+        "reference": _text(c.MAX_NAME),
     },
-}
-JOURNAL_ENTRY_DATA = {
-    "title": "journal_entry data",
-    "type": "object",
-    "required": ["currency", "date", "lines"],
-    "properties": {
+    ["bank_account", "currency", "amount", "date", "description"],
+    title="bank_statement_line data",
+    description=_LIMITS,
+)
+JOURNAL_ENTRY_DATA = _object(
+    {
         "currency": CURRENCY,
         "date": DATE,
-        "reference": {"type": "string"},
-        "journal": {"type": "string", "description": "Journal key (mapping); default journal_entry."},
+        "reference": _text(c.MAX_NAME),
+        "journal": _text(c.MAX_CODE, description="Journal key (mapping); default journal_entry."),
         "lines": {
             "type": "array",
             "minItems": 2,
-            "description": "Balanced: total debit equals total credit; each line has debit or credit.",
-            "items": {
-                "type": "object",
-                "required": ["account_code"],
-                "properties": {
-                    "account_code": {"type": "string"},
-                    "description": TEXT,
-                    "debit": DECIMAL,
-                    "credit": DECIMAL,
-                    "partner": PARTNER,
+            "maxItems": c.MAX_LINES,
+            "description": "Balanced: total debit equals total credit; each line has exactly one of debit or credit.",
+            "items": _object(
+                {
+                    "account_code": _text(c.MAX_CODE, required=True),
+                    "description": _text(c.MAX_TEXT),
+                    "debit": {**_decimal(signed=False), "nullable": True},
+                    "credit": {**_decimal(signed=False), "nullable": True},
+                    "partner": {**PARTNER, "nullable": True},
                 },
-            },
+                ["account_code"],
+            ),
         },
     },
+    ["currency", "date", "lines"],
+    title="journal_entry data",
+    description=_LIMITS,
+)
+DATA_BY_KIND: dict[str, dict[str, Any]] = {
+    "customer_invoice": INVOICE_DATA,
+    "vendor_bill": INVOICE_DATA,
+    "payment": PAYMENT_DATA,
+    "bank_statement_line": BANK_LINE_DATA,
+    "journal_entry": JOURNAL_ENTRY_DATA,
 }
+
+
+def _event(kind: str) -> dict[str, Any]:
+    return _object(
+        {
+            "source": _text(64, required=True, description="Source system code the token is scoped to."),
+            "external_id": {
+                **_text(200, required=True),
+                "pattern": f"^[^\\u0000\\s]({_NO_NUL}*[^\\u0000\\s])?$",
+                "description": "The source's id, without leading or trailing spaces; with source and kind, "
+                "the idempotency key.",
+            },
+            "kind": {"type": "string", "enum": [kind]},
+            "entity": _text(32, required=True, description="Legal entity code the token is scoped to."),
+            "occurred_at": {
+                "type": "string",
+                "format": "date-time",
+                "pattern": "^(19[0-9]{2}|2[0-9]{3})-",
+                "maxLength": 40,
+                "description": f"ISO 8601 with an offset; stored in UTC, which must fall in years "
+                f"{c.FIRST_YEAR} to {c.LAST_YEAR} too.",
+            },
+            "correlation_id": _text(200),
+            "data": DATA_BY_KIND[kind],
+        },
+        ["source", "external_id", "kind", "entity", "occurred_at", "data"],
+        title=f"{kind} event",
+    )
+
+
 EVENT: dict[str, Any] = {
-    "type": "object",
-    "required": ["source", "external_id", "kind", "entity", "occurred_at", "data"],
-    "additionalProperties": False,
-    "properties": {
-        "source": {"type": "string", "description": "Source system code the token is scoped to."},
-        "external_id": {
-            "type": "string",
-            "maxLength": 200,
-            "description": "The source's id; with source and kind, the idempotency key.",
-        },
-        "kind": {
-            "type": "string",
-            "enum": ["customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry"],
-        },
-        "entity": {"type": "string", "description": "Legal entity code."},
-        "occurred_at": {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset."},
-        "correlation_id": {"type": "string", "maxLength": 200},
-        "data": {"oneOf": [INVOICE_DATA, PAYMENT_DATA, BANK_LINE_DATA, JOURNAL_ENTRY_DATA]},
-    },
+    "oneOf": [_event(kind) for kind in c.KINDS],
+    "description": "One event; its `kind` says which `data` it carries.",
 }
 INGEST_REQUEST = {
+    "description": "One event, or a batch. JSON objects must not repeat a key, nest deeper than 10 levels "
+    "or hold integers of more than 20 digits; NaN and Infinity are not JSON.",
     "oneOf": [
         EVENT,
-        {
-            "type": "object",
-            "required": ["events"],
-            "properties": {"events": {"type": "array", "minItems": 1, "maxItems": 1000, "items": EVENT}},
-        },
-    ]
+        _object(
+            {"events": {"type": "array", "minItems": 1, "maxItems": settings.INGEST_MAX_BATCH, "items": EVENT}},
+            ["events"],
+            title="batch",
+        ),
+    ],
 }
 ITEM_RESULT = {
     "type": "object",
@@ -156,6 +230,24 @@ ITEM_RESULT = {
         "source": {"type": "string"},
         "kind": {"type": "string"},
         "external_id": {"type": "string"},
+    },
+}
+EVENT_STATE = {
+    "type": "object",
+    "properties": {
+        "event_id": {"type": "integer"},
+        "source": {"type": "string"},
+        "kind": {"type": "string", "enum": list(c.KINDS)},
+        "external_id": {"type": "string"},
+        "entity": {"type": "string"},
+        "state": {"type": "string"},
+        "attempts": {"type": "integer"},
+        "reason_code": {"type": "string"},
+        "reason": {"type": "string"},
+        "odoo_model": {"type": "string"},
+        "odoo_id": {"type": "integer", "nullable": True},
+        "odoo_name": {"type": "string"},
+        "posted_at": {"type": "string", "format": "date-time", "nullable": True},
     },
 }
 ERROR = {

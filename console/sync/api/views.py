@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -15,7 +15,9 @@ from rest_framework.views import APIView
 
 from console.access.authentication import ServiceAccountTokenAuthentication, ServicePrincipal
 from console.sync.api import schema
+from console.sync.api.base import COMMON_RESPONSES, JsonApiView, error_response, is_json
 from console.sync.api.errors import api_error
+from console.sync.api.strict_json import JsonRefused, loads_strict
 from console.sync.models import SyncEvent
 from console.sync.services.ingest import IngestError, events_ingest, rejection_count
 
@@ -48,15 +50,14 @@ class EventIngestView(APIView):
             200: OpenApiResponse(
                 description="Same key and payload seen before (single), or a batch with repeats: see each item's status"
             ),
-            400: OpenApiResponse(
-                description="Malformed JSON, missing or mistyped field, unknown source or entity; nothing stored",
-                response=schema.ERROR,
+            400: error_response(
+                "Malformed or hostile JSON, a missing, unknown or mistyped field, an amount or total too large, an "
+                "unknown source or entity; the message names the field, nothing is stored"
             ),
-            401: OpenApiResponse(description="No or invalid token", response=schema.ERROR),
-            403: OpenApiResponse(description="The token is not scoped to the event's source", response=schema.ERROR),
+            **COMMON_RESPONSES,
+            403: error_response("The token is not scoped to the event's source or legal entity"),
             409: OpenApiResponse(description="Same key seen before with a different payload (recorded as a conflict)"),
-            413: OpenApiResponse(description="Body larger than the configured limit", response=schema.ERROR),
-            415: OpenApiResponse(description="Content-Type is not application/json", response=schema.ERROR),
+            413: error_response("Body larger than the configured limit"),
         },
     )
     def post(self, request: Request) -> Response:
@@ -67,7 +68,7 @@ class EventIngestView(APIView):
             declared = 0
         if declared > limit:
             return _refuse(413, "body_too_large", f"body of {declared} bytes is over the limit of {limit} bytes")
-        if (request.content_type or "").split(";")[0].strip() != "application/json":
+        if not is_json(request):
             return _refuse(415, "unsupported_media_type", "Content-Type must be application/json")
         try:
             raw = request._request.body
@@ -76,11 +77,9 @@ class EventIngestView(APIView):
         if len(raw) > limit:
             return _refuse(413, "body_too_large", f"body of {len(raw)} bytes is over the limit of {limit} bytes")
         try:
-            body = json.loads(raw)
-        except UnicodeDecodeError:
-            return _refuse(400, "malformed_json", "body is not UTF-8")
-        except json.JSONDecodeError as err:
-            return _refuse(400, "malformed_json", f"malformed JSON: {err.msg} at line {err.lineno} column {err.colno}")
+            body = loads_strict(raw)
+        except JsonRefused as err:
+            return _refuse(400, err.code, err.message)
         batch = isinstance(body, dict) and "events" in body
         if batch:
             if set(body) != {"events"}:
@@ -114,7 +113,7 @@ class EventIngestView(APIView):
         )
 
 
-class EventDetailView(APIView):
+class EventDetailView(JsonApiView):
     """A source system reads back the state of an event it sent."""
 
     authentication_classes = [ServiceAccountTokenAuthentication]
@@ -122,18 +121,23 @@ class EventDetailView(APIView):
 
     @extend_schema(
         operation_id="events_read",
-        summary="State of one event of this token's sources",
-        responses={200: dict, 404: schema.ERROR},
+        summary="State of one event of this token's sources and legal entities",
+        responses={
+            200: OpenApiResponse(description="The event's state", response=schema.EVENT_STATE),
+            **COMMON_RESPONSES,
+            404: error_response("No such event of this token's sources and legal entities"),
+        },
     )
     def get(self, request: Request, event_id: int) -> Response:
         assert isinstance(request.user, ServicePrincipal)
+        account = request.user.account
         event = (
-            SyncEvent.objects.filter(pk=event_id, source__service_accounts=request.user.account)
+            SyncEvent.objects.filter(pk=event_id, source__service_accounts=account, entity__service_accounts=account)
             .select_related("source", "entity")
             .first()
         )
         if event is None:
-            return api_error(404, "not_found", f"no event {event_id} for this token's sources")
+            return api_error(404, "not_found", f"no event {event_id} of this token's sources and entities")
         return Response(
             {
                 "event_id": event.pk,
@@ -151,3 +155,8 @@ class EventDetailView(APIView):
                 "posted_at": event.posted_at,
             }
         )
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any other address under /api/: the API's error shape, not the HTML page of a browser."""
+    return JsonResponse({"error": {"code": "not_found", "message": f"no API endpoint at {request.path}"}}, status=404)

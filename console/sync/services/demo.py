@@ -124,7 +124,7 @@ def demo_seed(*, password: str) -> list[str]:
             old.name = f"{SERVICE_ACCOUNT}-retired-{old.pk}"
             old.save(update_fields=["is_active", "name"])
         _, issued = service_account_create(
-            name=SERVICE_ACCOUNT, source_codes=[code for code, _, _ in SOURCES], actor=actor
+            name=SERVICE_ACCOUNT, source_codes=[code for code, _, _ in SOURCES], entity_codes=["US01"], actor=actor
         )
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         fd = os.open(demo_token_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -25,9 +25,18 @@ from console.audit.actors import Actor
 from console.sync.models import DuplicateAttempt, Flow, IngestRejection, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.dispatch import events_dispatch_on_commit
 from console.sync.signals import duplicates_conflicted
-from integrations.canonical import KINDS, PayloadError, parse_document
+from integrations.canonical import (
+    FIRST_YEAR,
+    KINDS,
+    LAST_YEAR,
+    PayloadError,
+    parse_document,
+    printable_name,
+    storable_problem,
+)
 
 MAX_EXTERNAL_ID = 200
+EVENT_FIELDS = frozenset({"source", "external_id", "kind", "entity", "occurred_at", "correlation_id", "data"})
 
 
 class IngestError(Exception):
@@ -100,13 +109,18 @@ class _Context:
 
     account: ServiceAccount
     allowed: set[int]
+    allowed_entities: set[int]
     sources: dict[str, SourceSystem] = field(default_factory=dict)
     entities: dict[str, LegalEntity] = field(default_factory=dict)
     flows: dict[tuple[int, str], Flow] = field(default_factory=dict)
 
     @classmethod
     def load(cls, account: ServiceAccount) -> _Context:
-        ctx = cls(account=account, allowed=set(account.sources.values_list("pk", flat=True)))
+        ctx = cls(
+            account=account,
+            allowed=set(account.sources.values_list("pk", flat=True)),
+            allowed_entities=set(account.entities.values_list("pk", flat=True)),
+        )
         ctx.sources = {s.code: s for s in SourceSystem.objects.all()}
         ctx.entities = {e.code: e for e in LegalEntity.objects.all()}
         ctx.flows = {(f.source_id, f.event_kind): f for f in Flow.objects.all()}
@@ -132,28 +146,40 @@ def _string(item: dict[str, Any], key: str, *, required: bool, limit: int) -> st
         raise ItemError(400, "invalid_field", f"{key}: must be a string")
     if len(value) > limit:
         raise ItemError(400, "invalid_field", f"{key}: is longer than {limit} characters")
-    if "\x00" in value:
-        raise ItemError(400, "invalid_field", f"{key}: contains a NUL character")
+    problem = storable_problem(value)
+    if problem is not None:
+        raise ItemError(400, "invalid_field", f"{key}: {problem}")
     return value
 
 
 def _occurred_at(item: dict[str, Any]) -> datetime:
     raw = _string(item, "occurred_at", required=True, limit=40)
     try:
+        if not raw.isascii():  # fromisoformat would read other digits
+            raise ValueError(raw)
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise ItemError(400, "invalid_field", f"occurred_at: {raw!r} is not an ISO 8601 date-time") from None
     if value.tzinfo is None:
         raise ItemError(400, "invalid_field", "occurred_at: needs a time zone offset (e.g. 2026-11-23T10:00:00Z)")
-    return value.astimezone(UTC)
+    outside = ItemError(
+        400, "invalid_field", f"occurred_at: {raw} is outside {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 in UTC"
+    )
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is a time of year 0 in UTC
+        raise outside from None
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise outside
+    return utc
 
 
 def _validate(index: int, item: Any, ctx: _Context) -> _Valid:
     if not isinstance(item, dict):
         raise ItemError(400, "invalid_event", "an event must be a JSON object")
-    unknown = set(item) - {"source", "external_id", "kind", "entity", "occurred_at", "correlation_id", "data"}
+    unknown = sorted(set(item) - EVENT_FIELDS)
     if unknown:
-        raise ItemError(400, "unknown_field", f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise ItemError(400, "unknown_field", f"unknown field(s): {', '.join(map(printable_name, unknown))}")
     source_code = _string(item, "source", required=True, limit=64)
     source = ctx.sources.get(source_code)
     if source is None:
@@ -174,6 +200,10 @@ def _validate(index: int, item: Any, ctx: _Context) -> _Valid:
     entity = ctx.entities.get(entity_code)
     if entity is None:
         raise ItemError(400, "unknown_entity", f"entity: unknown legal entity {entity_code!r}", source_code)
+    if entity.pk not in ctx.allowed_entities:
+        raise ItemError(
+            403, "entity_not_allowed", f"entity: this token may not ingest for {entity_code!r}", source_code
+        )
     external_id = _string(item, "external_id", required=True, limit=MAX_EXTERNAL_ID)
     if external_id != external_id.strip():
         raise ItemError(400, "invalid_field", "external_id: must not start or end with spaces", source_code)

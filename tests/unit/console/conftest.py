@@ -23,7 +23,9 @@ def sources(db: None) -> dict[str, Any]:
     Flow.objects.create(
         source=stripe, event_kind="payment", name="Charges", business_process=BusinessProcess.ORDER_TO_CASH
     )
-    _, issued = service_account_create(name="shopify-app", source_codes=["shopify"], actor=Actor.system("test"))
+    _, issued = service_account_create(
+        name="shopify-app", source_codes=["shopify"], entity_codes=["US01"], actor=Actor.system("test")
+    )
     return {"entity": entity, "token": issued.token}
 
 

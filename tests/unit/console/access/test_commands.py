@@ -70,14 +70,30 @@ def test_create_user_refuses_bad_input(sources: dict[str, Any], args: list[str],
 
 def test_create_service_account_prints_the_token_once(sources: dict[str, Any]) -> None:
     before = AuditEvent.objects.filter(action="service_account.created").count()
-    token = run("create_service_account", "stripe-prod", "--source", "stripe")
+    token = run("create_service_account", "stripe-prod", "--source", "stripe", "--entity", "US01", "--entity", "FR01")
     account = ServiceAccount.objects.get(name="stripe-prod")
     assert token.startswith("fos_") and account.token_digest == token_digest(token)
     assert list(account.sources.values_list("code", flat=True)) == ["stripe"]
-    assert AuditEvent.objects.filter(action="service_account.created").count() == before + 1
+    assert sorted(account.entities.values_list("code", flat=True)) == ["FR01", "US01"]
+    created = AuditEvent.objects.filter(action="service_account.created")
+    assert created.count() == before + 1
+    assert '"entities":["FR01","US01"]' in created.latest("sequence").after
 
 
 def test_create_service_account_refuses_an_unknown_source(sources: dict[str, Any]) -> None:
     with pytest.raises(CommandError, match="unknown source system"):
-        run("create_service_account", "x", "--source", "netsuite")
+        run("create_service_account", "x", "--source", "netsuite", "--entity", "US01")
+    assert not ServiceAccount.objects.filter(name="x").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source", "stripe"], "the following arguments are required: --entity"),
+        (["--source", "stripe", "--entity", "DE01"], "unknown legal entity code(s): DE01"),
+    ],
+)
+def test_create_service_account_needs_known_entities(sources: dict[str, Any], args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("create_service_account", "x", *args)
     assert not ServiceAccount.objects.filter(name="x").exists()

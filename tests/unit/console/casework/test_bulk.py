@@ -14,7 +14,7 @@ from console.casework.services.actions import case_dismiss
 from console.casework.services.bulk import bulk_execute
 from console.sync.models import LegalEntity
 from console.sync.services.drain import events_drain
-from tests.conftest import login
+from tests.conftest import feed_token, login
 from tests.unit.console.casework.conftest import ingest, person, unmapped_invoice
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_a_worker_that_died_mid_run_is_resumed(three_cases: list[ExceptionCase])
 
 def test_the_filter_reaches_only_visible_cases(three_cases: list[ExceptionCase], configured: dict[str, Any]) -> None:
     LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
-    ingest(configured["token"], unmapped_invoice("fr-bulk-1") | {"entity": "FR01"})
+    ingest(feed_token("FR01"), unmapped_invoice("fr-bulk-1") | {"entity": "FR01"})
     events_drain()
     foreign = ExceptionCase.objects.get(entity__code="FR01")
     assert foreign.is_open  # a case the filter would select, were FR01 granted

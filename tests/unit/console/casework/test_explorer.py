@@ -11,7 +11,7 @@ from console.casework.models import ExceptionCase
 from console.casework.services.actions import case_resubmit
 from console.sync.models import LegalEntity, SyncEvent
 from console.sync.services.drain import events_drain
-from tests.conftest import login
+from tests.conftest import feed_token, login
 from tests.factories import invoice_event
 from tests.unit.console.casework.conftest import ingest, person
 
@@ -46,7 +46,7 @@ def test_find_by_any_id_and_read_the_whole_story(blocked_case: ExceptionCase) ->
 
 def test_events_of_other_entities_stay_hidden(configured: dict[str, Any]) -> None:
     LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
-    [event_id] = ingest(configured["token"], invoice_event("fr-hidden", entity="FR01"))
+    [event_id] = ingest(feed_token("FR01"), invoice_event("fr-hidden", entity="FR01"))
     client = login(Client(), "operator")
     found = client.get("/events/", {"q": "fr-hidden"}).content
     assert f'href="/events/{event_id}/"'.encode() not in found and b"No event of your legal entities" in found
@@ -87,6 +87,7 @@ def test_the_event_list_shows_only_the_persons_entities(configured: dict[str, An
     from console.sync.models import LegalEntity
 
     LegalEntity.objects.create(code="DE01", name="Acme GmbH", odoo_company_id=3, currency="EUR")
-    ingest(configured["token"], invoice_event("us-1"), invoice_event("de-1", entity="DE01"))
+    ingest(configured["token"], invoice_event("us-1"))
+    ingest(feed_token("DE01"), invoice_event("de-1", entity="DE01"))
     page = login(Client(), "operator").get("/events/list/").content.decode()
     assert "us-1" in page and "de-1" not in page and 'data-total="1"' in page

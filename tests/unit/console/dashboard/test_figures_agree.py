@@ -11,7 +11,7 @@ from django.test import Client
 
 from console.sync.models import LegalEntity
 from console.sync.services.drain import events_drain
-from tests.conftest import PERSONAS, login
+from tests.conftest import PERSONAS, feed_token, login
 from tests.factories import invoice_event, vendor_bill_event, with_data
 from tests.unit.console.casework.conftest import ingest, unmapped_invoice
 
@@ -72,6 +72,9 @@ def busy_day(configured: dict[str, Any]) -> None:
         invoice_event("ok-1"),  # the same again
         with_data(invoice_event("ok-2"), reference="#1002"),  # the same key, other content
         unmapped_invoice("blocked-1", price="100.00"),
+    )
+    ingest(
+        feed_token("DE01"),
         invoice_event("foreign-1", entity="DE01"),
         unmapped_invoice("foreign-2") | {"entity": "DE01"},
     )
