@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from console.access.forms import SignInForm
 from console.sync.api.views import api_not_found
 
 urlpatterns = [
     path("", include("console.dashboard.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("console.audit.urls")),
     path("cases/", include("console.casework.urls")),

@@ -3,8 +3,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from console.access.roles import ROLE_GROUPS, Role
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any user's before it tries to sign
+    in. AuthenticationForm sets the field's max_length after the field is built, so no validator
+    checks it: a 5,000-character username reached authenticate(), and django-axes' failure record
+    (255 characters) answered 500 on PostgreSQL. Refused here, nothing is tried or recorded; no
+    password is checked, so nothing can be guessed this way either."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        assert isinstance(field, forms.CharField) and field.max_length is not None
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class AccessForm(forms.Form):

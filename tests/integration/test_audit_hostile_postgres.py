@@ -32,3 +32,10 @@ def test_filters_at_the_limits_of_bigint_and_the_calendar(configured: dict[str, 
 
     ada = User.objects.get(username="ada").pk  # an object with a history: user.created
     assert client.get(f"/audit/object/?object_type=user&object_id={ada}&{query}").status_code == status
+
+
+def test_a_5000_character_username_at_the_sign_in_is_refused_not_a_500(configured: dict[str, Any]) -> None:
+    from axes.models import AccessAttempt
+
+    response = Client().post("/accounts/login/", {"username": "u" * 5000, "password": "wrong-password-guess"})
+    assert response.status_code == 200 and not AccessAttempt.objects.exists()

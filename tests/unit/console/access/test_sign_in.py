@@ -138,3 +138,12 @@ def test_the_lockout_page_says_why_in_the_consoles_layout(configured: dict[str, 
     assert 'class="topbar"' in html and "Too many failed sign-ins" in html
     assert "<strong>olivia</strong>" in html and "Try again in 15 minutes" in html
     assert 'href="/accounts/login/"' in html
+
+
+def test_a_username_longer_than_any_users_is_the_forms_error_and_tries_nothing(configured: Any) -> None:
+    from axes.models import AccessAttempt
+
+    response = Client().post("/accounts/login/", {"username": "a" * 5000, "password": "wrong-password-guess"})
+    assert response.status_code == 200
+    assert "didn't match" in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # nothing tried, nothing the throttle could not store
