@@ -339,7 +339,7 @@ def test_a_bulk_retry_shows_its_progress_then_posts_the_cases_of_a_reopened_peri
     expect(progress).to_have_attribute("value", "3")
     summary = page.get_by_role("list").filter(has_text="skipped")
     expect(summary.get_by_role("listitem")).to_have_text(
-        ["3 done", "0 waiting for a controller (material amount)", "0 skipped"]
+        ["3 done", "0 waiting for a controller's approval", "0 skipped"]
     )
 
     for case in cases:
