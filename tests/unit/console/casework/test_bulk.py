@@ -57,6 +57,8 @@ def test_dry_run_then_retry_every_case_of_the_filter(three_cases: list[Exception
     assert run.state == BulkState.DONE and (run.succeeded, run.skipped, run.processed) == (3, 0, 3)
     assert AuditEvent.objects.filter(action="case.retried").count() == 3
     assert AuditEvent.objects.filter(action="case.bulk_finished", object_id=str(run.pk)).count() == 1
+    retried = ExceptionCase.objects.filter(pk__in=[case.pk for case in three_cases])
+    assert set(retried.values_list("state", "event__state")) == {(CaseState.IN_PROGRESS, "queued")}
     progress = client.get(f"/cases/bulk/{run.pk}/", HTTP_HX_REQUEST="true")
     assert b'value="3"' in progress.content and b"hx-trigger" not in progress.content  # polling stops when done
     assert bulk_execute(run.pk).succeeded == 3  # a redelivered message does not run it twice
