@@ -101,9 +101,11 @@ def test_behind_a_proxy_bad_tries_from_elsewhere_do_not_lock_a_person_out(
     for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
         sign_in_via_proxy(Client(), "olivia", "wrong-password-guess", forwarded="192.0.2.50")
     assert sign_in_via_proxy(Client(), "olivia", PASSWORD, forwarded="192.0.2.50").status_code == 429
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
     client = Client()
     assert sign_in_via_proxy(client, "olivia", PASSWORD, forwarded="198.51.100.7").status_code == 302
     assert "_auth_user_id" in client.session
+    assert AuditEvent.objects.get(action="auth.login").request_ip == "198.51.100.7"
     failed = AuditEvent.objects.filter(action="auth.login_failed")
     assert set(failed.values_list("request_ip", flat=True)) == {"192.0.2.50"}
 

@@ -207,6 +207,7 @@ def test_a_shorter_chain_does_not_replace_the_days_digest(_digests_of_this_test:
     write(5)
     five = audit_chain_verify(triggered_by="test")
     path = audit_digest_write(verification=five)
+    written = path.read_text()
     shorter = AuditVerification(ok=True, last_sequence=3, last_hash=hash_of(3), finished_at=timezone.now())
     with pytest.raises(DigestError, match="names row #5; the chain verified now ends at #3"):
         audit_digest_write(verification=shorter)
@@ -216,7 +217,8 @@ def test_a_shorter_chain_does_not_replace_the_days_digest(_digests_of_this_test:
     failed = AuditVerification(ok=False, message="row #2 was changed", last_sequence=5, finished_at=timezone.now())
     with pytest.raises(DigestError, match="does not verify"):
         audit_digest_write(verification=failed)
-    assert json.loads(path.read_text())["last_sequence"] == 5
+    assert path.read_text() == written and json.loads(written)["last_sequence"] == 5
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no other file beside it either
     write(2)
     longer = audit_chain_verify(triggered_by="test")
     assert json.loads(audit_digest_write(verification=longer).read_text())["last_sequence"] == 7
