@@ -195,3 +195,15 @@ def test_the_overview_counts_what_is_in_force_per_kind(configured: dict[str, Any
     for kind in MappingKind.values:
         n = mappings_current(us01, kind).count()
         assert f'aria-label="{n} {kind} mappings of US01">{n} in force<' in page, kind
+
+
+def test_a_refresh_odoo_cannot_answer_keeps_what_was_read(configured: dict[str, Any]) -> None:
+    client = login(Client(), "controller")
+    configured["sandbox"].control.outage(30)
+    try:
+        with tables_unchanged():
+            response = client.post("/mappings/US01/tax/refresh/", follow=True)
+    finally:
+        configured["sandbox"].control.outage_off()
+    assert response.status_code == 200
+    assert "Odoo&#x27;s account.tax records for US01 could not be read" in response.content.decode()
