@@ -53,6 +53,9 @@ def test_dry_run_then_retry_every_case_of_the_filter(three_cases: list[Exception
 
     assert client.post(f"/cases/bulk/{run.pk}/run/").status_code == 302
     assert AuditEvent.objects.filter(action="case.bulk_started", object_id=str(run.pk)).count() == 1
+    with tables_unchanged():  # started once: a second click is refused, not a second run
+        again = client.post(f"/cases/bulk/{run.pk}/run/", follow=True)
+    assert "is queued already" in again.content.decode()
     run = bulk_execute(run.pk)  # what the Celery task runs
     assert run.state == BulkState.DONE and (run.succeeded, run.skipped, run.processed) == (3, 0, 3)
     assert AuditEvent.objects.filter(action="case.retried").count() == 3
@@ -61,7 +64,8 @@ def test_dry_run_then_retry_every_case_of_the_filter(three_cases: list[Exception
     assert set(retried.values_list("state", "event__state")) == {(CaseState.IN_PROGRESS, "queued")}
     progress = client.get(f"/cases/bulk/{run.pk}/", HTTP_HX_REQUEST="true")
     assert b'value="3"' in progress.content and b"hx-trigger" not in progress.content  # polling stops when done
-    assert bulk_execute(run.pk).succeeded == 3  # a redelivered message does not run it twice
+    with tables_unchanged():  # a redelivered message does not run it twice
+        assert bulk_execute(run.pk).succeeded == 3
 
 
 def test_bulk_dismiss_sends_material_cases_for_approval_and_skips_what_moved(
