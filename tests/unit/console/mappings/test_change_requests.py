@@ -309,7 +309,8 @@ def test_a_change_with_a_later_time_applies_then_and_leaves_earlier_events_on_th
     carl, carl_actor = person("controller")
     change_request_approve(user=carl, actor=carl_actor, request_id=request.pk)
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPROVED
-    assert change_requests_apply_due() == []  # not yet
+    with tables_unchanged():
+        assert change_requests_apply_due() == []  # not yet
     assert change_requests_apply_due(now=later) == [request.pk]
     request.refresh_from_db()
     assert request.state == ChangeState.APPLIED
@@ -339,7 +340,8 @@ def test_the_beat_task_applies_what_is_due_once(configured: dict[str, Any]) -> N
     change_request_approve(user=carl, actor=actor, request_id=request.pk)
     ChangeRequest.objects.filter(pk=request.pk).update(effective_at=timezone.now() - timedelta(seconds=1))
     assert apply_due() == [request.pk]
-    assert apply_due() == []
+    with tables_unchanged():
+        assert apply_due() == []
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPLIED
     assert AuditEvent.objects.get(action="mapping_change.applied").actor_label == "system:mappings.apply_due"
 
@@ -359,10 +361,18 @@ def test_an_approved_change_that_can_no_longer_apply_is_noted_once(configured: d
         odoo_id=sale_tax(configured["sandbox"]),
         actor=Actor.system("test"),
     )
-    assert change_requests_apply_due(now=later) == []
-    assert change_requests_apply_due(now=later) == []
-    assert request.activity.filter(kind="apply_failed").count() == 1
-    assert AuditEvent.objects.filter(action="mapping_change.apply_failed").count() == 1
+    with table_changes() as noted:
+        assert change_requests_apply_due(now=later) == []
+    # Noted on its timeline and the trail; nothing of it applied: no version, still approved.
+    assert noted.counts() == {
+        "audit.AuditChainHead": (0, 1, 0),
+        "audit.AuditEvent": (1, 0, 0),
+        "mappings.ChangeActivity": (1, 0, 0),
+    }
+    assert [row["action"] for row in noted.rows_added(AuditEvent)] == ["mapping_change.apply_failed"]
+    assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPROVED
+    with tables_unchanged():  # noted once
+        assert change_requests_apply_due(now=later) == []
     change_request_reject(user=carl, actor=actor, request_id=request.pk, note="superseded by a direct fix")
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.REJECTED
 
