@@ -143,7 +143,8 @@ COMMANDS = {
     "flow_closed_period": "audited: flow.closed_period_changed (tests/unit/console/sync/test_closed_periods.py)",
     "seed_demo": (
         "users, service accounts, mappings and reference data through their audited services; "
-        "entities, sources and flows have no service yet (issue 16); refuses to run in production"
+        "entities, sources and flows have no service yet (issue 16); refuses to run in production, and a seed "
+        "Odoo cannot answer writes nothing (tests/unit/console/sync/test_seed_demo.py)"
     ),
 }
 
