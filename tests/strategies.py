@@ -165,11 +165,17 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
 
 def posted(client: Any, url: str, data: dict[str, Any]) -> int:
     """Post a form in a savepoint rolled back after it, so every example meets the fixture's
-    objects as they were; a 5xx fails the test, naming the input."""
+    objects as they were; a 5xx fails the test, naming the input, and so does a refusal (4xx)
+    that wrote anything before it refused."""
     from django.db import transaction
 
+    from tests.tables import table_changes
+
     with transaction.atomic():
-        response = client.post(url, data)
+        with table_changes() as changes:
+            response = client.post(url, data)
         transaction.set_rollback(True)
     assert response.status_code < 500, (url, data, response.content[:500])
+    if response.status_code >= 400:
+        assert not changes.tables, (url, data, response.status_code, changes.describe())
     return int(response.status_code)

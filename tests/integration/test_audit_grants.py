@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from console.audit.actors import Actor
 from console.audit.models import AuditEvent
 from console.audit.services import AuditEntry, audit_record
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,14 +63,15 @@ def test_applying_the_grants_is_on_the_trail(app: psycopg.Connection[tuple[objec
 )
 def test_app_role_can_append_but_not_rewrite(app: psycopg.Connection[tuple[object, ...]], sql: str) -> None:
     assert app.execute("SELECT count(*) FROM audit_auditevent").fetchone() == (2,)
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+    # Every table the statements aim at (the trail, its head, the checks, the field history) as it was.
+    with tables_unchanged(), pytest.raises(psycopg.errors.InsufficientPrivilege):
         app.execute(sql)
     assert app.execute("SELECT count(*) FROM audit_auditevent").fetchone() == (2,)
 
 
 def test_app_role_cannot_rewind_the_head(app: psycopg.Connection[tuple[object, ...]]) -> None:
     first = AuditEvent.objects.get(sequence=1).hash
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="moves forward only"):
+    with tables_unchanged(), pytest.raises(psycopg.errors.InsufficientPrivilege, match="moves forward only"):
         app.execute("UPDATE audit_auditchainhead SET last_sequence = 1, last_hash = %s", [first])
     assert app.execute("SELECT last_sequence FROM audit_auditchainhead").fetchone() == (2,)
 

@@ -9,6 +9,7 @@ from console.audit.actors import Actor
 from console.audit.models import AuditEvent
 from console.audit.services import AuditEntry, audit_record_many
 from console.audit.verify import audit_chain_check
+from tests.tables import tables_unchanged
 from tests.unit.console.audit.test_chain import HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,12 @@ def write(n: int) -> None:
 )
 def test_raw_sql_is_refused(sql: str) -> None:
     write(3)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        tables_unchanged(),
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEvent.objects.count() == 3
 
@@ -40,7 +46,12 @@ def test_raw_sql_is_refused(sql: str) -> None:
 def test_truncate_is_refused() -> None:
     # Committed first: TRUNCATE in the inserting transaction would trip over pending FK checks instead.
     write(3)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        tables_unchanged(),
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("TRUNCATE audit_auditevent")
     assert AuditEvent.objects.count() == 3
 

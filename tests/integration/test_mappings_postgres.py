@@ -30,6 +30,7 @@ from console.sync.services.drain import events_drain
 from tests.factories import invoice_event
 from tests.integration.conftest import Workers, wait_until
 from tests.integration.test_browser_casework import open_blocked_case
+from tests.tables import tables_unchanged
 from tests.unit.console.casework.conftest import ingest, person
 from tests.unit.console.mappings.conftest import odoo, proposed, sale_tax
 
@@ -45,7 +46,11 @@ def purchase_tax(sandbox: Any, company_id: int = 1) -> int:
 
 def test_the_check_constraint_refuses_a_decision_by_the_requester(configured: dict[str, Any]) -> None:
     request = proposed(configured["sandbox"])
-    with pytest.raises(IntegrityError, match="changerequest_not_decided_by_requester"), transaction.atomic():
+    with (
+        tables_unchanged(),
+        pytest.raises(IntegrityError, match="changerequest_not_decided_by_requester"),
+        transaction.atomic(),
+    ):
         ChangeRequest.objects.filter(pk=request.pk).update(
             decided_by=request.requested_by, decided_at=timezone.now(), state=ChangeState.APPROVED
         )
@@ -60,10 +65,15 @@ def test_the_check_constraint_refuses_a_decision_by_the_requester(configured: di
 def test_the_trigger_refuses_changing_the_requester(configured: dict[str, Any]) -> None:
     request = proposed(configured["sandbox"])
     carl, _ = person("controller")
-    with pytest.raises(DatabaseError, match="requester") as raised, transaction.atomic():
+    with tables_unchanged(), pytest.raises(DatabaseError, match="requester") as raised, transaction.atomic():
         ChangeRequest.objects.filter(pk=request.pk).update(requested_by=carl)
     assert f"the requester of mapping change {request.pk} cannot change" in str(raised.value)
-    with pytest.raises(DatabaseError, match="requester"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        tables_unchanged(),
+        pytest.raises(DatabaseError, match="requester"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE mappings_changerequest SET requested_by_id = %s WHERE id = %s", [carl.pk, request.pk])
     request.refresh_from_db()
     assert request.requested_by.username == "olivia"
@@ -88,18 +98,29 @@ def test_rows_are_frozen_once_submitted_but_applying_records_its_versions(config
     request = ChangeRequest.objects.get(pk=draft.pk)
     assert request.state == ChangeState.SUBMITTED
     row = RowChange.objects.get(request=request)
-    with pytest.raises(DatabaseError, match=r"frozen once it is submitted \(UPDATE refused\)"), transaction.atomic():
-        RowChange.objects.filter(pk=row.pk).update(odoo_id=purchase_tax(sandbox))
-    with pytest.raises(DatabaseError, match=r"frozen once it is submitted \(INSERT refused\)"), transaction.atomic():
-        RowChange.objects.create(
-            request=request, position=2, op=RowOp.ADD, kind="tax", source_value="VAT7", odoo_id=sale_tax(sandbox)
-        )
-    with pytest.raises(DatabaseError, match=r"frozen once it is submitted \(DELETE refused\)"), transaction.atomic():
-        RowChange.objects.filter(pk=row.pk).delete()
-    # Recording the applied version together with another column is still a change of the row.
+    purchase, sale = purchase_tax(sandbox), sale_tax(sandbox)
     sales15 = Mapping.objects.get(kind="tax", source_value="SALES15", version=1)
-    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
-        RowChange.objects.filter(pk=row.pk).update(applied_version=sales15, odoo_label="something else")
+    with tables_unchanged():
+        with (
+            pytest.raises(DatabaseError, match=r"frozen once it is submitted \(UPDATE refused\)"),
+            transaction.atomic(),
+        ):
+            RowChange.objects.filter(pk=row.pk).update(odoo_id=purchase)
+        with (
+            pytest.raises(DatabaseError, match=r"frozen once it is submitted \(INSERT refused\)"),
+            transaction.atomic(),
+        ):
+            RowChange.objects.create(
+                request=request, position=2, op=RowOp.ADD, kind="tax", source_value="VAT7", odoo_id=sale
+            )
+        with (
+            pytest.raises(DatabaseError, match=r"frozen once it is submitted \(DELETE refused\)"),
+            transaction.atomic(),
+        ):
+            RowChange.objects.filter(pk=row.pk).delete()
+        # Recording the applied version together with another column is still a change of the row.
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+            RowChange.objects.filter(pk=row.pk).update(applied_version=sales15, odoo_label="something else")
     assert RowChange.objects.get(pk=row.pk).applied_version_id is None
 
     carl, c_actor = person("controller")
@@ -110,10 +131,11 @@ def test_rows_are_frozen_once_submitted_but_applying_records_its_versions(config
     row.refresh_from_db()
     assert row.applied_version == version and (row.odoo_id, row.source_value) == (sale_tax(sandbox), "VAT20")
     # Applied, the rows stay frozen too.
-    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
-        RowChange.objects.filter(pk=row.pk).update(source_value="VAT21")
-    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
-        RowChange.objects.filter(pk=row.pk).delete()
+    with tables_unchanged():
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+            RowChange.objects.filter(pk=row.pk).update(source_value="VAT21")
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+            RowChange.objects.filter(pk=row.pk).delete()
     assert RowChange.objects.get(pk=row.pk).source_value == "VAT20"
 
 
@@ -228,8 +250,9 @@ def test_the_impact_preview_counts_posted_events_that_used_a_replaced_version(co
 def test_a_submitted_request_neither_goes_back_to_draft_nor_takes_in_rows(configured: dict[str, Any]) -> None:
     submitted = proposed(configured["sandbox"])
     draft = proposed(configured["sandbox"], "VAT7", submit=False)
-    with pytest.raises(DatabaseError, match="back to draft"), transaction.atomic():
-        ChangeRequest.objects.filter(pk=submitted.pk).update(state=ChangeState.DRAFT)
-    with pytest.raises(DatabaseError, match="cannot move"), transaction.atomic():
-        RowChange.objects.filter(request=draft).update(request=submitted, position=2)
+    with tables_unchanged():
+        with pytest.raises(DatabaseError, match="back to draft"), transaction.atomic():
+            ChangeRequest.objects.filter(pk=submitted.pk).update(state=ChangeState.DRAFT)
+        with pytest.raises(DatabaseError, match="cannot move"), transaction.atomic():
+            RowChange.objects.filter(request=draft).update(request=submitted, position=2)
     assert list(submitted.rows.values_list("source_value", flat=True)) == ["VAT20"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
@@ -16,6 +17,7 @@ from console.audit.actors import Actor
 from console.audit.models import AuditEvent
 from console.sync.models import LegalEntity
 from tests.conftest import login
+from tests.tables import table_changes, tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,16 @@ def change(by: str, who: str, **kwargs: Any) -> Any:
 
 
 def test_admin_changes_roles_with_one_audit_row(configured: dict[str, Any]) -> None:
-    after = change("ian", "olivia")
+    with table_changes() as changes:
+        after = change("ian", "olivia")
+    # Her groups gain Controller, its field history and one audit row: nothing else moved.
+    assert [row["group_id"] for row in changes.added["access.User_groups"]] == [Group.objects.get(name="Controller").pk]
+    assert changes.counts() == {
+        "access.User_groups": (1, 0, 0),
+        "audit.AuditChainHead": (0, 1, 0),
+        "audit.AuditEvent": (1, 0, 0),
+        "auditlog.LogEntry": (1, 0, 0),
+    }
     assert after.roles == {Role.OPERATOR, Role.CONTROLLER}
     assert user_access(person("olivia")).roles == {Role.OPERATOR, Role.CONTROLLER}
     row = AuditEvent.objects.get(action="user.access_changed")
@@ -42,8 +53,8 @@ def test_admin_changes_roles_with_one_audit_row(configured: dict[str, Any]) -> N
 
 def test_entity_grants_change_what_the_person_sees(configured: dict[str, Any]) -> None:
     LegalEntity.objects.create(code="FR01", name="Acme SAS", odoo_company_id=2, currency="EUR")
-    # ian cannot grant FR01: he does not hold it himself.
-    with pytest.raises(AccessError, match="cannot grant: FR01"):
+    # ian cannot grant FR01: he does not hold it himself; nor the roles asked beside it.
+    with tables_unchanged(), pytest.raises(AccessError, match="cannot grant: FR01"):
         change("ian", "olivia", entity_codes=["US01", "FR01"])
     change("ian", "olivia", roles=[Role.OPERATOR], entity_codes=[])
     assert user_access(person("olivia")).entity_codes == frozenset()
@@ -52,13 +63,12 @@ def test_entity_grants_change_what_the_person_sees(configured: dict[str, Any]) -
 
 @pytest.mark.parametrize("by", ["olivia", "carl", "ada"])
 def test_other_roles_cannot_change_access(configured: dict[str, Any], by: str) -> None:
-    with pytest.raises(PermissionDenied):
+    with tables_unchanged(), pytest.raises(PermissionDenied):
         change(by, "ian")
-    assert not AuditEvent.objects.filter(action="user.access_changed").exists()
 
 
 def test_nobody_changes_their_own_access(configured: dict[str, Any]) -> None:
-    with pytest.raises(PermissionDenied, match="their own"):
+    with tables_unchanged(), pytest.raises(PermissionDenied, match="their own"):
         change("ian", "ian", roles=[Role.ADMIN, Role.CONTROLLER])
 
 
@@ -67,9 +77,8 @@ def test_nobody_changes_their_own_access(configured: dict[str, Any]) -> None:
     [({"reason": "  "}, "reason is required"), ({"roles": [Role.OPERATOR]}, "nothing to change")],
 )
 def test_refusals_name_the_problem(configured: dict[str, Any], kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(AccessError, match=message):
+    with tables_unchanged(), pytest.raises(AccessError, match=message):
         change("ian", "olivia", **kwargs)
-    assert not AuditEvent.objects.filter(action="user.access_changed").exists()
 
 
 def test_the_page_changes_access_and_shows_the_form_errors(configured: dict[str, Any]) -> None:
@@ -77,24 +86,29 @@ def test_the_page_changes_access_and_shows_the_form_errors(configured: dict[str,
     olivia = person("olivia")
     page = client.get(f"/access/people/{olivia.pk}/")
     assert page.status_code == 200 and b'name="reason"' in page.content
-    refused = client.post(f"/access/people/{olivia.pk}/", {"roles": ["operator"], "entities": ["US01"], "reason": "x"})
+    with tables_unchanged():
+        refused = client.post(
+            f"/access/people/{olivia.pk}/", {"roles": ["operator"], "entities": ["US01"], "reason": "x"}
+        )
     assert b"nothing to change" in refused.content
     done = client.post(
         f"/access/people/{olivia.pk}/", {"roles": ["operator", "controller"], "entities": ["US01"], "reason": "cover"}
     )
     assert done.status_code == 302
-    assert AuditEvent.objects.filter(action="user.access_changed", object_id=str(olivia.pk)).count() == 1
+    row = AuditEvent.objects.get(action="user.access_changed", object_id=str(olivia.pk))
+    assert (row.after_data["roles"], row.reason, row.actor_label) == (["controller", "operator"], "cover", "ian")
+    assert user_access(person("olivia")).roles == {Role.OPERATOR, Role.CONTROLLER}
 
 
 @pytest.mark.parametrize("role", ["operator", "controller", "auditor"])
 def test_other_roles_get_403_and_no_link(configured: dict[str, Any], role: str) -> None:
     client = login(Client(), role)
     olivia = person("olivia")
-    assert client.get("/access/people/").status_code == 403
-    post = client.post(f"/access/people/{olivia.pk}/", {"roles": ["admin"], "entities": ["US01"], "reason": "x"})
-    assert post.status_code == 403
-    assert b"/access/people/" not in client.get("/").content
-    assert not AuditEvent.objects.filter(action="user.access_changed").exists()
+    with tables_unchanged():
+        assert client.get("/access/people/").status_code == 403
+        post = client.post(f"/access/people/{olivia.pk}/", {"roles": ["admin"], "entities": ["US01"], "reason": "x"})
+        assert post.status_code == 403
+        assert b"/access/people/" not in client.get("/").content
 
 
 @pytest.fixture
@@ -123,10 +137,9 @@ def two_entities(configured: dict[str, Any]) -> dict[str, User]:
 
 def test_an_admin_of_one_entity_cannot_change_people_of_another(two_entities: dict[str, User]) -> None:
     for who in ("dieter", "maria"):  # maria also works DE01, which ian does not hold
-        with pytest.raises(PermissionDenied, match="holds legal entities you do not"):
+        with tables_unchanged(), pytest.raises(PermissionDenied, match="holds legal entities you do not"):
             change("ian", who, roles=[Role.CONTROLLER], entity_codes=["US01"])
         assert user_access(person(who)).roles == {Role.OPERATOR}
-    assert not AuditEvent.objects.filter(action="user.access_changed").exists()
     change("dana", "dieter", roles=[Role.OPERATOR, Role.CONTROLLER], entity_codes=["DE01"])
     assert user_access(person("dieter")).roles == {Role.OPERATOR, Role.CONTROLLER}
 
@@ -138,9 +151,9 @@ def test_the_people_page_lists_only_the_people_the_admin_may_manage(two_entities
     assert "dieter" not in page and "maria" not in page and "dana" not in page and "DE01" not in page
     for who in ("dieter", "maria", "dana"):
         assert client.get(f"/access/people/{two_entities[who].pk}/").status_code == 404
-        posted = client.post(
-            f"/access/people/{two_entities[who].pk}/", {"roles": ["controller"], "entities": ["US01"], "reason": "x"}
-        )
+        with tables_unchanged():
+            posted = client.post(
+                f"/access/people/{two_entities[who].pk}/",
+                {"roles": ["controller"], "entities": ["US01"], "reason": "x"},
+            )
         assert posted.status_code == 404
-    assert user_access(person("maria")).roles == {Role.OPERATOR}
-    assert not AuditEvent.objects.filter(action="user.access_changed").exists()

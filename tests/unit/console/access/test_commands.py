@@ -14,6 +14,7 @@ from console.access.models import PersonalToken, ServiceAccount, User
 from console.access.selectors import entity_ids_visible, user_roles
 from console.access.tokens import token_digest
 from console.audit.models import AuditEvent
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +64,8 @@ def test_create_user_with_role_entity_and_token(sources: dict[str, Any]) -> None
     ],
 )
 def test_create_user_refuses_bad_input(sources: dict[str, Any], args: list[str], stdin: str, message: str) -> None:
-    with pytest.raises(CommandError, match=re.escape(message)):
+    with tables_unchanged(), pytest.raises(CommandError, match=re.escape(message)):
         run("create_user", *args, stdin=stdin)
-    assert not User.objects.filter(username="x").exists()
 
 
 def test_create_service_account_prints_the_token_once(sources: dict[str, Any]) -> None:
@@ -81,9 +81,8 @@ def test_create_service_account_prints_the_token_once(sources: dict[str, Any]) -
 
 
 def test_create_service_account_refuses_an_unknown_source(sources: dict[str, Any]) -> None:
-    with pytest.raises(CommandError, match="unknown source system"):
+    with tables_unchanged(), pytest.raises(CommandError, match="unknown source system"):
         run("create_service_account", "x", "--source", "netsuite", "--entity", "US01")
-    assert not ServiceAccount.objects.filter(name="x").exists()
 
 
 @pytest.mark.parametrize(
@@ -94,6 +93,5 @@ def test_create_service_account_refuses_an_unknown_source(sources: dict[str, Any
     ],
 )
 def test_create_service_account_needs_known_entities(sources: dict[str, Any], args: list[str], message: str) -> None:
-    with pytest.raises(CommandError, match=re.escape(message)):
+    with tables_unchanged(), pytest.raises(CommandError, match=re.escape(message)):
         run("create_service_account", "x", *args)
-    assert not ServiceAccount.objects.filter(name="x").exists()

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from console.access.models import User
 from console.audit.models import AuditEvent
 from tests.conftest import PASSWORD
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,9 @@ def test_repeated_failures_lock_the_username_from_that_address(configured: dict[
     locked = sign_in(client, "olivia", PASSWORD)
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+    # The right password behind the lock signs nobody in: no sign-in on the trail, none stamped.
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
+    assert User.objects.get(username="olivia").last_login is None
 
 
 def test_pages_carry_a_csp_without_unsafe_eval(configured: dict[str, Any]) -> None:
@@ -96,9 +101,11 @@ def test_behind_a_proxy_bad_tries_from_elsewhere_do_not_lock_a_person_out(
     for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
         sign_in_via_proxy(Client(), "olivia", "wrong-password-guess", forwarded="192.0.2.50")
     assert sign_in_via_proxy(Client(), "olivia", PASSWORD, forwarded="192.0.2.50").status_code == 429
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
     client = Client()
     assert sign_in_via_proxy(client, "olivia", PASSWORD, forwarded="198.51.100.7").status_code == 302
     assert "_auth_user_id" in client.session
+    assert AuditEvent.objects.get(action="auth.login").request_ip == "198.51.100.7"
     failed = AuditEvent.objects.filter(action="auth.login_failed")
     assert set(failed.values_list("request_ip", flat=True)) == {"192.0.2.50"}
 
@@ -110,8 +117,11 @@ def test_spraying_usernames_from_one_address_is_throttled(configured: dict[str, 
     # Each username failed once, far under the per-username limit; the eighth reaches the address's.
     assert sign_in(Client(), "someone-7", "Spring2026!spring").status_code == 429
     assert sign_in(Client(), "olivia", PASSWORD).status_code == 429
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
     elsewhere = Client().post("/accounts/login/", {"username": "olivia", "password": PASSWORD}, REMOTE_ADDR="192.0.2.8")
     assert elsewhere.status_code == 302
+    signed_in = AuditEvent.objects.get(action="auth.login")
+    assert (signed_in.actor_label, signed_in.request_ip) == ("olivia", "192.0.2.8")
 
 
 def test_a_success_forgets_only_that_persons_failures_from_that_address(
@@ -134,6 +144,7 @@ def test_the_lockout_page_says_why_in_the_consoles_layout(configured: dict[str, 
         sign_in(Client(), "olivia", "wrong-password-guess")
     page = sign_in(Client(), "olivia", PASSWORD)
     assert page.status_code == 429
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
     html = page.content.decode()
     assert 'class="topbar"' in html and "Too many failed sign-ins" in html
     assert "<strong>olivia</strong>" in html and "Try again in 15 minutes" in html
@@ -143,7 +154,8 @@ def test_the_lockout_page_says_why_in_the_consoles_layout(configured: dict[str, 
 def test_a_username_longer_than_any_users_is_the_forms_error_and_tries_nothing(configured: Any) -> None:
     from axes.models import AccessAttempt
 
-    response = Client().post("/accounts/login/", {"username": "a" * 5000, "password": "wrong-password-guess"})
+    with tables_unchanged():
+        response = Client().post("/accounts/login/", {"username": "a" * 5000, "password": "wrong-password-guess"})
     assert response.status_code == 200
     assert "didn't match" in response.content.decode()
     assert not AccessAttempt.objects.exists()  # nothing tried, nothing the throttle could not store

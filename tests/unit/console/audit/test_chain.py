@@ -15,6 +15,7 @@ from console.audit.chain import canonical_json, canonical_value, normal_ip, row_
 from console.audit.models import AuditEvent, AuditVerification
 from console.audit.services import AuditEntry, AuditError, audit_record, audit_record_many
 from console.audit.verify import audit_chain_check
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_rows_chain_from_genesis_and_verify() -> None:
 def test_record_outside_a_transaction_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # The test itself runs in a transaction; pretend it does not, as a caller that forgot atomic().
     monkeypatch.setattr(connections["default"], "in_atomic_block", False)
-    with pytest.raises(AuditError, match="in the transaction of the change"):
+    with tables_unchanged(), pytest.raises(AuditError, match="in the transaction of the change"):
         audit_record(actor=Actor.system("test"), entry=AuditEntry(action="x", object_type="y", object_id="1"))
 
 
@@ -59,17 +60,24 @@ def test_record_outside_a_transaction_is_refused(monkeypatch: pytest.MonkeyPatch
 )
 def test_raw_sql_cannot_change_or_remove_rows(sql: str) -> None:
     write(2)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        tables_unchanged(),
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEvent.objects.count() == 2
 
 
 def test_orm_update_and_delete_are_refused_too() -> None:
     write(1)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.update(reason="x")
-    with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.all().delete()
+    with tables_unchanged():
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEvent.objects.update(reason="x")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get().reason == "<script>alert(1)</script>"
 
 
 def test_verify_names_the_row_changed_behind_the_triggers() -> None:

@@ -29,6 +29,7 @@ from console.audit.services import AuditEntry, audit_record_many
 from console.audit.tasks import verify_chain
 from console.audit.verify import audit_chain_check, audit_chain_verify
 from tests.conftest import login
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def cut_the_end_as_the_owner(keep: int) -> None:
 )
 def test_the_head_names_the_last_row_and_its_hash_only(statement: str) -> None:
     write(4)
-    with pytest.raises(DatabaseError, match="moves forward only"):
+    with tables_unchanged(), pytest.raises(DatabaseError, match="moves forward only"):
         sql(statement.replace("%(three)s", "%s"), [hash_of(3)] if "%(three)s" in statement else None)
     head = AuditChainHead.objects.get()
     assert (head.last_sequence, head.last_hash) == (4, hash_of(4))
@@ -105,7 +106,7 @@ def test_the_head_names_the_last_row_and_its_hash_only(statement: str) -> None:
 def test_sqlite_replace_cannot_rewind_the_head() -> None:
     # INSERT OR REPLACE deletes the old row without firing its DELETE trigger: the INSERT's catches it.
     write(4)
-    with pytest.raises(DatabaseError, match="moves forward only"):
+    with tables_unchanged(), pytest.raises(DatabaseError, match="moves forward only"):
         sql(
             "INSERT OR REPLACE INTO audit_auditchainhead (id, last_sequence, last_hash) VALUES (1, 3, %s)", [hash_of(3)]
         )
@@ -114,7 +115,7 @@ def test_sqlite_replace_cannot_rewind_the_head() -> None:
 
 def test_the_head_cannot_be_removed() -> None:
     write(2)
-    with pytest.raises(DatabaseError, match="cannot be removed"):
+    with tables_unchanged(), pytest.raises(DatabaseError, match="cannot be removed"):
         sql("DELETE FROM audit_auditchainhead")
     assert AuditChainHead.objects.filter(last_sequence=2).exists()
 
@@ -133,7 +134,7 @@ def test_the_head_still_moves_forward_as_rows_are_written() -> None:
 def test_check_results_cannot_be_changed_or_removed(statement: str) -> None:
     write(2)
     failed = failed_check()
-    with pytest.raises(DatabaseError, match="append-only"):
+    with tables_unchanged(), pytest.raises(DatabaseError, match="append-only"):
         sql(statement)
     assert AuditVerification.objects.get(pk=failed.pk).ok is False
 
@@ -145,7 +146,7 @@ def test_check_results_cannot_be_changed_or_removed(statement: str) -> None:
 )
 def test_a_passed_check_must_name_a_real_row(last_sequence: int, rows_checked: int, last_hash: str | None) -> None:
     write(3)
-    with pytest.raises(DatabaseError, match="must name a row of the chain"):
+    with tables_unchanged(), pytest.raises(DatabaseError, match="must name a row of the chain"):
         sql(
             "INSERT INTO audit_auditverification (started_at, finished_at, ok, rows_checked, message, "
             "last_sequence, last_hash, triggered_by) VALUES (%s, %s, true, %s, 'ok', %s, %s, 'forged')",
@@ -206,6 +207,7 @@ def test_a_shorter_chain_does_not_replace_the_days_digest(_digests_of_this_test:
     write(5)
     five = audit_chain_verify(triggered_by="test")
     path = audit_digest_write(verification=five)
+    written = path.read_text()
     shorter = AuditVerification(ok=True, last_sequence=3, last_hash=hash_of(3), finished_at=timezone.now())
     with pytest.raises(DigestError, match="names row #5; the chain verified now ends at #3"):
         audit_digest_write(verification=shorter)
@@ -215,7 +217,8 @@ def test_a_shorter_chain_does_not_replace_the_days_digest(_digests_of_this_test:
     failed = AuditVerification(ok=False, message="row #2 was changed", last_sequence=5, finished_at=timezone.now())
     with pytest.raises(DigestError, match="does not verify"):
         audit_digest_write(verification=failed)
-    assert json.loads(path.read_text())["last_sequence"] == 5
+    assert path.read_text() == written and json.loads(written)["last_sequence"] == 5
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no other file beside it either
     write(2)
     longer = audit_chain_verify(triggered_by="test")
     assert json.loads(audit_digest_write(verification=longer).read_text())["last_sequence"] == 7

@@ -15,6 +15,7 @@ from console.casework.services.bulk import bulk_execute
 from console.sync.models import LegalEntity
 from console.sync.services.drain import events_drain
 from tests.conftest import feed_token, login
+from tests.tables import table_changes, tables_unchanged
 from tests.unit.console.casework.conftest import ingest, person, unmapped_invoice
 
 pytestmark = pytest.mark.django_db
@@ -42,21 +43,29 @@ def preview(client: Client, action: str, query: str = "category=missing_mapping"
 
 def test_dry_run_then_retry_every_case_of_the_filter(three_cases: list[ExceptionCase]) -> None:
     client = login(Client(), "operator")
-    run = preview(client, "retry")
+    with table_changes() as dry_run:
+        run = preview(client, "retry")
+        page = client.get(f"/cases/bulk/{run.pk}/")
     assert run.state == BulkState.PREVIEWED and run.total == 3 and run.money == {"USD": "25300.00"}
-    page = client.get(f"/cases/bulk/{run.pk}/")
     assert b"Run it on 3 cases" in page.content and b"25300.00 USD" in page.content
-    assert not AuditEvent.objects.filter(action__startswith="case.bulk").exists()  # a dry run changes nothing
+    # A dry run changes nothing: its own row is all it writes (no case moved, nothing audited).
+    assert dry_run.counts() == {"casework.BulkRun": (1, 0, 0)}
 
     assert client.post(f"/cases/bulk/{run.pk}/run/").status_code == 302
     assert AuditEvent.objects.filter(action="case.bulk_started", object_id=str(run.pk)).count() == 1
+    with tables_unchanged():  # started once: a second click is refused, not a second run
+        again = client.post(f"/cases/bulk/{run.pk}/run/", follow=True)
+    assert "is queued already" in again.content.decode()
     run = bulk_execute(run.pk)  # what the Celery task runs
     assert run.state == BulkState.DONE and (run.succeeded, run.skipped, run.processed) == (3, 0, 3)
     assert AuditEvent.objects.filter(action="case.retried").count() == 3
     assert AuditEvent.objects.filter(action="case.bulk_finished", object_id=str(run.pk)).count() == 1
+    retried = ExceptionCase.objects.filter(pk__in=[case.pk for case in three_cases])
+    assert set(retried.values_list("state", "event__state")) == {(CaseState.IN_PROGRESS, "queued")}
     progress = client.get(f"/cases/bulk/{run.pk}/", HTTP_HX_REQUEST="true")
     assert b'value="3"' in progress.content and b"hx-trigger" not in progress.content  # polling stops when done
-    assert bulk_execute(run.pk).succeeded == 3  # a redelivered message does not run it twice
+    with tables_unchanged():  # a redelivered message does not run it twice
+        assert bulk_execute(run.pk).succeeded == 3
 
 
 def test_bulk_dismiss_sends_material_cases_for_approval_and_skips_what_moved(
@@ -70,14 +79,19 @@ def test_bulk_dismiss_sends_material_cases_for_approval_and_skips_what_moved(
     run = bulk_execute(run.pk)
     assert (run.succeeded, run.waiting_approval, run.skipped) == (1, 1, 1)
     assert run.problems[0]["case"] == three_cases[0].pk and "dismissed" in run.problems[0]["message"]
-    assert ExceptionCase.objects.get(pk=three_cases[2].pk).state == CaseState.WAITING_APPROVAL
+    dismissed = ExceptionCase.objects.select_related("event").get(pk=three_cases[1].pk)
+    assert (dismissed.state, dismissed.event.state) == (CaseState.DISMISSED, "dismissed")
+    material = ExceptionCase.objects.select_related("event").get(pk=three_cases[2].pk)
+    assert (material.state, material.event.state) == (CaseState.WAITING_APPROVAL, "blocked")
+    # The case dismissed by hand meanwhile is dismissed once: by hand, not again by the run.
+    assert AuditEvent.objects.filter(action="case.dismissed", object_id=str(three_cases[0].pk)).count() == 1
 
 
 def test_a_dismissal_without_reason_is_refused_before_anything(three_cases: list[ExceptionCase]) -> None:
     client = login(Client(), "operator")
-    response = client.post("/cases/bulk/", {"action": "dismiss", "filter": ""}, follow=True)
+    with tables_unchanged():
+        response = client.post("/cases/bulk/", {"action": "dismiss", "filter": ""}, follow=True)
     assert b"a bulk dismissal needs a reason" in response.content
-    assert not BulkRun.objects.exists()
 
 
 def test_a_worker_that_died_mid_run_is_resumed(three_cases: list[ExceptionCase]) -> None:
@@ -105,22 +119,28 @@ def test_the_filter_reaches_only_visible_cases(three_cases: list[ExceptionCase],
 @pytest.mark.parametrize("role", ["auditor", "admin"])
 def test_roles_without_case_actions_get_403(three_cases: list[ExceptionCase], role: str) -> None:
     client = login(Client(), role)
-    assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 403
-    assert client.get("/cases/bulk/new/").status_code == 403
+    with tables_unchanged():
+        assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 403
+        assert client.get("/cases/bulk/new/").status_code == 403
     assert b"Bulk action" not in login(Client(), role).get("/cases/").content
-    assert not BulkRun.objects.exists()
 
 
 def test_a_controller_may_assign_but_not_retry_in_bulk(three_cases: list[ExceptionCase]) -> None:
     client = login(Client(), "controller")
-    assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 400  # not a choice
+    with tables_unchanged():
+        assert client.post("/cases/bulk/", {"action": "retry", "filter": ""}).status_code == 400  # not a choice
     run = preview(client, "assign", assignee="olivia")
     assert run.total == 3
-    client.post(f"/cases/bulk/{run.pk}/run/")
-    assert bulk_execute(run.pk).succeeded == 3
     # Someone else's run is not theirs to see or start.
     other = login(Client(), "operator")
-    assert other.get(f"/cases/bulk/{run.pk}/").status_code == 404
+    with tables_unchanged():
+        assert other.get(f"/cases/bulk/{run.pk}/").status_code == 404
+        assert other.post(f"/cases/bulk/{run.pk}/run/").status_code == 404
+    client.post(f"/cases/bulk/{run.pk}/run/")
+    assert bulk_execute(run.pk).succeeded == 3
+    assigned = ExceptionCase.objects.filter(pk__in=[case.pk for case in three_cases])
+    assert set(assigned.values_list("assignee__username", flat=True)) == {"olivia"}
+    assert AuditEvent.objects.filter(action="case.assigned", actor_label="carl").count() == 3
 
 
 def test_only_an_active_operator_may_be_the_assignee(three_cases: list[ExceptionCase]) -> None:
@@ -128,14 +148,15 @@ def test_only_an_active_operator_may_be_the_assignee(three_cases: list[Exception
     page = client.get("/cases/bulk/new/").content.decode()
     assert '<option value="olivia">olivia</option>' in page and '<option value="carl">' not in page
     for name in ("carl", "nobody"):  # a controller, and no one at all
-        refused = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": name})
+        with tables_unchanged():
+            refused = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": name})
         assert refused.status_code == 400 and b"not one of the available choices" in refused.content
     olivia, _ = person("operator")
     olivia.is_active = False
     olivia.save(update_fields=["is_active"])
-    gone = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": "olivia"})
+    with tables_unchanged():
+        gone = client.post("/cases/bulk/", {"action": "assign", "filter": "", "assignee": "olivia"})
     assert gone.status_code == 400
-    assert not BulkRun.objects.exists()
 
 
 def test_the_bulk_form_follows_an_htmx_filter_change(three_cases: list[ExceptionCase]) -> None:
@@ -174,6 +195,9 @@ def test_a_database_error_on_one_case_skips_it_and_the_run_goes_on(
     run = bulk_execute(run.pk)
     assert run.state == BulkState.DONE and (run.succeeded, run.skipped) == (2, 1)
     assert "database error" in run.problems[0]["message"]
+    assert ExceptionCase.objects.get(pk=three_cases[1].pk).state == CaseState.OPEN  # the skipped one, untouched
+    retried = AuditEvent.objects.filter(action="case.retried").values_list("object_id", flat=True)
+    assert sorted(retried) == sorted(str(case.pk) for case in (three_cases[0], three_cases[2]))
 
 
 def test_a_bulk_dismissal_sends_each_material_case_to_a_controller_and_counts_money_gross(

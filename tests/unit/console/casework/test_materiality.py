@@ -17,6 +17,7 @@ from console.sync.models import EventState, LegalEntity, SyncEvent
 from console.sync.services.drain import events_drain
 from integrations.canonical import parse_document
 from tests.factories import bank_line_event, invoice_event, vendor_bill_event
+from tests.tables import tables_unchanged
 from tests.unit.console.casework.conftest import ingest, person, unmapped_invoice
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,10 @@ def test_overriding_a_small_invoice_to_a_huge_negative_amount_needs_a_controller
     approval = CaseApproval.objects.get(case=case)
     assert approval.amount == Decimal("-9000000000.00") and "amounts" in approval.why
     actions.case_reject(user=carl, actor=c_actor, case_id=case.pk, note="no such refund")
-    assert fresh(case).event.override is None
+    case = fresh(case)
+    assert case.event.override is None and case.amount == Decimal("100.00")
+    assert case.event.amount == Decimal("100.00") and case.event.state == EventState.BLOCKED
+    assert CaseApproval.objects.get(case=case).state == ApprovalState.REJECTED
 
 
 def test_a_counterparty_change_of_a_material_event_waits_but_a_wording_change_does_not(
@@ -261,6 +265,6 @@ def test_an_approved_override_that_no_longer_applies_changes_nothing(configured:
         user=olivia, actor=o_actor, case_id=case.pk, changes={"lines.0.unit_price": "10.00"}, reason="typo"
     )
     SyncEvent.objects.filter(pk=case.event_id).update(state=EventState.DISMISSED)
-    with pytest.raises(CaseError, match="cannot be resubmitted"):
+    with tables_unchanged(), pytest.raises(CaseError, match="cannot be resubmitted"):
         actions.case_approve(user=carl, actor=c_actor, case_id=case.pk)
     assert CaseApproval.objects.get(case=case).state == ApprovalState.PENDING

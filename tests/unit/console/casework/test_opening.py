@@ -13,9 +13,10 @@ from console.casework.models import ActivityKind, CaseState, ExceptionCase
 from console.casework.services.actions import case_retry
 from console.mappings.models import MappingKind
 from console.mappings.services import mapping_version_add
-from console.sync.models import SyncEvent
+from console.sync.models import DuplicateAttempt, SyncEvent
 from console.sync.services.drain import events_drain
 from tests.factories import invoice_event
+from tests.tables import table_changes
 from tests.unit.console.casework.conftest import ingest, person
 from tests.unit.console.sync.test_posting import configured_tax_id
 
@@ -82,12 +83,20 @@ def test_the_same_key_with_different_content_opens_a_case_on_the_original(config
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {configured['token']}")
-    assert client.post("/api/v1/events/", changed, format="json").status_code == 409
+    with table_changes() as first_conflict:
+        assert client.post("/api/v1/events/", changed, format="json").status_code == 409
     case = ExceptionCase.objects.get(event_id=event_id)
     assert case.category == "conflicting_duplicate" and case.severity == "high"
+    # The original is kept as sent; the other content is kept beside it, for review.
+    assert first_conflict.rows_changed(SyncEvent) == {}
+    assert SyncEvent.objects.get(pk=event_id).payload["lines"][0]["unit_price"] == "100.00"
+    [conflict] = first_conflict.rows_added(DuplicateAttempt)
+    assert (conflict["event_id"], conflict["same_payload"]) == (event_id, False)
+    assert conflict["payload"]["lines"][0]["unit_price"] == "120.00"
     assert client.post("/api/v1/events/", changed, format="json").status_code == 409
     case.refresh_from_db()
     assert case.failure_count == 2 and ExceptionCase.objects.filter(event_id=event_id).count() == 1
+    assert SyncEvent.objects.filter(external_id="order-twice").count() == 1
 
 
 def test_a_second_vendor_bill_with_another_key_is_held_as_a_suspected_duplicate(configured: dict[str, Any]) -> None:

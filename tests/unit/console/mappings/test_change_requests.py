@@ -32,6 +32,7 @@ from console.mappings.services.requests import (
 )
 from console.sync.models import LegalEntity, SyncEvent
 from console.sync.services.drain import events_drain
+from tests.tables import table_changes, tables_unchanged
 from tests.unit.console.casework.conftest import person
 from tests.unit.console.mappings.conftest import proposed, sale_tax
 
@@ -94,27 +95,29 @@ def test_nobody_approves_their_own_request(configured: dict[str, Any]) -> None:
         rows=[RowInput(MappingKind.TAX, "VAT20", sale_tax(configured["sandbox"]))],
     )
     change_request_submit(user=carl, actor=actor, request_id=request.pk)
-    before = AuditEvent.objects.count()
-    with pytest.raises(PermissionDenied, match="another controller must approve"):
-        change_request_approve(user=carl, actor=actor, request_id=request.pk)
-    with pytest.raises(PermissionDenied, match="another controller must reject"):
-        change_request_reject(user=carl, actor=actor, request_id=request.pk, note="no")
-    assert AuditEvent.objects.count() == before and not Mapping.objects.filter(source_value="VAT20").exists()
+    with tables_unchanged():
+        with pytest.raises(PermissionDenied, match="another controller must approve"):
+            change_request_approve(user=carl, actor=actor, request_id=request.pk)
+        with pytest.raises(PermissionDenied, match="another controller must reject"):
+            change_request_reject(user=carl, actor=actor, request_id=request.pk, note="no")
+    assert not Mapping.objects.filter(source_value="VAT20").exists()
 
 
 def test_the_database_refuses_a_decision_by_the_requester(configured: dict[str, Any]) -> None:
     request = proposed(configured["sandbox"])
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with tables_unchanged(), pytest.raises(IntegrityError), transaction.atomic():
         ChangeRequest.objects.filter(pk=request.pk).update(
             decided_by=request.requested_by, decided_at=timezone.now(), state=ChangeState.APPROVED
         )
+    request.refresh_from_db()
+    assert (request.state, request.decided_by) == (ChangeState.SUBMITTED, None)
 
 
 def test_the_requester_cannot_be_changed_after_the_fact(configured: dict[str, Any]) -> None:
     """Swapping the requester for someone else, so that the real requester could approve, is refused."""
     request = proposed(configured["sandbox"])
     carl, _ = person("controller")
-    with pytest.raises(DatabaseError, match="requester"), transaction.atomic():
+    with tables_unchanged(), pytest.raises(DatabaseError, match="requester"), transaction.atomic():
         ChangeRequest.objects.filter(pk=request.pk).update(requested_by=carl)
     request.refresh_from_db()
     assert request.requested_by.username == "olivia"
@@ -122,41 +125,37 @@ def test_the_requester_cannot_be_changed_after_the_fact(configured: dict[str, An
 
 def test_rows_are_frozen_once_submitted(configured: dict[str, Any]) -> None:
     request = proposed(configured["sandbox"])
-    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
-        RowChange.objects.filter(request=request).update(odoo_id=999)
-    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
-        RowChange.objects.create(request=request, position=9, op=RowOp.ADD, kind="tax", source_value="X", odoo_id=1)
-    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
-        RowChange.objects.filter(request=request).delete()
     olivia, actor = person("operator")
-    with pytest.raises(ChangeError, match="for drafts"):
-        change_request_add_rows(
-            user=olivia,
-            actor=actor,
-            request_id=request.pk,
-            rows=[RowInput("tax", "VAT7", sale_tax(configured["sandbox"]))],
-        )
+    vat7 = RowInput("tax", "VAT7", sale_tax(configured["sandbox"]))
+    with tables_unchanged():
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+            RowChange.objects.filter(request=request).update(odoo_id=999)
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+            RowChange.objects.create(request=request, position=9, op=RowOp.ADD, kind="tax", source_value="X", odoo_id=1)
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+            RowChange.objects.filter(request=request).delete()
+        with pytest.raises(ChangeError, match="for drafts"):
+            change_request_add_rows(user=olivia, actor=actor, request_id=request.pk, rows=[vat7])
+    assert list(request.rows.values_list("source_value", "odoo_id")) == [("VAT20", sale_tax(configured["sandbox"]))]
 
 
 @pytest.mark.parametrize("role", ["operator", "auditor", "admin"])
 def test_only_a_controller_decides(configured: dict[str, Any], role: str) -> None:
     request = proposed(configured["sandbox"])
     user, actor = person(role)
-    before = AuditEvent.objects.count()
-    with pytest.raises(PermissionDenied, match="Controller"):
-        change_request_approve(user=user, actor=actor, request_id=request.pk)
-    with pytest.raises(PermissionDenied, match="Controller"):
-        change_request_reject(user=user, actor=actor, request_id=request.pk, note="no")
-    assert AuditEvent.objects.count() == before
+    with tables_unchanged():
+        with pytest.raises(PermissionDenied, match="Controller"):
+            change_request_approve(user=user, actor=actor, request_id=request.pk)
+        with pytest.raises(PermissionDenied, match="Controller"):
+            change_request_reject(user=user, actor=actor, request_id=request.pk, note="no")
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.SUBMITTED
 
 
 @pytest.mark.parametrize("role", ["auditor", "admin"])
 def test_auditors_and_admins_do_not_propose(configured: dict[str, Any], role: str) -> None:
     user, actor = person(role)
-    with pytest.raises(PermissionDenied):
+    with tables_unchanged(), pytest.raises(PermissionDenied):
         change_request_create(user=user, actor=actor, entity_code="US01", title="x", rows=[RowInput("tax", "VAT20", 1)])
-    assert not ChangeRequest.objects.exists()
 
 
 def test_a_controller_of_another_entity_cannot_see_it(configured: dict[str, Any]) -> None:
@@ -173,20 +172,26 @@ def test_a_controller_of_another_entity_cannot_see_it(configured: dict[str, Any]
         entity_codes=["FR01"],
         actor=Actor.system("t"),
     )
-    with pytest.raises(RequestNotFound):
-        change_request_approve(user=cleo, actor=Actor.person(cleo), request_id=request.pk)
+    with tables_unchanged():
+        with pytest.raises(RequestNotFound):
+            change_request_approve(user=cleo, actor=Actor.person(cleo), request_id=request.pk)
+        with pytest.raises(RequestNotFound):
+            change_request_comment(user=cleo, actor=Actor.person(cleo), request_id=request.pk, text="mine now")
 
 
 def test_a_rejection_needs_a_reason_and_writes_nothing(configured: dict[str, Any]) -> None:
     request = proposed(configured["sandbox"])
     carl, actor = person("controller")
-    with pytest.raises(ChangeError, match="reason"):
+    with tables_unchanged(), pytest.raises(ChangeError, match="reason"):
         change_request_reject(user=carl, actor=actor, request_id=request.pk, note="  ")
-    change_request_reject(user=carl, actor=actor, request_id=request.pk, note="VAT20 is reverse charge, not 15%")
+    with table_changes() as rejected:
+        change_request_reject(user=carl, actor=actor, request_id=request.pk, note="VAT20 is reverse charge, not 15%")
     request.refresh_from_db()
     assert request.state == ChangeState.REJECTED and request.decision_note.startswith("VAT20 is reverse")
-    assert not Mapping.objects.filter(source_value="VAT20").exists()
-    with pytest.raises(ChangeError, match="cannot be decided"):
+    # The rejection is the request's state, its activity and one audit row: no mapping is written.
+    assert [row["action"] for row in rejected.rows_added(AuditEvent)] == ["mapping_change.rejected"]
+    assert not rejected.rows_added(Mapping) and not Mapping.objects.filter(source_value="VAT20").exists()
+    with tables_unchanged(), pytest.raises(ChangeError, match="cannot be decided"):
         change_request_approve(user=carl, actor=actor, request_id=request.pk)
 
 
@@ -204,7 +209,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(configured: dict[str, Any
         RowInput("tax", "VAT20", sale_tax(sandbox)),
         RowInput("tax", "bad\x00code", 1),
     ]
-    with pytest.raises(ChangeInvalid) as raised:
+    with tables_unchanged(), pytest.raises(ChangeInvalid) as raised:
         change_request_create(user=olivia, actor=actor, entity_code="US01", title="Many", rows=rows)
     messages = {p.position: (p.field, p.message) for p in raised.value.problems}
     assert messages[2][0] == "kind" and "unknown kind 'colour'" in messages[2][1]
@@ -227,7 +232,7 @@ def test_an_archived_target_is_refused(configured: dict[str, Any]) -> None:
     odoo(sandbox, "account.tax", "write", [tax], {"active": False})
     reference_refresh_entity(LegalEntity.objects.get(code="US01"), actor=Actor.system("test"))
     olivia, actor = person("operator")
-    with pytest.raises(ChangeInvalid, match="archived in Odoo"):
+    with tables_unchanged(), pytest.raises(ChangeInvalid, match="archived in Odoo"):
         change_request_create(
             user=olivia, actor=actor, entity_code="US01", title="x", rows=[RowInput("tax", "VAT20", tax)]
         )
@@ -242,8 +247,11 @@ def test_a_draft_is_edited_by_its_author_only(configured: dict[str, Any]) -> Non
     )
     assert list(request.rows.values_list("position", "source_value")) == [(1, "VAT20"), (2, "VAT7")]
     carl, carl_actor = person("controller")
-    with pytest.raises(PermissionDenied, match="olivia, who wrote it"):
-        change_request_remove_row(user=carl, actor=carl_actor, request_id=request.pk, position=1)
+    with tables_unchanged():
+        with pytest.raises(PermissionDenied, match="olivia, who wrote it"):
+            change_request_remove_row(user=carl, actor=carl_actor, request_id=request.pk, position=1)
+        with pytest.raises(PermissionDenied, match="olivia, who wrote it"):
+            change_request_withdraw(user=carl, actor=carl_actor, request_id=request.pk, reason="not needed")
     change_request_remove_row(user=olivia, actor=actor, request_id=request.pk, position=1)
     assert list(request.rows.values_list("source_value", flat=True)) == ["VAT7"]
     change_request_comment(user=carl, actor=carl_actor, request_id=request.pk, text="VAT7 is Germany's reduced rate?")
@@ -255,8 +263,9 @@ def test_two_open_requests_on_one_code_are_refused(configured: dict[str, Any]) -
     proposed(configured["sandbox"])
     second = proposed(configured["sandbox"], submit=False)
     olivia, actor = person("operator")
-    with pytest.raises(ChangeError, match="another open request already changes tax VAT20"):
+    with tables_unchanged(), pytest.raises(ChangeError, match="another open request already changes tax VAT20"):
         change_request_submit(user=olivia, actor=actor, request_id=second.pk)
+    assert ChangeRequest.objects.get(pk=second.pk).state == ChangeState.DRAFT
 
 
 def test_a_change_made_meanwhile_stops_the_approval(configured: dict[str, Any]) -> None:
@@ -272,7 +281,7 @@ def test_a_change_made_meanwhile_stops_the_approval(configured: dict[str, Any]) 
         actor=Actor.system("test"),
     )
     carl, actor = person("controller")
-    with pytest.raises(ChangeError, match="changed since this request was written"):
+    with tables_unchanged(), pytest.raises(ChangeError, match="changed since this request was written"):
         change_request_approve(user=carl, actor=actor, request_id=request.pk)
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.SUBMITTED
 
@@ -300,7 +309,8 @@ def test_a_change_with_a_later_time_applies_then_and_leaves_earlier_events_on_th
     carl, carl_actor = person("controller")
     change_request_approve(user=carl, actor=carl_actor, request_id=request.pk)
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPROVED
-    assert change_requests_apply_due() == []  # not yet
+    with tables_unchanged():
+        assert change_requests_apply_due() == []  # not yet
     assert change_requests_apply_due(now=later) == [request.pk]
     request.refresh_from_db()
     assert request.state == ChangeState.APPLIED
@@ -330,7 +340,8 @@ def test_the_beat_task_applies_what_is_due_once(configured: dict[str, Any]) -> N
     change_request_approve(user=carl, actor=actor, request_id=request.pk)
     ChangeRequest.objects.filter(pk=request.pk).update(effective_at=timezone.now() - timedelta(seconds=1))
     assert apply_due() == [request.pk]
-    assert apply_due() == []
+    with tables_unchanged():
+        assert apply_due() == []
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPLIED
     assert AuditEvent.objects.get(action="mapping_change.applied").actor_label == "system:mappings.apply_due"
 
@@ -350,10 +361,18 @@ def test_an_approved_change_that_can_no_longer_apply_is_noted_once(configured: d
         odoo_id=sale_tax(configured["sandbox"]),
         actor=Actor.system("test"),
     )
-    assert change_requests_apply_due(now=later) == []
-    assert change_requests_apply_due(now=later) == []
-    assert request.activity.filter(kind="apply_failed").count() == 1
-    assert AuditEvent.objects.filter(action="mapping_change.apply_failed").count() == 1
+    with table_changes() as noted:
+        assert change_requests_apply_due(now=later) == []
+    # Noted on its timeline and the trail; nothing of it applied: no version, still approved.
+    assert noted.counts() == {
+        "audit.AuditChainHead": (0, 1, 0),
+        "audit.AuditEvent": (1, 0, 0),
+        "mappings.ChangeActivity": (1, 0, 0),
+    }
+    assert [row["action"] for row in noted.rows_added(AuditEvent)] == ["mapping_change.apply_failed"]
+    assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.APPROVED
+    with tables_unchanged():  # noted once
+        assert change_requests_apply_due(now=later) == []
     change_request_reject(user=carl, actor=actor, request_id=request.pk, note="superseded by a direct fix")
     assert ChangeRequest.objects.get(pk=request.pk).state == ChangeState.REJECTED
 
@@ -361,8 +380,9 @@ def test_an_approved_change_that_can_no_longer_apply_is_noted_once(configured: d
 def test_a_submitted_request_cannot_thaw_by_redrafting_or_by_moving_rows_in(configured: dict[str, Any]) -> None:
     submitted = proposed(configured["sandbox"])
     draft = proposed(configured["sandbox"], "VAT7", submit=False)
-    with pytest.raises(DatabaseError, match="back to draft"), transaction.atomic():
-        ChangeRequest.objects.filter(pk=submitted.pk).update(state=ChangeState.DRAFT)
-    with pytest.raises(DatabaseError, match="cannot move"), transaction.atomic():
-        RowChange.objects.filter(request=draft).update(request=submitted, position=2)
+    with tables_unchanged():
+        with pytest.raises(DatabaseError, match="back to draft"), transaction.atomic():
+            ChangeRequest.objects.filter(pk=submitted.pk).update(state=ChangeState.DRAFT)
+        with pytest.raises(DatabaseError, match="cannot move"), transaction.atomic():
+            RowChange.objects.filter(request=draft).update(request=submitted, position=2)
     assert list(submitted.rows.values_list("source_value", flat=True)) == ["VAT20"]

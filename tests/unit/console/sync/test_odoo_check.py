@@ -17,6 +17,7 @@ from console.casework.taxonomy import Category
 from console.sync.models import EventState, PostingAttempt, PostingOutcome, SyncEvent
 from console.sync.services.drain import events_drain
 from tests.factories import bank_line_event, invoice_event
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,11 @@ def ingest(token: str, *events: dict[str, Any]) -> list[int]:
 
 def test_odoo_check_names_the_missing_group_and_the_kind_it_stops(fresh_admin: Any) -> None:
     out = StringIO()
-    with pytest.raises(CommandError, match="1 of 1 connections cannot post everything"):
+    # It reads the integration user's groups and changes nothing of the console, nor of Odoo.
+    records = fresh_admin.control.stats()["records"]
+    with tables_unchanged(), pytest.raises(CommandError, match="1 of 1 connections cannot post everything"):
         call_command("odoo_check", stdout=out)
+    assert fresh_admin.control.stats()["records"] == records
     lines = out.getvalue().splitlines()
     assert lines[0] == f"US01: {fresh_admin.url} database 'sandbox' as 'admin'"
     assert lines[1] == "  Odoo 18.0, uid 2"

@@ -26,6 +26,7 @@ from tests.factories import (
     vendor_bill_event,
     with_data,
 )
+from tests.tables import tables_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -246,14 +247,24 @@ def test_a_claim_taken_over_stops_the_first_worker(api: APIClient, configured: d
     SyncEvent.objects.filter(pk__in=ids).update(lease_until=timezone.now() - timedelta(seconds=1))
     second = events_claim(event_ids=ids)
     assert second is not None and second.claim_id != claim.claim_id
+    taken = SyncEvent.objects.get(pk=ids[0])
     with pytest.raises(LeaseLost):
         claim.renew()
+    # The first worker's renewal moved nothing: the claim and its lease are the second's.
+    assert SyncEvent.objects.values_list("claim_id", "lease_until").get(pk=ids[0]) == (
+        taken.claim_id,
+        taken.lease_until,
+    )
+    assert taken.claim_id == second.claim_id
 
 
 def test_a_live_claim_is_not_taken_twice(api: APIClient, configured: dict[str, Any]) -> None:
     ids = ingest(api, invoice_event("order-1"))
-    assert events_claim(event_ids=ids) is not None
-    assert events_claim(event_ids=ids) is None
+    first = events_claim(event_ids=ids)
+    assert first is not None
+    with tables_unchanged():
+        assert events_claim(event_ids=ids) is None
+    assert SyncEvent.objects.get(pk=ids[0]).claim_id == first.claim_id
 
 
 def test_claim_tops_up_to_a_batch_of_the_same_entity_and_kind(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import http.client
 import xmlrpc.client
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -87,6 +89,23 @@ class Odoo:
         rows = self.call(model, "read", [rec_id], fields)
         assert len(rows) == 1
         return dict(rows[0])
+
+    def records(self) -> dict[str, dict[int, dict[str, Any]]]:
+        """Every record of every model, as the sandbox holds them now (a copy)."""
+        db = self.server.control.db
+        with db.lock:
+            return copy.deepcopy({model: dict(db.store.table(model)) for model in db.store.models()})
+
+    @contextmanager
+    def unchanged(self) -> Iterator[None]:
+        """Fails unless the calls in the block leave every record as it was: a call Odoo refuses
+        is rolled back whole, whatever it had written before it raised."""
+        before = self.records()
+        yield
+        after = self.records()
+        models = before.keys() | after.keys()
+        changed = sorted(model for model in models if before.get(model, {}) != after.get(model, {}))
+        assert not changed, f"a refused call changed records of {changed}"
 
     @staticmethod
     def last_line(fault: xmlrpc.client.Fault) -> str:

@@ -95,9 +95,9 @@ def test_an_integration_user_with_full_accounting_may_post_every_kind(odoo: Any)
 
 def test_a_bank_line_batch_fails_as_configuration_without_calling_create(fresh_admin: Any) -> None:
     client = client_for(fresh_admin)
-    results = OdooPoster(client).post(
-        [bank_line_request(fresh_admin, "txn-1"), bank_line_request(fresh_admin, "txn-2")]
-    )
+    requests = [bank_line_request(fresh_admin, "txn-1"), bank_line_request(fresh_admin, "txn-2")]
+    with fresh_admin.unchanged():  # no partner, external id or draft left behind either
+        results = OdooPoster(client).post(requests)
     for result in results:
         assert result.error is not None
         assert (result.error.kind, result.error.reason, result.error.message) == (

@@ -131,9 +131,9 @@ def test_journal_entries_balance(odoo: Any) -> None:
         "name": "MISC/2026/03/0001",
         "amount_total": 100.0,
     }
-    before = odoo.call("account.move", "search_count", [])
     lines[1] = (0, 0, {"account_id": odoo.account("101401"), "name": "Rent", "credit": 90.0})
-    fault = odoo.fault("account.move", "create", {"move_type": "entry", "ref": "ADJ-2", "line_ids": lines})
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "create", {"move_type": "entry", "ref": "ADJ-2", "line_ids": lines})
     assert (fault.faultCode, fault.faultString) == (
         2,
         "An error has occurred.\n\nThe move (Draft Entry  (ADJ-2)) is not balanced.\n"
@@ -141,32 +141,34 @@ def test_journal_entries_balance(odoo: Any) -> None:
         'You might want to specify a default account on journal "Miscellaneous Operations" to automatically '
         "balance each move.",
     )
-    assert odoo.call("account.move", "search_count", []) == before
-    fault = odoo.fault("account.move", "create", {"line_ids": [(0, 0, {"name": "no account", "debit": 1})]})
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "create", {"line_ids": [(0, 0, {"name": "no account", "debit": 1})]})
     assert fault.faultString == "The operation cannot be completed: Missing required account on accountable line."
 
 
 def test_posting_checks(odoo: Any) -> None:
     empty = odoo.call("account.move", "create", {"move_type": "out_invoice", "partner_id": odoo.partner()})
-    fault = odoo.fault("account.move", "action_post", [empty])
-    assert (fault.faultCode, fault.faultString) == (2, "You need to add a line before posting.")
     anonymous = odoo.invoice(partner_id=False)
-    assert odoo.fault("account.move", "action_post", [anonymous]).faultString == (
-        "The field 'Customer' is required, please complete it to validate the Customer Invoice."
-    )
     undated_bill = odoo.invoice("in_invoice", invoice_date=False)
-    assert odoo.fault("account.move", "action_post", [undated_bill]).faultString == (
-        "The Bill/Refund date is required to validate this document."
-    )
     negative = odoo.invoice(price=-10.0)
-    assert odoo.fault("account.move", "action_post", [negative]).faultString.startswith(
-        "You cannot validate an invoice with a negative total amount."
-    )
+    with odoo.unchanged():  # each refused post leaves its draft a draft, unnumbered
+        fault = odoo.fault("account.move", "action_post", [empty])
+        assert (fault.faultCode, fault.faultString) == (2, "You need to add a line before posting.")
+        assert odoo.fault("account.move", "action_post", [anonymous]).faultString == (
+            "The field 'Customer' is required, please complete it to validate the Customer Invoice."
+        )
+        assert odoo.fault("account.move", "action_post", [undated_bill]).faultString == (
+            "The Bill/Refund date is required to validate this document."
+        )
+        assert odoo.fault("account.move", "action_post", [negative]).faultString.startswith(
+            "You cannot validate an invoice with a negative total amount."
+        )
     posted = odoo.posted_invoice()
-    assert odoo.fault("account.move", "action_post", [posted]).faultString == (
-        f"The entry INV/2026/00001 (id {posted}) must be in draft."
-    )
-    fault = odoo.fault("account.move", "action_post", [99999999])
+    with odoo.unchanged():
+        assert odoo.fault("account.move", "action_post", [posted]).faultString == (
+            f"The entry INV/2026/00001 (id {posted}) must be in draft."
+        )
+        fault = odoo.fault("account.move", "action_post", [99999999])
     assert fault.faultString.startswith("Record does not exist or has been deleted.")
 
 
@@ -188,18 +190,21 @@ def test_lock_date_moves_the_accounting_date_then_guards_the_entry(odoo: Any) ->
         "date": "2026-03-10",
         "name": "INV/2026/00001",
     }
-    fault = odoo.fault("account.move", "write", [move_id], {"date": "2026-03-09"})
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "write", [move_id], {"date": "2026-03-09"})
     assert fault.faultString == "You cannot modify the following readonly fields on a posted move: date"
     odoo.server.control.set_lock_date(1, "2026-03-31")
     for method in ("button_draft", "button_cancel"):
-        fault = odoo.fault("account.move", method, [move_id])
+        with odoo.unchanged():
+            fault = odoo.fault("account.move", method, [move_id])
         assert (fault.faultCode, fault.faultString) == (
             2,
             "You cannot add/modify entries prior to and inclusive of: Global Lock Date (03/31/2026).",
         )
     assert odoo.read1("account.move", move_id, ["state"])["state"] == "posted"
     odoo.server.control.set_lock_date(1, "2026-03-31", "hard_lock_date")
-    fault = odoo.fault("account.move", "button_draft", [move_id])
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "button_draft", [move_id])
     assert fault.faultString == (
         "You cannot add/modify entries prior to and inclusive of: Global Lock Date "
         "(03/31/2026) and Hard Lock Date (03/31/2026)."
@@ -217,10 +222,13 @@ def test_edits_of_drafts_and_posted_moves(odoo: Any) -> None:
     }
     odoo.call("account.move", "action_post", [move_id])
     assert odoo.call("account.move", "write", [move_id], {"ref": "PO-7"}) is True
-    fault = odoo.fault("account.move", "write", [move_id], {"partner_id": odoo.partner("Other")})
-    assert fault.faultString == "You cannot modify the following readonly fields on a posted move: partner_id"
-    fault = odoo.fault("account.move", "unlink", [move_id])
-    assert fault.faultString == "You cannot delete an item linked to a posted entry."
+    assert odoo.read1("account.move", move_id, ["ref"])["ref"] == "PO-7"
+    other = odoo.partner("Other")
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "write", [move_id], {"partner_id": other})
+        assert fault.faultString == "You cannot modify the following readonly fields on a posted move: partner_id"
+        fault = odoo.fault("account.move", "unlink", [move_id])
+        assert fault.faultString == "You cannot delete an item linked to a posted entry."
     draft = odoo.invoice()
     assert odoo.call("account.move", "unlink", [draft]) is True
     assert odoo.call("account.move.line", "search", [("move_id", "=", draft)]) == []
@@ -238,17 +246,20 @@ def test_duplicate_vendor_reference_is_flagged_not_blocked(odoo: Any) -> None:
 
 
 def test_journal_and_company_consistency(odoo: Any) -> None:
-    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "journal_id": odoo.journal("BILL")})
+    bills, partner, french_tax = odoo.journal("BILL"), odoo.partner(), odoo.tax("sale", 2)
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "journal_id": bills})
     assert (fault.faultCode, fault.faultString) == (2, "Cannot create a sale document in a non sale journal")
-    fault = odoo.fault(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": odoo.partner(),
-            "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1, "tax_ids": [(6, 0, [odoo.tax("sale", 2)])]})],
-        },
-    )
+    with odoo.unchanged():
+        fault = odoo.fault(
+            "account.move",
+            "create",
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner,
+                "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1, "tax_ids": [(6, 0, [french_tax])]})],
+            },
+        )
     assert fault.faultCode == 2
     assert fault.faultString == (
         "Incompatible companies on records:\n- \u201c/ x\u201d belongs to company \u201cMy Company\u201d and "
@@ -270,10 +281,11 @@ def test_journal_and_company_consistency(odoo: Any) -> None:
 
 def test_inactive_currency_and_foreign_partner(odoo: Any) -> None:
     pounds = odoo.invoice(currency_id=147)
-    fault = odoo.fault("account.move", "action_post", [pounds])
-    assert fault.faultString == "You cannot validate a document with an inactive currency: GBP"
     french = odoo.partner("Client FR", company_id=2)
-    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "partner_id": french, "ref": "R"})
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "action_post", [pounds])
+        assert fault.faultString == "You cannot validate a document with an inactive currency: GBP"
+        fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "partner_id": french, "ref": "R"})
     assert fault.faultString == (
         "Incompatible companies on records:\n"
         "- \u201cDraft Invoice  (R)\u201d belongs to company \u201cMy Company\u201d and \u201cPartner\u201d "
@@ -283,15 +295,18 @@ def test_inactive_currency_and_foreign_partner(odoo: Any) -> None:
 
 def test_partner_accounts_only_on_payment_term_lines(odoo: Any) -> None:
     line = {"name": "x", "price_unit": 10, "account_id": odoo.account("121000")}
-    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "invoice_line_ids": [(0, 0, line)]})
-    assert fault.faultString == "Any journal item on a receivable account must have a due date and vice versa."
-    line["account_id"] = odoo.account("211000")
-    fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "invoice_line_ids": [(0, 0, line)]})
+    payable = odoo.account("211000")
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "invoice_line_ids": [(0, 0, line)]})
+        assert fault.faultString == "Any journal item on a receivable account must have a due date and vice versa."
+        line["account_id"] = payable
+        fault = odoo.fault("account.move", "create", {"move_type": "out_invoice", "invoice_line_ids": [(0, 0, line)]})
     assert fault.faultString == "Account 211000 is of payable type, but is used in a sale operation."
 
 
 def test_deprecated_account_blocks_posting(odoo: Any) -> None:
     move_id = odoo.invoice()
     odoo.call("account.account", "write", [odoo.account("400000")], {"deprecated": True})
-    fault = odoo.fault("account.move", "action_post", [move_id])
+    with odoo.unchanged():
+        fault = odoo.fault("account.move", "action_post", [move_id])
     assert fault.faultString == "A line of this move is using a deprecated account, you cannot post it."

@@ -24,7 +24,8 @@ def test_read_of_missing_ids_returns_only_existing(odoo: Any) -> None:
 
 def test_write_or_unlink_of_missing_id_is_missing_error(odoo: Any) -> None:
     for method, args in (("write", ([99999999], {"name": "x"})), ("unlink", ([99999999],))):
-        fault = odoo.fault("res.partner", method, *args)
+        with odoo.unchanged():
+            fault = odoo.fault("res.partner", method, *args)
         assert (fault.faultCode, fault.faultString) == (
             2,
             "Record does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)",
@@ -41,7 +42,8 @@ def test_write_or_unlink_of_missing_id_is_missing_error(odoo: Any) -> None:
     ],
 )
 def test_unknown_field_is_a_value_error_traceback(odoo: Any, method: str, args: tuple[Any, ...], kwargs: Any) -> None:
-    fault = odoo.fault("res.partner", method, *args, **kwargs)
+    with odoo.unchanged():
+        fault = odoo.fault("res.partner", method, *args, **kwargs)
     assert fault.faultCode == 1
     assert fault.faultString.startswith("Traceback (most recent call last):")
     assert odoo.last_line(fault) == "ValueError: Invalid field 'no_such_field' on model 'res.partner'"
@@ -55,10 +57,9 @@ def test_unknown_field_in_domain_or_order(odoo: Any) -> None:
 
 
 def test_batch_with_one_bad_record_creates_nothing(odoo: Any) -> None:
-    before = odoo.call("res.partner", "search_count", [])
-    fault = odoo.fault("res.partner", "create", [{"name": "Good"}, {"name": False}])
+    with odoo.unchanged():
+        fault = odoo.fault("res.partner", "create", [{"name": "Good"}, {"name": False}])
     assert (fault.faultCode, fault.faultString) == (2, "The operation cannot be completed: Contacts require a name")
-    assert odoo.call("res.partner", "search_count", []) == before
     assert odoo.call("res.partner", "search", [("name", "=", "Good")]) == []
 
 
@@ -110,7 +111,8 @@ def test_unlink_and_restrict(odoo: Any) -> None:
     assert odoo.call("res.partner", "read", [lonely], ["name"]) == []
     move_id = odoo.invoice()
     partner_id = odoo.read1("account.move", move_id, ["partner_id"])["partner_id"][0]
-    fault = odoo.fault("res.partner", "unlink", [partner_id])
+    with odoo.unchanged():
+        fault = odoo.fault("res.partner", "unlink", [partner_id])
     assert fault.faultCode == 2
     assert fault.faultString.startswith("The operation cannot be completed: another model requires the record")
     assert "Constraint: account_move_partner_id_fkey" in fault.faultString
@@ -128,17 +130,20 @@ def test_external_ids(odoo: Any) -> None:
         fields=["model", "res_id", "complete_name"],
     )
     assert rows == [{"id": xid, "model": "res.partner", "res_id": partner, "complete_name": "finops.partner_1"}]
-    fault = odoo.fault(
-        "ir.model.data", "create", {"module": "finops", "name": "partner_1", "model": "res.partner", "res_id": partner}
-    )
-    assert (fault.faultCode, fault.faultString) == (
-        2,
-        "The operation cannot be completed: duplicate key value violates unique constraint "
-        '"ir_model_data_module_name_uniq_index"\nDETAIL:  Key (module, name)=(finops, partner_1) already exists.\n',
-    )
-    fault = odoo.fault("ir.model.data", "create", {"module": "finops", "name": "a b", "model": "res.partner"})
-    assert fault.faultString == "The operation cannot be completed: External IDs cannot contain spaces"
-    fault = odoo.fault("ir.model.data", "create", {"module": "finops", "model": "res.partner"})
+    with odoo.unchanged():
+        fault = odoo.fault(
+            "ir.model.data",
+            "create",
+            {"module": "finops", "name": "partner_1", "model": "res.partner", "res_id": partner},
+        )
+        assert (fault.faultCode, fault.faultString) == (
+            2,
+            "The operation cannot be completed: duplicate key value violates unique constraint "
+            '"ir_model_data_module_name_uniq_index"\nDETAIL:  Key (module, name)=(finops, partner_1) already exists.\n',
+        )
+        fault = odoo.fault("ir.model.data", "create", {"module": "finops", "name": "a b", "model": "res.partner"})
+        assert fault.faultString == "The operation cannot be completed: External IDs cannot contain spaces"
+        fault = odoo.fault("ir.model.data", "create", {"module": "finops", "model": "res.partner"})
     assert fault.faultString.startswith("The operation cannot be completed:\n- Create/update: a mandatory field")
     assert fault.faultString.endswith("Model: Model Data (ir.model.data)\nField: External Identifier (name)\n")
 

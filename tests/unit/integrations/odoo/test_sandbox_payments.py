@@ -101,17 +101,20 @@ def test_vendor_bill_payment_is_outbound(odoo: Any) -> None:
 def test_wizard_refusals(odoo: Any) -> None:
     draft = odoo.invoice()
     context = {"active_model": "account.move", "active_ids": [draft]}
-    fault = odoo.fault("account.payment.register", "create", {}, context=context)
+    with odoo.unchanged():
+        fault = odoo.fault("account.payment.register", "create", {}, context=context)
     assert (fault.faultCode, fault.faultString) == (2, "You can only register payment for posted journal entries.")
     paid = odoo.posted_invoice()
     register(odoo, [paid])
-    fault = odoo.fault(
-        "account.payment.register", "create", {}, context={"active_model": "account.move", "active_ids": [paid]}
-    )
+    with odoo.unchanged():
+        fault = odoo.fault(
+            "account.payment.register", "create", {}, context={"active_model": "account.move", "active_ids": [paid]}
+        )
     assert fault.faultString == (
         "You can't register a payment because there is nothing left to pay on the selected journal items."
     )
-    fault = odoo.fault("account.payment.register", "create", {})
+    with odoo.unchanged():
+        fault = odoo.fault("account.payment.register", "create", {})
     assert fault.faultString == (
         "The register payment wizard should only be called on account.move or account.move.line records."
     )
@@ -206,9 +209,9 @@ def test_cancel_reject_and_validate_return_none_and_set_odoo_18_states(odoo: Any
 
 
 def test_payment_constraints(odoo: Any) -> None:
-    fault = odoo.fault("account.payment", "create", {"payment_type": "inbound", "amount": -1.0})
-    assert (fault.faultCode, fault.faultString) == (2, "The payment amount cannot be negative.")
-    fault = odoo.fault(
-        "account.payment", "create", {"payment_type": "inbound", "amount": 1.0, "journal_id": odoo.journal("INV")}
-    )
+    sales = odoo.journal("INV")
+    with odoo.unchanged():
+        fault = odoo.fault("account.payment", "create", {"payment_type": "inbound", "amount": -1.0})
+        assert (fault.faultCode, fault.faultString) == (2, "The payment amount cannot be negative.")
+        fault = odoo.fault("account.payment", "create", {"payment_type": "inbound", "amount": 1.0, "journal_id": sales})
     assert fault.faultString == "Please define a payment method line on your payment."

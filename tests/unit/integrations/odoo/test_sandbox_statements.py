@@ -46,11 +46,11 @@ def test_statement_line_creates_and_posts_its_entry(odoo: Any) -> None:
 
 
 def test_community_has_no_unique_import_id(odoo: Any) -> None:
-    fault = odoo.fault(
-        "account.bank.statement.line",
-        "create",
-        {"journal_id": odoo.journal("BNK1"), "amount": 1.0, "unique_import_id": "abc"},
-    )
+    bank = odoo.journal("BNK1")
+    with odoo.unchanged():
+        fault = odoo.fault(
+            "account.bank.statement.line", "create", {"journal_id": bank, "amount": 1.0, "unique_import_id": "abc"}
+        )
     assert fault.faultCode == 1
     assert odoo.last_line(fault) == (
         "ValueError: Invalid field 'unique_import_id' on model 'account.bank.statement.line'"
@@ -62,16 +62,9 @@ def test_enterprise_unique_import_id_is_unique(odoo: Any) -> None:
     odoo.server.control.set_edition("enterprise")
     first = statement_line(odoo, unique_import_id="BANK-2026-0001")
     moves_before = odoo.call("account.move", "search_count", [])
-    fault = odoo.fault(
-        "account.bank.statement.line",
-        "create",
-        {
-            "journal_id": odoo.journal("BNK1"),
-            "amount": 250.0,
-            "payment_ref": "again",
-            "unique_import_id": "BANK-2026-0001",
-        },
-    )
+    again = {"journal_id": odoo.journal("BNK1"), "amount": 250.0, "payment_ref": "again"}
+    with odoo.unchanged():  # neither the line nor the entry it would have posted
+        fault = odoo.fault("account.bank.statement.line", "create", {**again, "unique_import_id": "BANK-2026-0001"})
     assert (fault.faultCode, fault.faultString) == (
         2,
         "The operation cannot be completed: A bank account transactions can be imported only once!",
@@ -82,11 +75,11 @@ def test_enterprise_unique_import_id_is_unique(odoo: Any) -> None:
 
 
 def test_statement_line_validations(odoo: Any) -> None:
-    fault = odoo.fault(
-        "account.bank.statement.line",
-        "create",
-        {"journal_id": odoo.journal("BNK1"), "amount": 10.0, "amount_currency": 9.0},
-    )
+    bank = odoo.journal("BNK1")
+    with odoo.unchanged():
+        fault = odoo.fault(
+            "account.bank.statement.line", "create", {"journal_id": bank, "amount": 10.0, "amount_currency": 9.0}
+        )
     assert fault.faultString == (
         "You can't provide an amount in foreign currency without specifying a foreign currency."
     )
