@@ -455,9 +455,18 @@ class BaseModel:
         domains.validate(self, tokens)
         active_test = self.env.context.get("active_test", True)
         check_active = "active" in self._fields and active_test and not domains.has_active_leaf(tokens)
+        table = self.env.store.table(self._name)
+        records: Any = table.values()
+        narrowing = domains.equality_narrowing(self, tokens)
+        if narrowing is not None:
+            name, values = narrowing
+            candidates: set[int] = set()
+            for v in values:
+                candidates |= self.env.store.ids_with(self._name, (name,), (v,))
+            records = [table[i] for i in sorted(candidates)]
         found = [
             rec
-            for rec in self.env.store.table(self._name).values()
+            for rec in records
             if (not check_active or rec.get("active")) and self.visible(rec) and domains.matches(self, rec, tokens)
         ]
         found = domains.sort_records(self, found, order)
