@@ -36,6 +36,10 @@ class TrafficGenerator:
         self.prefix = prefix or f"{datetime.now(UTC):%H%M%S}"
         self.counter = 0
         self.sent: list[dict[str, Any]] = []
+        # Which of them (by identity) and the vendor bills among them: a look-up in the list grew
+        # with every event sent, and at 40 a second the generator spent its time there.
+        self._sent: set[int] = set()
+        self._bills: list[dict[str, Any]] = []
         self.invoices: list[dict[str, Any]] = []  # not paid yet
         self.paid: list[dict[str, Any]] = []
 
@@ -166,17 +170,23 @@ class TrafficGenerator:
 
     def resent_bill(self) -> dict[str, Any] | None:
         """A vendor bill keyed in a second time (a new key, the same document): a suspected duplicate."""
-        bills = [e for e in self.sent if e["kind"] == "vendor_bill"]
-        if not bills:
+        if not self._bills:
             return None
-        return {**self.rng.choice(bills), "external_id": self._id("bill")}
+        return {**self.rng.choice(self._bills), "external_id": self._id("bill")}
+
+    def _remember(self, event: dict[str, Any]) -> None:
+        if id(event) not in self._sent:
+            self._sent.add(id(event))
+            self.sent.append(event)
+            if event["kind"] == "vendor_bill":
+                self._bills.append(event)
 
     def next_batch(self, size: int) -> list[dict[str, Any]]:
         """A realistic mix: mostly new documents, with repeats and faults finance must see."""
         out: list[dict[str, Any]] = []
         for _ in range(size):
-            if out and out[-1] not in self.sent:
-                self.sent.append(out[-1])
+            if out:
+                self._remember(out[-1])
             roll = self.rng.random()
             if roll < 0.05 and self.sent:
                 out.append(self.rng.choice(self.sent))  # the same delivery again
@@ -202,8 +212,8 @@ class TrafficGenerator:
                 out.append(self.payroll_entry())
             else:
                 out.append(self.invoice())
-        if out and out[-1] not in self.sent:
-            self.sent.append(out[-1])
+        if out:
+            self._remember(out[-1])
         return out
 
 
