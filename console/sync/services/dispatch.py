@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import transaction
 
 from console.sync.models import EventState, SyncEvent
-from console.sync.services.claims import claimable_q
+from console.sync.services.claims import claimable_ids
 
 Group = tuple[int, str]  # (entity_id, kind)
 
@@ -91,5 +91,4 @@ def groups_wake_on_commit(events: Iterable[tuple[int, int, str]]) -> None:
 def claimable_in_group(group: Group, *, limit: int) -> list[int]:
     """The group's claimable events, oldest first."""
     entity_id, kind = group
-    rows = SyncEvent.objects.filter(entity_id=entity_id, kind=kind).filter(claimable_q()).order_by("pk")
-    return list(rows.values_list("pk", flat=True)[:limit])
+    return claimable_ids(entity_id=entity_id, kind=kind, limit=limit)
