@@ -124,10 +124,11 @@ def _required(items: list[Any], pos: int) -> tuple[list[Any], int]:
     return [item], pos + 1
 
 
-def equality_narrowing(model: BaseModel, domain: list[Any]) -> tuple[str, list[Any]] | None:
-    """A stored field and the values a required leaf compares it to with = or in: a match has
-    one of them, so a search looks only at those records, as a database uses its index (the
-    whole domain is still evaluated on each). None when no leaf can narrow the search."""
+def equality_narrowings(model: BaseModel, domain: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Stored fields and the values required leaves compare them to with = or in: a match has
+    one of them, so a search need look only at those records, as a database uses its index
+    (the whole domain is still evaluated on each). Empty when no leaf can narrow the search."""
+    found: list[tuple[str, list[Any]]] = []
     for leaf in _required(domain, 0)[0]:
         if not isinstance(leaf, tuple) or leaf in (TRUE_LEAF, FALSE_LEAF):
             continue
@@ -141,8 +142,8 @@ def equality_narrowing(model: BaseModel, domain: list[Any]) -> tuple[str, list[A
         plain = all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
         if not values or not plain or (field.type == "many2one" and any(isinstance(v, str) for v in values)):
             continue  # False/None, a name lookup or a type the stored value is coerced from
-        return path, values
-    return None
+        found.append((path, values))
+    return found
 
 
 def matches(model: BaseModel, rec: Record, domain: list[Any]) -> bool:

@@ -37,13 +37,28 @@ def test_narrowed_searches_find_what_a_full_scan_finds(
     assert sorted(r["name"] for r in found) == sorted(expected)
 
 
-def test_a_required_equality_narrows_and_an_alternative_does_not() -> None:
+def test_required_equalities_narrow_and_alternatives_do_not() -> None:
     class Model:
-        _fields = {"ref": type("F", (), {"computed": False, "type": "char"})()}
+        char = type("F", (), {"computed": False, "type": "char"})()
+        _fields = {"ref": char, "module": char, "name": char}
 
-    required = domains.normalize([["name", "ilike", "x"], ["ref", "in", ["a", "b"]]])
-    assert domains.equality_narrowing(Model(), required) == ("ref", ["a", "b"])  # type: ignore[arg-type]
+    required = domains.normalize([["name", "ilike", "x"], ["module", "=", "m"], ["ref", "in", ["a", "b"]]])
+    found = domains.equality_narrowings(Model(), required)  # type: ignore[arg-type]
+    assert found == [("module", ["m"]), ("ref", ["a", "b"])]
     either = domains.normalize(["|", ["ref", "=", "a"], ["name", "=", "b"]])
-    assert domains.equality_narrowing(Model(), either) is None  # type: ignore[arg-type]
+    assert domains.equality_narrowings(Model(), either) == []  # type: ignore[arg-type]
     negated = domains.normalize(["!", ["ref", "=", "a"]])
-    assert domains.equality_narrowing(Model(), negated) is None  # type: ignore[arg-type]
+    assert domains.equality_narrowings(Model(), negated) == []  # type: ignore[arg-type]
+
+
+def test_external_ids_are_found_among_many_of_the_same_module(odoo: Any) -> None:
+    """module = '__finops__' holds for every external id the console records, so the search
+    narrows by its name in [...] (the fewer records) and still finds exactly those."""
+    created = odoo.call(
+        "ir.model.data",
+        "create",
+        [{"module": "__finops__", "model": "res.partner", "name": f"p-{i}", "res_id": 1} for i in range(300)],
+    )
+    domain = [["module", "=", "__finops__"], ["name", "in", ["p-7", "p-8"]]]
+    found = odoo.call("ir.model.data", "search_read", domain, fields=["name"])
+    assert sorted(r["name"] for r in found) == ["p-7", "p-8"] and len(created) == 300
