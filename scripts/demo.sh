@@ -76,7 +76,8 @@ echo
 echo "finops-console: http://127.0.0.1:$WEB_PORT"
 echo "  sign in as olivia (finance operator), carl (controller), ada (auditor) or ian (integration admin)"
 echo "  password finops-demo-pass"
-echo "  $RATE events a second from the traffic generator; logs in $LOG/; Ctrl-C stops everything."
+if [ "$RATE" = "0" ]; then traffic="no traffic generator"; else traffic="$RATE events a second from the traffic generator"; fi
+echo "  $traffic; logs in $LOG/; Ctrl-C stops everything."
 echo
 $PY manage.py demo_progress --every "$EVERY" &
 pids+=($!)
