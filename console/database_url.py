@@ -40,7 +40,7 @@ def parse_database_url(url: str, *, base_dir: str) -> dict[str, Any]:
 
 def sqlite_database(path: str) -> dict[str, Any]:
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "console.sqlite",
         "NAME": path,
         # IMMEDIATE takes the write lock at BEGIN: the audit chain head and event
         # claims read-then-write, which would otherwise fail with "database is locked".

@@ -252,18 +252,31 @@ ODOO_PASSWORD = env_str("ODOO_PASSWORD", "" if PRODUCTION else "admin")
 ODOO_TIMEOUT_SECONDS = env_float("ODOO_TIMEOUT_SECONDS", 60.0)
 
 # --- Celery ----------------------------------------------------------------
-_broker_dir = VAR_DIR / "broker"
+# A queue per purpose: a person's bulk run and the periodic tasks (sweeper,
+# escalations, audit verification) never wait behind posting messages. A plain
+# `celery -A console worker` consumes every queue; the demo runs one worker on
+# `posting` and one on `bulk,default` with the beat (scripts/demo.sh).
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in ("posting", "bulk", "default")}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_EXCHANGE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
+CELERY_TASK_ROUTES = {
+    "sync.post_events": {"queue": "posting"},
+    "sync.post_event": {"queue": "posting"},
+    "casework.bulk_run": {"queue": "bulk"},
+}
+# How many workers may post one entity and kind side by side when it has more than a
+# batch waiting (console/sync/services/post_message.py).
+POSTING_PARALLEL_PER_GROUP = env_int("POSTING_PARALLEL_PER_GROUP", 2)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    from console import broker
+
+    # kombu's filesystem transport, writing and taking whole messages only (console/broker.py).
+    CELERY_BROKER_TRANSPORT = broker.TRANSPORT
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker.transport_options(
+        VAR_DIR / "broker", polling_seconds=env_float("FILESYSTEM_BROKER_POLLING_SECONDS", 0.1)
+    )
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": POSTING_LEASE_SECONDS * 2}
 CELERY_TASK_SERIALIZER = "json"

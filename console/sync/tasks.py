@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from console.sync.services.post_message import posting_message_handle
 from console.sync.services.posting import events_post_batch
 from console.sync.services.sweeper import posting_sweep
 
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def post_events(self, event_ids: list[int]) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    summary = events_post_batch(event_ids=[int(i) for i in event_ids], worker=str(self.request.hostname or ""))
+    summary = posting_message_handle(event_ids=[int(i) for i in event_ids], worker=str(self.request.hostname or ""))
     if summary.claimed == 0:
         logger.debug("post_events: nothing left to claim among %d ids", len(event_ids))
     return {"claimed": summary.claimed, "posted": summary.posted, "failed": summary.failed}

@@ -4,7 +4,16 @@ postings into a closed period)."""
 
 from __future__ import annotations
 
+import json
+import math
+import queue
 import random
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +36,10 @@ class TrafficGenerator:
         self.prefix = prefix or f"{datetime.now(UTC):%H%M%S}"
         self.counter = 0
         self.sent: list[dict[str, Any]] = []
+        # Which of them (by identity) and the vendor bills among them: a look-up in the list grew
+        # with every event sent, and at 40 a second the generator spent its time there.
+        self._sent: set[int] = set()
+        self._bills: list[dict[str, Any]] = []
         self.invoices: list[dict[str, Any]] = []  # not paid yet
         self.paid: list[dict[str, Any]] = []
 
@@ -157,17 +170,23 @@ class TrafficGenerator:
 
     def resent_bill(self) -> dict[str, Any] | None:
         """A vendor bill keyed in a second time (a new key, the same document): a suspected duplicate."""
-        bills = [e for e in self.sent if e["kind"] == "vendor_bill"]
-        if not bills:
+        if not self._bills:
             return None
-        return {**self.rng.choice(bills), "external_id": self._id("bill")}
+        return {**self.rng.choice(self._bills), "external_id": self._id("bill")}
+
+    def _remember(self, event: dict[str, Any]) -> None:
+        if id(event) not in self._sent:
+            self._sent.add(id(event))
+            self.sent.append(event)
+            if event["kind"] == "vendor_bill":
+                self._bills.append(event)
 
     def next_batch(self, size: int) -> list[dict[str, Any]]:
         """A realistic mix: mostly new documents, with repeats and faults finance must see."""
         out: list[dict[str, Any]] = []
         for _ in range(size):
-            if out and out[-1] not in self.sent:
-                self.sent.append(out[-1])
+            if out:
+                self._remember(out[-1])
             roll = self.rng.random()
             if roll < 0.05 and self.sent:
                 out.append(self.rng.choice(self.sent))  # the same delivery again
@@ -193,6 +212,83 @@ class TrafficGenerator:
                 out.append(self.payroll_entry())
             else:
                 out.append(self.invoice())
-        if out and out[-1] not in self.sent:
-            self.sent.append(out[-1])
+        if out:
+            self._remember(out[-1])
         return out
+
+
+@dataclass
+class SendStats:
+    """What the sender did so far: answers by status and how far behind its schedule it ran."""
+
+    sent: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    behind_seconds: float = 0.0
+
+
+class PacedSender:
+    """Sends events at a steady rate, one per request as a source system's webhook would.
+
+    The schedule is kept by deadline (event n leaves at start + n / rate), not by a pause
+    after each request, so the time a request takes does not lower the rate; several
+    threads send so that a slow answer does not hold the next event back.
+    """
+
+    def __init__(self, *, url: str, token: str, per_second: float, threads: int = 0, timeout: float = 30.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("the URL must be http(s)")
+        self.url = url
+        self.token = token
+        self.per_second = per_second
+        # One thread sends ~20-40 requests a second to the console on SQLite; keep spare.
+        self.threads = threads or max(1, math.ceil(per_second / 8))
+        self.timeout = timeout
+        self.stats = SendStats()
+        self._lock = threading.Lock()
+
+    def post(self, event: dict[str, Any]) -> int:
+        request = urllib.request.Request(  # noqa: S310 - scheme checked in __init__
+            self.url,
+            data=json.dumps(event).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Token {self.token}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - checked
+                return int(response.status)
+        except urllib.error.HTTPError as err:
+            return int(err.code)
+        except (urllib.error.URLError, OSError):
+            return 0  # not reachable (yet): counted as status 0
+
+    def run(self, generator: TrafficGenerator, *, count: int = 0, stop: threading.Event | None = None) -> SendStats:
+        """Send until `count` events were sent (0: until `stop` is set)."""
+        stop = stop or threading.Event()
+        pending: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=self.threads * 4)
+
+        def send_loop() -> None:
+            while (event := pending.get()) is not None:
+                status = self.post(event)
+                with self._lock:
+                    self.stats.sent += 1
+                    self.stats.statuses[status] += 1
+
+        senders = [threading.Thread(target=send_loop, daemon=True) for _ in range(self.threads)]
+        for thread in senders:
+            thread.start()
+        start = time.monotonic()
+        n = 0
+        while not stop.is_set() and (not count or n < count):
+            due = start + n / self.per_second
+            wait = due - time.monotonic()
+            if wait > 0:
+                stop.wait(wait)
+            else:
+                self.stats.behind_seconds = max(self.stats.behind_seconds, -wait)
+            pending.put(generator.next_batch(1)[0])
+            n += 1
+        for _ in senders:
+            pending.put(None)
+        for thread in senders:
+            thread.join(timeout=self.timeout + 5)
+        return self.stats

@@ -27,6 +27,20 @@ def claimable_q() -> Q:
     )
 
 
+def claimable_ids(*, entity_id: int, kind: str, limit: int) -> list[int]:
+    """The oldest claimable events of one entity and kind: a query per claimable state, each
+    on an index. As one query with claimable_q's OR, SQLite read every event of the entity
+    (39 ms at 44,000 events, for every claim)."""
+    now = timezone.now()
+    rows = SyncEvent.objects.filter(entity_id=entity_id, kind=kind)
+    parts = (
+        rows.filter(state=EventState.QUEUED),
+        rows.filter(state=EventState.RETRY_WAIT, next_attempt_at__lte=now),
+        rows.filter(state=EventState.POSTING, lease_until__lt=now),
+    )
+    return sorted(pk for part in parts for pk in part.order_by("pk").values_list("pk", flat=True)[:limit])[:limit]
+
+
 @dataclass
 class Claim:
     claim_id: uuid.UUID
@@ -65,12 +79,7 @@ def events_claim(*, event_ids: Sequence[int], top_up_to: int = 0) -> Claim | Non
     taken = list(SyncEvent.objects.filter(claim_id=claim_id).values_list("pk", "entity_id", "kind"))
     if taken and top_up_to > len(taken):
         _, entity_id, kind = taken[0]
-        more = list(
-            SyncEvent.objects.filter(entity_id=entity_id, kind=kind)
-            .filter(claimable_q())
-            .order_by("pk")
-            .values_list("pk", flat=True)[: top_up_to - len(taken)]
-        )
+        more = claimable_ids(entity_id=entity_id, kind=kind, limit=top_up_to - len(taken))
         if more:
             _take(more, claim_id)
             taken = list(SyncEvent.objects.filter(claim_id=claim_id).values_list("pk", "entity_id", "kind"))

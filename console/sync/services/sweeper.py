@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from console.sync.models import EventState, SyncEvent
-from console.sync.services.dispatch import events_dispatch_on_commit
+from console.sync.services.dispatch import groups_wake_on_commit
 
 SWEEP_LIMIT = 5000
 
@@ -36,5 +36,6 @@ def posting_sweep() -> int:
         if not rows:
             return 0
         SyncEvent.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(enqueued_at=now)
-        events_dispatch_on_commit(rows)
+        # Their messages were lost or never sent: one message per group, whose worker sends the next.
+        groups_wake_on_commit(rows)
     return len(rows)

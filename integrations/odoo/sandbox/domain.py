@@ -108,6 +108,44 @@ def _validate_path(model: BaseModel, path: str, leaf: Any) -> None:
         _validate_path(model.env[field.relation], rest, leaf)
 
 
+def _required(items: list[Any], pos: int) -> tuple[list[Any], int]:
+    """The leaves every match must satisfy (those joined by '&' from the top), and where the
+    subtree at `pos` ends."""
+    item = items[pos]
+    if item == "&":
+        left, nxt = _required(items, pos + 1)
+        right, end = _required(items, nxt)
+        return left + right, end
+    if item in ("|", "!"):
+        end = pos + 1
+        for _ in range(ARITY[item] + 1):
+            _, end = _required(items, end)
+        return [], end
+    return [item], pos + 1
+
+
+def equality_narrowings(model: BaseModel, domain: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Stored fields and the values required leaves compare them to with = or in: a match has
+    one of them, so a search need look only at those records, as a database uses its index
+    (the whole domain is still evaluated on each). Empty when no leaf can narrow the search."""
+    found: list[tuple[str, list[Any]]] = []
+    for leaf in _required(domain, 0)[0]:
+        if not isinstance(leaf, tuple) or leaf in (TRUE_LEAF, FALSE_LEAF):
+            continue
+        path, operator, value = leaf
+        if not isinstance(path, str) or "." in path or operator not in ("=", "in"):
+            continue
+        field = model._fields.get(path)
+        if field is None or field.computed or field.type in ("one2many", "many2many", "date", "datetime"):
+            continue
+        values = list(value) if operator == "in" and isinstance(value, (list, tuple)) else [value]
+        plain = all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
+        if not values or not plain or (field.type == "many2one" and any(isinstance(v, str) for v in values)):
+            continue  # False/None, a name lookup or a type the stored value is coerced from
+        found.append((path, values))
+    return found
+
+
 def matches(model: BaseModel, rec: Record, domain: list[Any]) -> bool:
     result, _ = _evaluate(model, rec, domain, 0)
     return result

@@ -287,11 +287,11 @@ def recompute_amounts(env: Env, move_id: int) -> None:
     }
     state = "not_paid"
     if invoice and move.get("state") == "posted":
-        terms = [line for line in lines if line.get("display_type") == "payment_term"]
+        terms = [line["id"] for line in lines if line.get("display_type") == "payment_term"]
         touched = any(
-            other.get("debit_move_id") in {t["id"] for t in terms}
-            or other.get("credit_move_id") in {t["id"] for t in terms}
-            for other in store.table("account.partial.reconcile").values()
+            store.count_with("account.partial.reconcile", (side,), (term,))
+            for term in terms
+            for side in ("debit_move_id", "credit_move_id")
         )
         if is_zero(residual):
             state = "paid"

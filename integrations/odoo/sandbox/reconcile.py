@@ -88,11 +88,11 @@ def remove_partials(env: Env, partial_ids: list[int]) -> None:
 
 
 def partials_of(env: Env, line_ids: set[int]) -> list[int]:
-    return [
-        pid
-        for pid, partial in env.store.table(PARTIAL).items()
-        if partial.get("debit_move_id") in line_ids or partial.get("credit_move_id") in line_ids
-    ]
+    found: set[int] = set()
+    for line_id in line_ids:
+        for side in ("debit_move_id", "credit_move_id"):
+            found |= env.store.ids_with(PARTIAL, (side,), (line_id,))
+    return sorted(found)
 
 
 def counterpart_moves(env: Env, line_ids: set[int]) -> set[int]:

@@ -24,8 +24,7 @@ class Store:
         # so a constraint check costs a lookup, not a scan of the table.
         self._indexes: dict[str, dict[tuple[str, ...], dict[tuple[Any, ...], set[int]]]] = {}
 
-    def ids_with(self, model: str, fields: tuple[str, ...], values: tuple[Any, ...]) -> set[int]:
-        """Ids of the records whose `fields` equal `values` (an index built on first use)."""
+    def _index(self, model: str, fields: tuple[str, ...]) -> dict[tuple[Any, ...], set[int]]:
         indexes = self._indexes.setdefault(model, {})
         index = indexes.get(fields)
         if index is None:
@@ -33,7 +32,14 @@ class Store:
             for rec_id, record in self.table(model).items():
                 index.setdefault(tuple(record.get(f) for f in fields), set()).add(rec_id)
             indexes[fields] = index
-        return set(index.get(values, ()))
+        return index
+
+    def ids_with(self, model: str, fields: tuple[str, ...], values: tuple[Any, ...]) -> set[int]:
+        """Ids of the records whose `fields` equal `values` (an index built on first use)."""
+        return set(self._index(model, fields).get(values, ()))
+
+    def count_with(self, model: str, fields: tuple[str, ...], values: tuple[Any, ...]) -> int:
+        return len(self._index(model, fields).get(values, ()))
 
     def _index_add(self, model: str, record: Record) -> None:
         for fields, index in self._indexes.get(model, {}).items():

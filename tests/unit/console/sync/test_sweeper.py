@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from console.sync.models import EventState, Flow, SyncEvent
+from console.sync.models import EventState, SyncEvent
 from console.sync.services.sweeper import posting_sweep
+from tests.unit.console.sync.conftest import PostingQueue, stored_event
 
 pytestmark = pytest.mark.django_db
 
 
 def event(sources: dict[str, Any], n: int, **fields: Any) -> SyncEvent:
-    flow = Flow.objects.get(event_kind="customer_invoice")
-    now = timezone.now()
-    values: dict[str, Any] = {
-        "source": flow.source,
-        "flow": flow,
-        "entity": sources["entity"],
-        "kind": "customer_invoice",
-        "external_id": f"o-{n}",
-        "occurred_at": now,
-        "received_at": now,
-        "payload": {},
-        "payload_hash": "x",
-        "amount": "1.00",
-        "currency": "USD",
-        "state_changed_at": now,
-    }
-    values.update(fields)
-    return SyncEvent.objects.create(**values)
+    return stored_event(sources["entity"], n, **fields)
 
 
-def test_sweep_sends_exactly_what_is_due(sources: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_sweep_sends_exactly_what_is_due(
+    sources: dict[str, Any], posting_queue: PostingQueue, django_capture_on_commit_callbacks: Any
+) -> None:
     now = timezone.now()
     long_ago = now - timedelta(minutes=10)
     due = [
@@ -62,9 +47,21 @@ def test_sweep_sends_exactly_what_is_due(sources: dict[str, Any], django_capture
         event(sources, 9, state=EventState.BLOCKED, enqueued_at=long_ago),
         event(sources, 10, state=EventState.POSTED, enqueued_at=long_ago),
     ]
-    with mock.patch("console.sync.tasks.post_events.apply_async") as send:
-        with django_capture_on_commit_callbacks(execute=True):
-            assert posting_sweep() == len(due)
-    sent = {i for call in send.call_args_list for i in call.kwargs["args"][0]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert posting_sweep() == len(due)
+    sent = {i for ids in posting_queue.messages() for i in ids}
     assert sent == {e.pk for e in due}
     assert not sent & {e.pk for e in not_due}
+
+
+def test_a_group_with_many_events_lost_is_woken_by_one_message(
+    sources: dict[str, Any], posting_queue: PostingQueue, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Its worker sends the next batch's message itself: sending every batch at once filled the
+    queue with messages that each found their events taken when the sweeper ran again."""
+    settings.POSTING_BATCH_SIZE = 5
+    long_ago = timezone.now() - timedelta(minutes=10)
+    lost = [event(sources, n, state=EventState.QUEUED, enqueued_at=long_ago) for n in range(12)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert posting_sweep() == 12
+    assert posting_queue.messages() == [[e.pk for e in lost[:5]]]
