@@ -138,6 +138,7 @@ COMMANDS = {
     "audit_verify": "records its result as an AuditVerification, insert-only (test_chain_end.py)",
     "post_pending": "posting services: event.* rows per state change",
     "demo_traffic": "sends events through the ingestion API as a source system would",
+    "demo_progress": "reads counts and queue depths for the demo's terminal; changes nothing",
     "odoo_sandbox": "serves the Odoo sandbox; changes nothing of the console",
     "odoo_check": "reads the integration user's Odoo groups; changes nothing",
     "flow_closed_period": "audited: flow.closed_period_changed (tests/unit/console/sync/test_closed_periods.py)",
