@@ -75,10 +75,14 @@ class ExceptionCase(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["entity", "state", "opened_at"], name="case_entity_state_opened"),
+            # With the currency and exposure after the keys, a list's totals (count and gross money
+            # per currency) and the dashboard's recent cases are read from the index alone.
+            models.Index(
+                fields=["entity", "state", "opened_at", "currency", "exposure"], name="case_entity_state_opened"
+            ),
             models.Index(fields=["state", "category"], name="case_state_category"),
-            # With the entity, "my cases" is counted from the index alone.
-            models.Index(fields=["assignee", "state", "entity"], name="case_assignee_state"),
+            # "My cases" counted, with their money, from the index alone.
+            models.Index(fields=["assignee", "state", "entity", "currency", "exposure"], name="case_assignee_state"),
             # The case list's orders over open cases (filters.ORDERINGS). Each is followed by the
             # columns the list filters on most, so a filter is checked in the index instead of
             # fetching every case the scan passes: a narrow filter far down the order (the oldest

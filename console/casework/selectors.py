@@ -70,7 +70,9 @@ def open_cases_counted(user: Any, lookups: dict[str, Any]) -> CaseTotals:
 
 def cases_counted(cases: QuerySet[ExceptionCase]) -> CaseTotals:
     """The cases a filter selects, counted with their money in one statement."""
-    grouped = cases.order_by().values("currency").annotate(n=Count("pk"), m=Sum("exposure"))
+    # count(*), not count(id): with no id to read, the indexes that hold the currency and the
+    # exposure answer it alone.
+    grouped = cases.order_by().values("currency").annotate(n=Count("*"), m=Sum("exposure"))
     return _totals(grouped.values_list("currency", "n", "m"))
 
 
