@@ -15,6 +15,7 @@ disk).
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 from pathlib import Path
@@ -28,6 +29,10 @@ from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
 TRANSPORT = "console.broker:Transport"
+
+# Messages a process sends within one millisecond keep their order by this count; the
+# uuid alone sorted them at random (a burst of posting messages then went out of order).
+_SENT = itertools.count()
 
 
 def transport_options(folder: Path, *, polling_seconds: float) -> dict[str, object]:
@@ -51,8 +56,9 @@ def transport_options(folder: Path, *, polling_seconds: float) -> dict[str, obje
 class Channel(filesystem.Channel):
     # (kombu's own stub ignores the same mismatch with the abstract channel's parameter names)
     def _put(self, queue: str, payload: dict[str, Any], **kwargs: Any) -> None:  # type: ignore[override]
-        # The name sorts by time as kombu's does, so queues stay first in, first out.
-        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        # The name sorts by time, then by the process's own order, so a queue stays first
+        # in, first out; fixed widths make the names' order the numbers' order.
+        name = f"{round(monotonic() * 1000):015d}_{next(_SENT):012d}_{uuid.uuid4()}.{queue}.msg"
         folder = str(self.data_folder_out)
         # A leading dot: kombu's listing reads a name's queue after its first dot, so a
         # file being written is not any queue's message.

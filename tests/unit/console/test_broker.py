@@ -1,5 +1,5 @@
 """The embedded broker (console/broker.py): a message file is whole whenever a worker can see
-it, and two workers never take the same message."""
+it, two workers never take the same message, and a queue is first in, first out."""
 
 from __future__ import annotations
 
@@ -97,3 +97,19 @@ def test_two_workers_never_take_the_same_message(tmp_path: Path) -> None:
     for worker in workers:
         worker.join()
     assert taken == Counter(range(400))
+
+
+def test_messages_sent_within_one_millisecond_are_taken_in_the_order_sent(tmp_path: Path) -> None:
+    """Names sorted by the millisecond and then a uuid: a burst went out in random order."""
+    publish(tmp_path, [{"n": n} for n in range(200)])
+    taken: list[int] = []
+    with connection(tmp_path) as conn:
+
+        def on_message(body: Any, message: Any) -> None:
+            taken.append(body["n"])
+            message.ack()
+
+        with Consumer(conn, [QUEUE], callbacks=[on_message], accept=["json"]):
+            while len(taken) < 200:
+                conn.drain_events(timeout=1)
+    assert taken == list(range(200))
