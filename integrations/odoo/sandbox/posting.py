@@ -107,7 +107,7 @@ def post(model: AccountMove, ids: list[int]) -> None:
 
 def _posted(model: AccountMove, move_id: Any) -> bool:
     found = model.env.store.get(model._name, move_id) if move_id else None
-    return bool(found) and found["state"] == "posted"
+    return found is not None and found["state"] == "posted"
 
 
 def reconcile_reversed(model: AccountMove, move: Record, reverse: Record) -> None:
