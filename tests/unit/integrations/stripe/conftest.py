@@ -51,6 +51,13 @@ def stripe_mock() -> Callable[[str], dict[str, Any]]:
 
 
 @pytest.fixture
+def signature_vectors() -> list[dict[str, Any]]:
+    """The signed bodies of signature_vectors.json (the first is stripe-python's test payload)."""
+    vectors: list[dict[str, Any]] = json.loads((VECTORS / "signature_vectors.json").read_text())
+    return vectors
+
+
+@pytest.fixture
 def event_body() -> Callable[..., bytes]:
     """The body Stripe posts for `obj` as an event of `event_type`."""
 
