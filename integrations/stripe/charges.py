@@ -19,7 +19,7 @@ from integrations.stripe.balance import balance_transaction, fee_lines
 from integrations.stripe.drafts import Line, checked, journal_entry
 from integrations.stripe.envelope import Envelope
 from integrations.stripe.fields import Node
-from integrations.stripe.notes import REFUND_NOT_ITEMISED
+from integrations.stripe.notes import REFUND_NOT_POSTED
 from integrations.stripe.options import StripeOptions
 from integrations.webhooks import Draft, Reading, Unreadable
 
@@ -27,7 +27,7 @@ CHARGE_PREFIXES = ("ch_", "py_")  # py_: charges of some bank-debit payment meth
 REFUND_PREFIXES = ("re_", "pyr_")
 # The partner of a charge that names no payer at all: one catch-all customer, not one per charge.
 ANONYMOUS = "Stripe customer"
-# Refunds in these states moved no money (or not yet): they post when charge.refunded lists them again.
+# Refunds in these states moved no money, or not yet: a person books or reverses them.
 UNMOVED_REFUNDS = ("failed", "canceled", "requires_action")
 
 
@@ -115,7 +115,7 @@ def payment(charge: Node, options: StripeOptions) -> Reading:
         "reference": f"Stripe charge {charge_id}",
         **_invoice_link(charge, options),
     }
-    drafts = [checked("payment", charge_id, created, data, charge.path or "the charge")]
+    drafts = [checked("payment", charge_id, created, data, charge.path)]
     fee = _fee(charge, charge_id, options)
     if fee is not None:
         drafts.append(fee)
@@ -182,7 +182,7 @@ def _unlisted_refund(event: Envelope, charge: Node, charge_id: str, options: Str
     if before is None or not 0 <= before < total:
         shown = money.amount_text(total, code, charge.where("amount_refunded"))
         return Reading(
-            note=f"{REFUND_NOT_ITEMISED}charge {charge_id} has {shown} {code} refunded in all, but the event "
+            note=f"{REFUND_NOT_POSTED}charge {charge_id} has {shown} {code} refunded in all, but the event "
             "lists no refunds and does not say how much was refunded before it: book the refund from Stripe"
         )
     where = charge.where("amount_refunded")
@@ -217,8 +217,11 @@ def refunds(event: Envelope, options: StripeOptions) -> Reading:
         else:
             drafts.append(draft)
     notes = []
-    if unmoved:
-        notes.append(f"refunds that moved no money are not posted: {', '.join(unmoved)}")
+    if unmoved:  # first: the console reads a case from the start of the note
+        notes.append(
+            f"{REFUND_NOT_POSTED}{', '.join(unmoved)} of {charge_id}: "
+            "book it when it succeeds, reverse it if it was booked"
+        )
     if charge.node("refunds").get("has_more") is True:
         notes.append(f"charge {charge_id} has more refunds than the event lists; earlier events listed them")
     return Reading(drafts=tuple(drafts), note="; ".join(notes))

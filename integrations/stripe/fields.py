@@ -110,15 +110,13 @@ class Node:
             raise Unreadable(f"{self.where(key)}: {value[:40]!r} is not a Stripe id starting with {prefixes}")
         return value
 
-    def integer(self, key: str) -> int:
+    def integer(self, key: str, *, what: str = "an integer (Stripe amounts are in minor units)") -> int:
         """An integer such as an amount in minor units; JSON's 20.0 or "20" is refused."""
         value = self.value.get(key)
         if value is None:
             raise Unreadable(f"{self.where(key)}: is required")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Unreadable(
-                f"{self.where(key)}: must be an integer (Stripe amounts are in minor units), not {_kind_of(value)}"
-            )
+            raise Unreadable(f"{self.where(key)}: must be {what}, not {_kind_of(value)}")
         return value
 
     def flag(self, key: str) -> bool:
@@ -129,7 +127,7 @@ class Node:
 
     def moment(self, key: str) -> datetime:
         """A Unix time in seconds, as an aware UTC datetime."""
-        seconds = self.integer(key)
+        seconds = self.integer(key, what="a Unix time in whole seconds")
         try:
             moment = datetime.fromtimestamp(seconds, UTC)
         except (OverflowError, OSError, ValueError):

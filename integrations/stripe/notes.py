@@ -6,10 +6,12 @@ from __future__ import annotations
 
 # A payout did not reach the bank; one already booked as paid must be reversed.
 PAYOUT_FAILED = "payout failed: "
-# A charge was refunded but the event does not say which refund, nor how much was refunded before.
-REFUND_NOT_ITEMISED = "refund not itemised: "
+# A refund was not posted though money may have moved: the event does not say which refund
+# it reports, or the refund failed, was canceled or waits for the customer (a booked one must
+# be reversed, a waiting one booked when it succeeds).
+REFUND_NOT_POSTED = "refund not posted: "
 
-CASE_PREFIXES = (PAYOUT_FAILED, REFUND_NOT_ITEMISED)
+CASE_PREFIXES = (PAYOUT_FAILED, REFUND_NOT_POSTED)
 
 
 def needs_case(note: str) -> bool:

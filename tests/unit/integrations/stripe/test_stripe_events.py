@@ -56,10 +56,10 @@ def test_the_signed_vector_bodies_are_unreadable_events(signature_vectors):
         ({"id": "ch_1"}, "id: 'ch_1' is not a Stripe id starting with 'evt_'"),
         ({"id": "evt_1 OR 1=1"}, "id: 'evt_1 OR 1=1' is not a Stripe id starting with 'evt_'"),
         ({"type": ""}, "type: is required"),
-        ({"created": "1700000000"}, "created: must be an integer (Stripe amounts are in minor units), not a string"),
+        ({"created": "1700000000"}, "created: must be a Unix time in whole seconds, not a string"),
         (
             {"created": 1.7e9},
-            "created: must be an integer (Stripe amounts are in minor units), not a number with a fraction",
+            "created: must be a Unix time in whole seconds, not a number with a fraction",
         ),
         ({"created": 10**12}, "created: 1000000000000 is not a Unix time between 1900 and 2999"),
         ({"created": -(10**12)}, "created: -1000000000000 is not a Unix time between 1900 and 2999"),

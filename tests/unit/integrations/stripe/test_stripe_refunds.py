@@ -72,20 +72,26 @@ def test_a_refund_listed_again_by_a_later_event_gives_the_same_draft(
     assert earlier.drafts[0] in later.drafts
 
 
-def test_refunds_that_moved_no_money_are_named_and_not_posted(stripe_mock, refunded_charge, event_body, read_checked):
+def test_a_refund_that_moved_no_money_is_not_posted_and_asks_for_a_case(
+    stripe_mock, refunded_charge, event_body, read_checked
+):
     failed = stripe_mock("refund") | {"id": "re_failed", "status": "failed"}
 
     reading = read_checked(event_body("charge.refunded", refunded_charge(stripe_mock("refund"), failed)))
 
     assert [d.external_id for d in reading.drafts] == ["re_1Pgc72B7WZ01zgkWqPvrRrPE"]
-    assert reading.note == "refunds that moved no money are not posted: re_failed (failed)"
-    assert not needs_case(reading.note)
+    assert reading.note == (
+        "refund not posted: re_failed (failed) of ch_1PgafuB7WZ01zgkWXYmPNZs8: "
+        "book it when it succeeds, reverse it if it was booked"
+    )
+    assert needs_case(reading.note)
 
 
 def test_a_truncated_refund_list_says_so(refunded_charge, event_body, read_checked):
     reading = read_checked(event_body("charge.refunded", refunded_charge(has_more=True)))
 
     assert len(reading.drafts) == 1
+    assert not needs_case(reading.note)
     assert (
         reading.note
         == "charge ch_1PgafuB7WZ01zgkWXYmPNZs8 has more refunds than the event lists; earlier events listed them"
@@ -97,6 +103,20 @@ def test_a_refund_of_another_charge_is_refused(stripe_mock, refunded_charge, eve
 
     with pytest.raises(Unreadable, match=r"^data\.object\.refunds\.data\[0\]\.charge: 'ch_other' is not the charge"):
         read(event_body("charge.refunded", refunded_charge(stray)))
+
+
+def test_a_refund_waiting_for_the_customer_comes_before_other_notes_so_the_case_is_read(
+    stripe_mock, refunded_charge, event_body, read_checked
+):
+    waiting = stripe_mock("refund") | {"id": "re_waiting", "status": "requires_action"}
+
+    reading = read_checked(event_body("charge.refunded", refunded_charge(waiting, has_more=True)))
+
+    assert reading.drafts == ()
+    assert needs_case(reading.note)
+    assert reading.note.endswith(
+        "; charge ch_1PgafuB7WZ01zgkWXYmPNZs8 has more refunds than the event lists; earlier events listed them"
+    )
 
 
 def test_a_refund_amount_given_as_a_string_is_refused_naming_it(stripe_mock, refunded_charge, event_body):
@@ -143,7 +163,7 @@ def test_without_its_refunds_or_what_was_refunded_before_the_event_asks_for_a_ca
     assert reading.drafts == ()
     assert needs_case(reading.note)
     assert reading.note == (
-        "refund not itemised: charge ch_1PgafuB7WZ01zgkWXYmPNZs8 has 1.00 USD refunded in all, but the event "
+        "refund not posted: charge ch_1PgafuB7WZ01zgkWXYmPNZs8 has 1.00 USD refunded in all, but the event "
         "lists no refunds and does not say how much was refunded before it: book the refund from Stripe"
     )
 
