@@ -70,6 +70,7 @@ PAYMENT_FIELDS = (
     "amount",
     "date",
     "direction",
+    "counterparty",
     "payment_method",
     "invoice_external_id",
     "invoice_source",
@@ -127,10 +128,12 @@ class Invoice:
     a credit note of either. A credit note's lines are positive like an invoice's: as in
     Odoo's out_refund/in_refund, the move type carries the sign, not the amounts.
     `reversed_external_id` is the external id, at the same source, of the invoice or bill
-    event a credit note credits ("" when it names none)."""
+    event a credit note credits ("" when it names none). `partner` is None only on a credit
+    note naming the invoice it credits: its partner is that invoice's, which the console
+    puts in before posting."""
 
     direction: Literal["customer", "vendor"]
-    partner: Partner
+    partner: Partner | None
     currency: str
     invoice_date: date
     due_date: date | None
@@ -158,10 +161,27 @@ class Invoice:
         return "vendor_credit_note" if self.refund else "vendor_bill"
 
 
+Counterparty = Literal["customer", "vendor"]
+COUNTERPARTIES: tuple[Counterparty, ...] = ("customer", "vendor")
+
+
+def default_counterparty(direction: str) -> Counterparty:
+    """Who a payment that settles nothing and says nothing is with: money in from a
+    customer, money out to a vendor."""
+    return "customer" if direction == "inbound" else "vendor"
+
+
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """Money in or out. `counterparty` is the side of the ledger it is with (a customer's
+    receivable, a vendor's payable), whatever the direction: an outbound payment to a
+    customer is a refund. Left out, it is the side of the document the payment settles,
+    else `default_counterparty`; it is None only on a payment naming a document and not
+    saying, and `partner` only on a payment naming a document: the console puts in both
+    from that document before posting."""
+
     direction: Literal["inbound", "outbound"]
-    partner: Partner
+    partner: Partner | None
     currency: str
     amount: Decimal
     date: date
@@ -169,6 +189,7 @@ class Payment:
     invoice_external_id: str
     invoice_source: str
     reference: str
+    counterparty: Counterparty | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +356,18 @@ def _partner(value: Any, path: str) -> Partner:
     )
 
 
+def _linked_partner(data: Mapping[str, Any], path: str, *, link: str, unless: str) -> Partner | None:
+    """The document's partner, which a document linked to another may leave out (or give
+    as null): it is then the linked document's. `link` is the linked external id ("" when
+    none), `unless` says in the refusal what would let it be left out."""
+    value = data.get("partner")
+    if value is None:
+        if link:
+            return None
+        raise PayloadError(f"{path}.partner", f"is required{unless}")
+    return _partner(value, f"{path}.partner")
+
+
 def _lines(obj: Mapping[str, Any], path: str, *, minimum: int) -> list[Any]:
     value = obj.get("lines")
     where = f"{path}.lines"
@@ -377,9 +410,13 @@ def _invoice(
     assert invoice_date is not None
     if due_date is not None and due_date < invoice_date:
         raise PayloadError(f"{path}.due_date", "is before invoice_date")
+    reversed_external_id = (
+        _text(data, "reversed_external_id", path, required=False, limit=MAX_EXTERNAL_REF) if refund else ""
+    )
+    unless = " unless reversed_external_id names the invoice it credits, whose partner it takes" if refund else ""
     return Invoice(
         direction=direction,
-        partner=_partner(data.get("partner"), f"{path}.partner"),
+        partner=_linked_partner(data, path, link=reversed_external_id, unless=unless),
         currency=_currency(data, path),
         invoice_date=invoice_date,
         due_date=due_date,
@@ -390,9 +427,7 @@ def _invoice(
         or ("customer_invoice" if direction == "customer" else "vendor_bill"),
         lines=tuple(lines),
         refund=refund,
-        reversed_external_id=_text(data, "reversed_external_id", path, required=False, limit=MAX_EXTERNAL_REF)
-        if refund
-        else "",
+        reversed_external_id=reversed_external_id,
     )
 
 
@@ -405,16 +440,28 @@ def _payment(data: Mapping[str, Any], path: str) -> Payment:
         raise PayloadError(f"{path}.amount", "must be positive")
     paid_on = _date(data, "date", path)
     assert paid_on is not None
+    settles = _text(data, "invoice_external_id", path, required=False, limit=MAX_EXTERNAL_REF)
+    counterparty = data.get("counterparty")
+    if counterparty is None:
+        counterparty = None if settles else default_counterparty(direction)
+    elif counterparty not in COUNTERPARTIES:
+        raise PayloadError(f"{path}.counterparty", "must be customer or vendor")
     return Payment(
         direction=direction,
-        partner=_partner(data.get("partner"), f"{path}.partner"),
+        partner=_linked_partner(
+            data,
+            path,
+            link=settles,
+            unless=" unless invoice_external_id names the document it settles, whose partner it takes",
+        ),
         currency=_currency(data, path),
         amount=amount,
         date=paid_on,
         payment_method=_text(data, "payment_method", path, required=True, limit=MAX_CODE),
-        invoice_external_id=_text(data, "invoice_external_id", path, required=False, limit=MAX_EXTERNAL_REF),
+        invoice_external_id=settles,
         invoice_source=_text(data, "invoice_source", path, required=False, limit=MAX_CODE),
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
+        counterparty=counterparty,
     )
 
 

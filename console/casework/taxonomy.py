@@ -165,6 +165,8 @@ REASON_CATEGORIES: dict[str, Category] = {
     "credited_dismissed": Category.INVALID_DOCUMENT,
     "credited_other_partner": Category.INVALID_DOCUMENT,
     "credited_other_currency": Category.INVALID_DOCUMENT,
+    "linked_partner_unknown": Category.INVALID_DOCUMENT,
+    "settles_other_side": Category.INVALID_DOCUMENT,
     "negative_total": Category.ODOO_VALIDATION,
     "conflicting_duplicate": Category.CONFLICTING_DUPLICATE,
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,

@@ -103,7 +103,8 @@ class TrafficGenerator:
         }
 
     def credit_note_for(self, invoice: dict[str, Any]) -> dict[str, Any]:
-        """A return: part of an invoice's first line credited, linked to the invoice."""
+        """A return: part of an invoice's first line credited, linked to the invoice, whose
+        partner it takes (as a Shopify refund, which names no customer)."""
         line = invoice["data"]["lines"][0]
         returned = self.rng.randint(1, int(line["quantity"]))
         return {
@@ -114,7 +115,6 @@ class TrafficGenerator:
             "occurred_at": self._now().isoformat(),
             "correlation_id": invoice["correlation_id"],
             "data": {
-                "partner": invoice["data"]["partner"],
                 "currency": "USD",
                 "invoice_date": date.today().isoformat(),
                 "reference": f"Return of {invoice['data']['reference']}",
@@ -124,7 +124,8 @@ class TrafficGenerator:
         }
 
     def refund_for(self, credit_note: dict[str, Any]) -> dict[str, Any]:
-        """The money of a credit note paid back to the card: an outbound payment settling it."""
+        """The money of a credit note paid back to the card: an outbound payment to the customer
+        settling it, with the partner the credit note takes from its invoice."""
         line = credit_note["data"]["lines"][0]
         total = Decimal(line["quantity"]) * Decimal(line["unit_price"]) * Decimal("1.15")
         return {
@@ -135,11 +136,11 @@ class TrafficGenerator:
             "occurred_at": self._now().isoformat(),
             "correlation_id": credit_note["correlation_id"],
             "data": {
-                "partner": credit_note["data"]["partner"],
                 "currency": "USD",
                 "amount": f"{total:.2f}",
                 "date": date.today().isoformat(),
                 "direction": "outbound",
+                "counterparty": "customer",
                 "payment_method": "card",
                 "invoice_external_id": credit_note["external_id"],
                 "invoice_source": "shopify",

@@ -6,11 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from integrations import canonical
-from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
+from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment, default_counterparty
 from integrations.odoo.errors import ErrorKind, OdooError
 from integrations.odoo.requests import PostingRequest
 
 MOVE_TYPES = {**canonical.MOVE_TYPES, "journal_entry": "entry"}
+# account.payment's partner_type for each counterparty: it picks the receivable or the payable
+# as the payment's destination account (_compute_destination_account_id).
+PARTNER_TYPES = {"customer": "customer", "vendor": "supplier"}
 
 
 def money(value: Decimal) -> float:
@@ -21,6 +24,14 @@ def money(value: Decimal) -> float:
 
 def _missing(what: str, code: str) -> OdooError:
     return OdooError(ErrorKind.DATA, "missing_mapping", f"No Odoo {what} resolved for {code!r}.")
+
+
+def document_partner(doc: Invoice | Payment) -> Partner:
+    """The partner a document posts with. A document linked to another may leave it out at
+    ingestion; the console puts in the linked document's before asking to post it."""
+    if doc.partner is None:
+        raise ValueError("the document reached the connector without its partner (the linked document's)")
+    return doc.partner
 
 
 def partner_vals(partner: Partner) -> dict[str, Any]:
@@ -103,7 +114,7 @@ def _entry_vals(req: PostingRequest, doc: JournalEntry, partner_ids: dict[Partne
 def move_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[str, Any]:
     doc = req.document
     if isinstance(doc, Invoice):
-        return _invoice_vals(req, doc, partner_ids[doc.partner])
+        return _invoice_vals(req, doc, partner_ids[document_partner(doc)])
     if isinstance(doc, JournalEntry):
         return _entry_vals(req, doc, partner_ids)
     raise TypeError(f"{req.kind} is not posted as an account.move")
@@ -142,9 +153,12 @@ def statement_import_id(req: PostingRequest) -> str:
 
 
 def payment_vals(req: PostingRequest, doc: Payment, partner_id: int) -> dict[str, Any]:
+    """A payment on its own (it settles nothing in Odoo): the direction of the money and, apart
+    from it, the side of the ledger: an outbound customer payment is a refund, booked against
+    the receivable, not the payable."""
     return {
         "payment_type": doc.direction,
-        "partner_type": "customer" if doc.direction == "inbound" else "supplier",
+        "partner_type": PARTNER_TYPES[doc.counterparty or default_counterparty(doc.direction)],
         "partner_id": partner_id,
         "amount": money(doc.amount),
         "currency_id": req.targets.currency_id,

@@ -13,9 +13,12 @@ money refunded beyond the lines) and one of +10.00 credits 10.00 less (lines
 refunded for less than they cost). An adjustment's tax (`tax_amount_set`) names no
 tax, so it is credited with the adjustment on one line without a tax code.
 
-A refund body names no customer: its credit note and payments carry a partner
-named after the order (`Customer of Shopify order <id>`), to be taken from the
-invoice they credit, `order-<id>` (see README "Shopify: what each topic becomes").
+A refund body names no customer, only its order: the credit note leaves its partner
+out and names the order's invoice, `order-<id>`, in reversed_external_id, and each
+payment leaves it out and names the credit note it settles; both post with the
+invoice's partner (README "Ingestion API"). A payment with no credit note to settle
+(a refund crediting nothing) carries a partner named after the order instead
+(`Customer of Shopify order <id>`), the one thing the body says about who was paid.
 """
 
 from __future__ import annotations
@@ -57,7 +60,6 @@ def read_refund(refund: Mapping[str, Any], options: ShopifyOptions) -> Reading:
         return Reading(note=f"refund {refund_id} of order {order_id} is a test refund: nothing to post")
     moment = fields.moment(refund, ("processed_at", "created_at"), path)
     currency = _currency(refund, transactions)
-    partner = {"name": f"Customer of Shopify order {order_id}"}
     reference = f"Shopify refund {refund_id} of order {order_id}"
 
     credit_lines = _item_lines(refund, currency, options) + _shipping_lines(refund, currency, options)
@@ -67,13 +69,14 @@ def read_refund(refund: Mapping[str, Any], options: ShopifyOptions) -> Reading:
     notes = []
     if credit_lines and credited != 0:
         data = invoice_data(
-            partner=partner, currency=currency, moment=moment, reference=reference, lines=credit_lines, options=options
+            partner=None, currency=currency, moment=moment, reference=reference, lines=credit_lines, options=options
         )
         data["reversed_external_id"] = invoice_key(order_id)
         drafts.append(Draft("customer_credit_note", credit_note_key(refund_id), fields.utc(moment), data))
 
     refunded, elsewhere = _refunded(transactions, currency)
     settles = credit_note_key(refund_id) if drafts else ""
+    partner = None if settles else {"name": f"Customer of Shopify order {order_id}"}
     for gateway, amount in refunded.items():
         payment = payment_data(
             partner=partner,

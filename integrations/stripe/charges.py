@@ -7,6 +7,9 @@ charge's fields alone, its `occurred_at` and date from the charge's `created`: t
 charge gives the same draft byte for byte, which the console records once. A refund is
 keyed on its id and dated by its own `created`, so the later charge.refunded events that
 list it again give it unchanged.
+
+Every payment here is with a customer (`counterparty`): a charge is money in from the
+payer, a refund money back to them, which Odoo books against the receivable.
 """
 
 from __future__ import annotations
@@ -111,6 +114,7 @@ def payment(charge: Node, options: StripeOptions) -> Reading:
         "amount": money.amount_text(paid, code, where),
         "date": created.date().isoformat(),
         "direction": "inbound",
+        "counterparty": "customer",
         "payment_method": options.payment_method,
         "reference": f"Stripe charge {charge_id}",
         **_invoice_link(charge, options),
@@ -165,6 +169,8 @@ def _refund(refund: Node, charge: Node, charge_id: str, options: StripeOptions) 
         "amount": money.amount_text(refund.integer("amount"), code, refund.where("amount")),
         "date": created.date().isoformat(),
         "direction": "outbound",
+        # Money back to the payer: a customer refund against the receivable, not a vendor payment.
+        "counterparty": "customer",
         "payment_method": options.payment_method,
         "reference": f"Stripe refund {refund_id} of {charge_id}",
     }
@@ -192,6 +198,8 @@ def _unlisted_refund(event: Envelope, charge: Node, charge_id: str, options: Str
         "amount": money.amount_text(total - before, code, where),
         "date": event.created.date().isoformat(),
         "direction": "outbound",
+        # Money back to the payer: a customer refund against the receivable, not a vendor payment.
+        "counterparty": "customer",
         "payment_method": options.payment_method,
         "reference": f"Stripe refund of {charge_id} (refunded in all: {money.amount_text(total, code, where)} {code})",
     }

@@ -30,6 +30,10 @@ def test_generated_events_are_valid_except_for_the_faults_meant_for_odoo() -> No
     refunds = [e for e in events if e["kind"] == "payment" and e["data"].get("direction") == "outbound"]
     credited = {e["external_id"] for e in events if e["kind"] == "customer_credit_note"}
     assert refunds and {e["data"]["invoice_external_id"] for e in refunds} <= credited
+    # Both take the partner of the invoice they are linked to, as Shopify's refunds do.
+    notes = [e for e in events if e["kind"] == "customer_credit_note"]
+    assert not any("partner" in e["data"] for e in notes + refunds)
+    assert {e["data"]["counterparty"] for e in refunds} == {"customer"}
     keys = [(e["source"], e["kind"], e["external_id"]) for e in events]
     assert len(keys) > len(set(keys))  # repeats are part of the traffic
     taxes = {line.get("tax_code") for e in events if e["kind"] == "customer_invoice" for line in e["data"]["lines"]}

@@ -353,3 +353,4 @@ def test_the_invoice_and_payment_read_back_as_the_documents_they_describe() -> N
         None,
     )
     assert (payment.direction, payment.invoice_source, payment.partner) == ("inbound", "", invoice.partner)
+    assert payment.counterparty == "customer"

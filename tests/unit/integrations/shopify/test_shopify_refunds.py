@@ -73,9 +73,21 @@ def test_the_credit_note_reverses_the_invoice_its_order_became() -> None:
     assert credit.data["lines"][0] == invoice.data["lines"][0] | {"quantity": "1"}
 
 
-def test_a_refund_body_names_no_customer_so_its_partner_names_the_order() -> None:
+def test_a_refund_body_names_no_customer_so_its_drafts_take_the_partner_of_the_invoice_they_credit() -> None:
     credit, payment = read_checked("refunds/create", refund()).drafts
-    assert credit.data["partner"] == payment.data["partner"] == {"name": "Customer of Shopify order 5630000000001"}
+    assert "partner" not in credit.data and "partner" not in payment.data
+    credit_note = parse_document("customer_credit_note", credit.data)
+    refund_payment = parse_document("payment", payment.data)
+    assert isinstance(credit_note, Invoice) and isinstance(refund_payment, Payment)
+    # Whose partner they post with: the credit note's is the invoice's, the payment's the credit note's.
+    assert (credit_note.partner, credit_note.reversed_external_id) == (None, "order-5630000000001")
+    assert (refund_payment.partner, refund_payment.invoice_external_id) == (None, "refund-929361490")
+
+
+def test_a_refund_payment_is_money_paid_back_to_a_customer() -> None:
+    payment = document(read_checked("refunds/create", refund()), "payment")
+    assert isinstance(payment, Payment)
+    assert (payment.direction, payment.counterparty) == ("outbound", "customer")
 
 
 def test_shipping_refunded_as_adjustments_before_2024_10_is_credited_as_their_net() -> None:
@@ -174,11 +186,14 @@ def test_a_refund_returning_no_money_and_crediting_nothing_posts_nothing() -> No
     )
 
 
-def test_money_returned_without_lines_is_a_payment_settling_nothing() -> None:
+def test_money_returned_without_lines_is_a_customer_payment_settling_nothing_for_the_orders_customer() -> None:
     body = refund(refund_line_items=[], refund_shipping_lines=[], order_adjustments=[])
     reading = read_checked("refunds/create", body)
     (payment,) = reading.drafts
     assert payment.kind == "payment" and "invoice_external_id" not in payment.data
+    # No document to take a partner from: the order is all the body says about who was paid.
+    assert payment.data["partner"] == {"name": "Customer of Shopify order 5630000000001"}
+    assert payment.data["counterparty"] == "customer"
 
 
 def test_a_discounted_line_without_its_refunded_subtotal_is_unreadable() -> None:

@@ -33,6 +33,7 @@ def test_dj_stripes_charge_becomes_an_unmatched_receipt_of_20_usd(dj_stripe, eve
         "amount": "20.00",  # 2000 cents
         "date": "2019-05-16",
         "direction": "inbound",
+        "counterparty": "customer",
         "payment_method": "stripe",
         "reference": "Stripe charge ch_fakefakefakefakefake0001",
     }

@@ -39,6 +39,7 @@ def test_stripe_mocks_refund_becomes_an_outbound_payment_of_1_usd(refunded_charg
         "amount": "1.00",  # the refund's 100 cents
         "date": "2009-02-13",
         "direction": "outbound",
+        "counterparty": "customer",  # money back to the payer: a customer refund, not a vendor payment
         "payment_method": "stripe",
         "reference": "Stripe refund re_1Pgc72B7WZ01zgkWqPvrRrPE of ch_1PgafuB7WZ01zgkWXYmPNZs8",
     }
@@ -147,6 +148,7 @@ def test_without_its_refunds_the_event_refunds_what_amount_refunded_grew_by(stri
         "amount": "4.00",  # 700 - 300 cents
         "date": "2023-11-14",
         "direction": "outbound",
+        "counterparty": "customer",
         "payment_method": "stripe",
         "reference": "Stripe refund of ch_1PgafuB7WZ01zgkWXYmPNZs8 (refunded in all: 7.00 USD)",
     }
