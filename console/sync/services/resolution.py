@@ -179,6 +179,8 @@ def duplicate_block_key(event_id: int) -> str:
 def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
     """The double vendor bill idempotency keys cannot catch: another key, but the same
     vendor, reference and amount, received earlier within the window."""
+    if doc.partner is None:  # only a credit note may leave its partner out, and this is a bill
+        return None
     window = timedelta(days=settings.DUPLICATE_WINDOW_DAYS)
     earlier = (
         SyncEvent.objects.filter(
@@ -192,8 +194,6 @@ def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
         .only("pk", "external_id", "payload")
         .order_by("pk")[:100]
     )
-    if doc.partner is None:  # only a credit note may leave its partner out, and this is a bill
-        return None
     vendor = doc.partner.ref or doc.partner.name
     for other in earlier:
         data = other.payload if isinstance(other.payload, dict) else {}

@@ -77,6 +77,18 @@ def posted(event_id: int) -> SyncEvent:
     return event
 
 
+def add_flow(source: str, kind: str) -> None:
+    """A flow the demo does not have, for a source sending a kind it does not send there."""
+    Flow.objects.create(
+        source=SourceSystem.objects.get(code=source),
+        event_kind=kind,
+        name=f"{source} {kind}",
+        business_process=BusinessProcess.ORDER_TO_CASH,
+        mode=FlowMode.REAL_TIME,
+        freshness_slo_seconds=300,
+    )
+
+
 def partner_of(odoo: OdooClient, model: str, record_id: int | None) -> tuple[int, str]:
     partner = record(odoo, model, record_id, ["partner_id"])["partner_id"]
     return int(partner[0]), str(partner[1])
@@ -223,15 +235,7 @@ def test_a_payment_saying_its_side_settles_the_document_of_that_side_when_a_key_
 ) -> None:
     # One source sending a vendor bill and a customer credit note under one key: an outbound
     # payment may settle either.
-    coupa = SourceSystem.objects.get(code="coupa")
-    Flow.objects.create(
-        source=coupa,
-        event_kind="customer_credit_note",
-        name="Coupa customer credits",
-        business_process=BusinessProcess.ORDER_TO_CASH,
-        mode=FlowMode.REAL_TIME,
-        freshness_slo_seconds=300,
-    )
+    add_flow("coupa", "customer_credit_note")
     note = credit_note_event("doc-7", source="coupa")
     [bill_id, note_id] = ingest(api, vendor_bill_event("doc-7"), note)
     events_drain()
@@ -255,15 +259,7 @@ def test_a_shopify_refund_posts_against_the_orders_customer_and_pays_them_back(
     # The Shopify reader's drafts of a paid order and its refund, ingested as the console
     # records them: the refund body names no customer, its credit note and payment take the
     # order's, and nothing fails for a partner of its own.
-    shopify = SourceSystem.objects.get(code="shopify")
-    Flow.objects.create(
-        source=shopify,
-        event_kind="payment",
-        name="Shopify payments",
-        business_process=BusinessProcess.ORDER_TO_CASH,
-        mode=FlowMode.REAL_TIME,
-        freshness_slo_seconds=300,
-    )
+    add_flow("shopify", "payment")
     entity = LegalEntity.objects.get(code="US01")
     company = [["company_id", "=", entity.odoo_company_id]]
     [sale_tax] = odoo.search_read(
@@ -323,3 +319,20 @@ def test_a_shopify_refund_posts_against_the_orders_customer_and_pays_them_back(
     # Credited 13.33 + 0.80 of tax, refunded 14.13: the credit note is paid back in full.
     assert record(odoo, "account.move", note.odoo_id, ["payment_state"])["payment_state"] == "paid"
     assert posted(paid_id).odoo_model == "account.payment"
+
+
+def test_a_credit_note_whose_invoice_no_longer_reads_fails_asking_for_a_partner_of_its_own(api: APIClient) -> None:
+    [invoice_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    posted(invoice_id)
+    # As a stricter reader since would find it: the stored invoice no longer reads.
+    stored = SyncEvent.objects.get(pk=invoice_id).payload
+    SyncEvent.objects.filter(pk=invoice_id).update(payload={**stored, "currency": "XXX"})
+    [note_id] = ingest(api, without_partner(credit_note_event("refund-1", "order-1")))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert (note.state, note.reason_code) == (EventState.FAILED, "linked_partner_unknown")
+    assert note.reason_message.startswith(
+        "The customer invoice 'order-1' this credit note takes its partner from no longer reads (data.currency:"
+    )
+    assert note.reason_message.endswith("give this credit note its own partner and resubmit.")
