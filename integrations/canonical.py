@@ -18,7 +18,24 @@ from typing import Any, Literal
 
 from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED
 
-KINDS = ("customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry")
+KINDS = (
+    "customer_invoice",
+    "vendor_bill",
+    "customer_credit_note",
+    "vendor_credit_note",
+    "payment",
+    "bank_statement_line",
+    "journal_entry",
+)
+# The kinds that become an Odoo invoice-like move (account.move with a partner and
+# invoice lines), with the move type each posts as.
+MOVE_TYPES: dict[str, str] = {
+    "customer_invoice": "out_invoice",
+    "vendor_bill": "in_invoice",
+    "customer_credit_note": "out_refund",
+    "vendor_credit_note": "in_refund",
+}
+CREDIT_NOTE_KINDS = ("customer_credit_note", "vendor_credit_note")
 MAX_LINES = 500
 MAX_TEXT = 1000
 MAX_NAME = 256
@@ -44,6 +61,8 @@ _EXACT = Context(prec=40)
 # The fields each object may hold; anything else is refused by name.
 PARTNER_FIELDS = ("name", "email", "vat", "ref")
 INVOICE_FIELDS = ("partner", "currency", "invoice_date", "due_date", "reference", "journal", "lines")
+# A credit note is an invoice that gives money back, and may name the invoice it credits.
+CREDIT_NOTE_FIELDS = (*INVOICE_FIELDS, "reversed_external_id")
 INVOICE_LINE_FIELDS = ("description", "quantity", "unit_price", "tax_code", "account_code")
 PAYMENT_FIELDS = (
     "partner",
@@ -51,6 +70,7 @@ PAYMENT_FIELDS = (
     "amount",
     "date",
     "direction",
+    "counterparty",
     "payment_method",
     "invoice_external_id",
     "invoice_source",
@@ -62,6 +82,8 @@ JOURNAL_LINE_FIELDS = ("account_code", "description", "debit", "credit", "partne
 DATA_FIELDS: dict[str, tuple[str, ...]] = {
     "customer_invoice": INVOICE_FIELDS,
     "vendor_bill": INVOICE_FIELDS,
+    "customer_credit_note": CREDIT_NOTE_FIELDS,
+    "vendor_credit_note": CREDIT_NOTE_FIELDS,
     "payment": PAYMENT_FIELDS,
     "bank_statement_line": BANK_LINE_FIELDS,
     "journal_entry": JOURNAL_ENTRY_FIELDS,
@@ -102,26 +124,64 @@ class InvoiceLine:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """A customer invoice or a vendor bill (`direction` tells which)."""
+    """A customer invoice or a vendor bill (`direction` tells which), or, with `refund`,
+    a credit note of either. A credit note's lines are positive like an invoice's: as in
+    Odoo's out_refund/in_refund, the move type carries the sign, not the amounts.
+    `reversed_external_id` is the external id, at the same source, of the invoice or bill
+    event a credit note credits ("" when it names none). `partner` is None only on a credit
+    note naming the invoice it credits: its partner is that invoice's, which the console
+    puts in before posting."""
 
     direction: Literal["customer", "vendor"]
-    partner: Partner
+    partner: Partner | None
     currency: str
     invoice_date: date
     due_date: date | None
     reference: str
     journal_key: str
     lines: tuple[InvoiceLine, ...]
+    refund: bool = False
+    reversed_external_id: str = ""
 
     @property
     def amount(self) -> Decimal:
         return sum((line.subtotal for line in self.lines), Decimal("0.00"))
 
+    @property
+    def move_type(self) -> Literal["out_invoice", "in_invoice", "out_refund", "in_refund"]:
+        if self.direction == "customer":
+            return "out_refund" if self.refund else "out_invoice"
+        return "in_refund" if self.refund else "in_invoice"
+
+    @property
+    def kind(self) -> str:
+        """The event kind this document is read from."""
+        if self.direction == "customer":
+            return "customer_credit_note" if self.refund else "customer_invoice"
+        return "vendor_credit_note" if self.refund else "vendor_bill"
+
+
+Counterparty = Literal["customer", "vendor"]
+COUNTERPARTIES: tuple[Counterparty, ...] = ("customer", "vendor")
+
+
+def default_counterparty(direction: str) -> Counterparty:
+    """Who a payment that settles nothing and says nothing is with: money in from a
+    customer, money out to a vendor."""
+    return "customer" if direction == "inbound" else "vendor"
+
 
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """Money in or out. `counterparty` is the side of the ledger it is with (a customer's
+    receivable, a vendor's payable), whatever the direction: an outbound payment to a
+    customer is a refund. Left out, it is the side of the document the payment settles,
+    else `default_counterparty`; it is None only on a payment naming a document and not
+    saying, and `partner` only on a payment naming a document: the console puts in both
+    from that document before posting."""
+
     direction: Literal["inbound", "outbound"]
-    partner: Partner
+    partner: Partner | None
     currency: str
     amount: Decimal
     date: date
@@ -129,6 +189,7 @@ class Payment:
     invoice_external_id: str
     invoice_source: str
     reference: str
+    counterparty: Counterparty | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +356,18 @@ def _partner(value: Any, path: str) -> Partner:
     )
 
 
+def _linked_partner(data: Mapping[str, Any], path: str, *, link: str, unless: str) -> Partner | None:
+    """The document's partner, which a document linked to another may leave out (or give
+    as null): it is then the linked document's. `link` is the linked external id ("" when
+    none), `unless` says in the refusal what would let it be left out."""
+    value = data.get("partner")
+    if value is None:
+        if link:
+            return None
+        raise PayloadError(f"{path}.partner", f"is required{unless}")
+    return _partner(value, f"{path}.partner")
+
+
 def _lines(obj: Mapping[str, Any], path: str, *, minimum: int) -> list[Any]:
     value = obj.get("lines")
     where = f"{path}.lines"
@@ -307,7 +380,9 @@ def _lines(obj: Mapping[str, Any], path: str, *, minimum: int) -> list[Any]:
     return value
 
 
-def _invoice(data: Mapping[str, Any], path: str, direction: Literal["customer", "vendor"]) -> Invoice:
+def _invoice(
+    data: Mapping[str, Any], path: str, direction: Literal["customer", "vendor"], *, refund: bool = False
+) -> Invoice:
     lines = []
     for index, raw in enumerate(_lines(data, path, minimum=1)):
         where = f"{path}.lines[{index}]"
@@ -335,16 +410,24 @@ def _invoice(data: Mapping[str, Any], path: str, direction: Literal["customer", 
     assert invoice_date is not None
     if due_date is not None and due_date < invoice_date:
         raise PayloadError(f"{path}.due_date", "is before invoice_date")
+    reversed_external_id = (
+        _text(data, "reversed_external_id", path, required=False, limit=MAX_EXTERNAL_REF) if refund else ""
+    )
+    unless = " unless reversed_external_id names the invoice it credits, whose partner it takes" if refund else ""
     return Invoice(
         direction=direction,
-        partner=_partner(data.get("partner"), f"{path}.partner"),
+        partner=_linked_partner(data, path, link=reversed_external_id, unless=unless),
         currency=_currency(data, path),
         invoice_date=invoice_date,
         due_date=due_date,
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
+        # Odoo books a credit note in the journal of the invoices it reverses (the sales or
+        # purchase journal), so a credit note's default journal key is the invoice's.
         journal_key=_text(data, "journal", path, required=False, limit=MAX_CODE)
         or ("customer_invoice" if direction == "customer" else "vendor_bill"),
         lines=tuple(lines),
+        refund=refund,
+        reversed_external_id=reversed_external_id,
     )
 
 
@@ -357,16 +440,28 @@ def _payment(data: Mapping[str, Any], path: str) -> Payment:
         raise PayloadError(f"{path}.amount", "must be positive")
     paid_on = _date(data, "date", path)
     assert paid_on is not None
+    settles = _text(data, "invoice_external_id", path, required=False, limit=MAX_EXTERNAL_REF)
+    counterparty = data.get("counterparty")
+    if counterparty is None:
+        counterparty = None if settles else default_counterparty(direction)
+    elif counterparty not in COUNTERPARTIES:
+        raise PayloadError(f"{path}.counterparty", "must be customer or vendor")
     return Payment(
         direction=direction,
-        partner=_partner(data.get("partner"), f"{path}.partner"),
+        partner=_linked_partner(
+            data,
+            path,
+            link=settles,
+            unless=" unless invoice_external_id names the document it settles, whose partner it takes",
+        ),
         currency=_currency(data, path),
         amount=amount,
         date=paid_on,
         payment_method=_text(data, "payment_method", path, required=True, limit=MAX_CODE),
-        invoice_external_id=_text(data, "invoice_external_id", path, required=False, limit=MAX_EXTERNAL_REF),
+        invoice_external_id=settles,
         invoice_source=_text(data, "invoice_source", path, required=False, limit=MAX_CODE),
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
+        counterparty=counterparty,
     )
 
 
@@ -435,6 +530,10 @@ def parse_document(kind: str, data: Any, path: str = "data") -> Document:
         return _invoice(obj, path, "customer")
     if kind == "vendor_bill":
         return _invoice(obj, path, "vendor")
+    if kind == "customer_credit_note":
+        return _invoice(obj, path, "customer", refund=True)
+    if kind == "vendor_credit_note":
+        return _invoice(obj, path, "vendor", refund=True)
     if kind == "payment":
         return _payment(obj, path)
     if kind == "bank_statement_line":

@@ -144,9 +144,7 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.sampled_from(schema["enum"])
     kind = schema["type"]
     if kind == "object":
-        required = {name: from_schema(sub) for name, sub in schema["properties"].items() if name in schema["required"]}
-        optional = {name: from_schema(sub) for name, sub in schema["properties"].items() if name not in required}
-        return st.fixed_dictionaries(required, optional=optional)
+        return st.one_of([_object_of(schema, alternative) for alternative in schema.get("anyOf", [{}])])
     if kind == "array":
         return st.lists(from_schema(schema["items"]), min_size=schema.get("minItems", 0), max_size=4)
     assert kind == "string", schema
@@ -161,6 +159,17 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.dates(date(min(years), 1, 1), date(max(years), 12, 31)).map(date.isoformat)
     text = st.from_regex(schema["pattern"], fullmatch=True) if "pattern" in schema else st.text()
     return text.filter(lambda value: schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", 10**6))
+
+
+def _object_of(schema: dict[str, Any], alternative: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Objects of an object schema that also meet one of its `anyOf` alternatives, each of which
+    makes some properties required and may narrow them (a partner, or a non-empty link)."""
+    narrowed = alternative.get("properties", {})
+    properties = {name: {**sub, **narrowed.get(name, {})} for name, sub in schema["properties"].items()}
+    names = {*schema["required"], *alternative.get("required", [])}
+    required = {name: from_schema(sub) for name, sub in properties.items() if name in names}
+    optional = {name: from_schema(sub) for name, sub in properties.items() if name not in names}
+    return st.fixed_dictionaries(required, optional=optional)
 
 
 def posted(client: Any, url: str, data: dict[str, Any]) -> int:

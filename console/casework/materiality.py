@@ -10,9 +10,11 @@ revenue.
   suspected duplicate of a material event anyway need a controller.
 - An override needs a controller when the event is material before or after it (so a
   100.00 invoice overridden to -9,000,000,000.00 is) and it changes what the ledger
-  records: amounts, counterparty, currency, direction, accounts and taxes (journals and
-  codes), the document a payment settles, or the accounting period (a date moved into
-  another month). Descriptions, references and a due date in the same period do not.
+  records: amounts, counterparty (a partner, the link a document takes its partner from
+  when it names none, a payment's side of the ledger), currency, direction, accounts and
+  taxes (journals and codes), the document a payment settles or a credit note credits, or
+  the accounting period (a date moved into another month). Descriptions, references and a
+  due date in the same period do not.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from integrations.canonical import (
     Document,
     Invoice,
     JournalEntry,
-    Partner,
     PayloadError,
     Payment,
     parse_document,
@@ -61,9 +62,18 @@ def is_material(at_stake: Decimal, threshold: Decimal) -> bool:
     return at_stake > threshold
 
 
-def _partners(document: Document) -> tuple[Partner | None, ...]:
+def _counterparty(document: Document) -> tuple[Any, ...]:
+    """Who the document is with. A credit note or payment naming no partner takes the
+    partner of the document it is linked to: the link stands for it, so pointing it at
+    another document changes the counterparty too. A payment's side of the ledger
+    (customer or vendor) is part of it: it picks the receivable or the payable."""
     if isinstance(document, JournalEntry):
         return tuple(line.partner for line in document.lines)
+    if isinstance(document, Invoice):
+        return (document.partner or ("partner of", document.reversed_external_id),)
+    if isinstance(document, Payment):
+        linked = ("partner of", document.invoice_source, document.invoice_external_id)
+        return (document.partner or linked, document.counterparty)
     return (document.partner,)
 
 
@@ -85,6 +95,8 @@ def _accounting_date(document: Document) -> tuple[int, int]:
 def _settles(document: Document) -> tuple[str, str]:
     if isinstance(document, Payment):
         return (document.invoice_source, document.invoice_external_id)
+    if isinstance(document, Invoice):
+        return ("", document.reversed_external_id)
     return ("", "")
 
 
@@ -99,7 +111,7 @@ def _direction(document: Document) -> str:
 # What the ledger records, by the name a controller reads in the approval request.
 LEDGER_FACETS: dict[str, Callable[[Document], Any]] = {
     "amounts": lambda document: tuple(posting_amounts(document)),
-    "counterparty": _partners,
+    "counterparty": _counterparty,
     "currency": lambda document: document.currency,
     "direction": _direction,
     "accounts and taxes": _accounts,

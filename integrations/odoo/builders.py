@@ -5,11 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
+from integrations import canonical
+from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment, default_counterparty
 from integrations.odoo.errors import ErrorKind, OdooError
 from integrations.odoo.requests import PostingRequest
 
-MOVE_TYPES = {"customer_invoice": "out_invoice", "vendor_bill": "in_invoice", "journal_entry": "entry"}
+MOVE_TYPES = {**canonical.MOVE_TYPES, "journal_entry": "entry"}
+# account.payment's partner_type for each counterparty: it picks the receivable or the payable
+# as the payment's destination account (_compute_destination_account_id).
+PARTNER_TYPES = {"customer": "customer", "vendor": "supplier"}
 
 
 def money(value: Decimal) -> float:
@@ -20,6 +24,14 @@ def money(value: Decimal) -> float:
 
 def _missing(what: str, code: str) -> OdooError:
     return OdooError(ErrorKind.DATA, "missing_mapping", f"No Odoo {what} resolved for {code!r}.")
+
+
+def document_partner(doc: Invoice | Payment) -> Partner:
+    """The partner a document posts with. A document linked to another may leave it out at
+    ingestion; the console puts in the linked document's before asking to post it."""
+    if doc.partner is None:
+        raise ValueError("the document reached the connector without its partner (the linked document's)")
+    return doc.partner
 
 
 def partner_vals(partner: Partner) -> dict[str, Any]:
@@ -54,7 +66,7 @@ def _invoice_vals(req: PostingRequest, doc: Invoice, partner_id: int) -> dict[st
             vals["account_id"] = targets.account_ids[line.account_code]
         lines.append((0, 0, vals))
     move: dict[str, Any] = {
-        "move_type": MOVE_TYPES[req.kind],
+        "move_type": doc.move_type,
         "company_id": targets.company_id,
         "journal_id": targets.journal_id,
         "currency_id": targets.currency_id,
@@ -67,6 +79,9 @@ def _invoice_vals(req: PostingRequest, doc: Invoice, partner_id: int) -> dict[st
         move["invoice_date_due"] = doc.due_date.isoformat()
     if doc.reference:
         move["payment_reference"] = doc.reference
+    if targets.reversed_move_id is not None:
+        # Odoo matches the credit note with the invoice it reverses when it posts (_post).
+        move["reversed_entry_id"] = targets.reversed_move_id
     return move
 
 
@@ -99,7 +114,7 @@ def _entry_vals(req: PostingRequest, doc: JournalEntry, partner_ids: dict[Partne
 def move_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[str, Any]:
     doc = req.document
     if isinstance(doc, Invoice):
-        return _invoice_vals(req, doc, partner_ids[doc.partner])
+        return _invoice_vals(req, doc, partner_ids[document_partner(doc)])
     if isinstance(doc, JournalEntry):
         return _entry_vals(req, doc, partner_ids)
     raise TypeError(f"{req.kind} is not posted as an account.move")
@@ -138,9 +153,12 @@ def statement_import_id(req: PostingRequest) -> str:
 
 
 def payment_vals(req: PostingRequest, doc: Payment, partner_id: int) -> dict[str, Any]:
+    """A payment on its own (it settles nothing in Odoo): the direction of the money and, apart
+    from it, the side of the ledger: an outbound customer payment is a refund, booked against
+    the receivable, not the payable."""
     return {
         "payment_type": doc.direction,
-        "partner_type": "customer" if doc.direction == "inbound" else "supplier",
+        "partner_type": PARTNER_TYPES[doc.counterparty or default_counterparty(doc.direction)],
         "partner_id": partner_id,
         "amount": money(doc.amount),
         "currency_id": req.targets.currency_id,

@@ -39,6 +39,8 @@ STATEMENT_LINE = "account.bank.statement.line"
 MODEL_OF_KIND = {
     "customer_invoice": MOVE,
     "vendor_bill": MOVE,
+    "customer_credit_note": MOVE,
+    "vendor_credit_note": MOVE,
     "journal_entry": MOVE,
     "payment": PAYMENT,
     "bank_statement_line": STATEMENT_LINE,
@@ -293,7 +295,7 @@ class OdooPoster:
                 done.add(req.key)
         return drafts, done
 
-    # --- account.move: invoices, bills, journal entries ----------------------
+    # --- account.move: invoices, bills, their credit notes, journal entries ---
 
     def _post_moves(self, requests: list[PostingRequest]) -> None:
         found = self._known_ids(requests, MOVE)
@@ -521,12 +523,13 @@ def _payment_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[
     assert isinstance(doc, Payment)
     if req.targets.invoice_move_id is not None:
         return builders.payment_register_vals(req, doc)
-    return builders.payment_vals(req, doc, partner_ids[doc.partner])
+    return builders.payment_vals(req, doc, partner_ids[builders.document_partner(doc)])
 
 
+# A document without its partner is refused when its values are built (builders.document_partner).
 def _move_partners(doc: Any) -> list[Partner]:
     if isinstance(doc, Invoice):
-        return [doc.partner]
+        return [doc.partner] if doc.partner is not None else []
     if isinstance(doc, JournalEntry):
         return [line.partner for line in doc.lines if line.partner is not None]
     return []
@@ -537,7 +540,7 @@ def _statement_partners(doc: Any) -> list[Partner]:
 
 
 def _payment_partners(doc: Any) -> list[Partner]:
-    return [doc.partner] if isinstance(doc, Payment) else []
+    return [doc.partner] if isinstance(doc, Payment) and doc.partner is not None else []
 
 
 PARTNERS_OF_MODEL: dict[str, Callable[[Any], list[Partner]]] = {

@@ -5,6 +5,10 @@ schema allows is what parse_document accepts, field by field: a fuzzer generatin
 it reaches every field. What a schema cannot say is in the descriptions and refused
 by the reader with a 400 naming the field: the product and totals limits, a balanced
 journal entry, due_date not before invoice_date, a positive quantity.
+
+A credit note or payment linked to another document may leave its partner out. OpenAPI
+3.0, which the schema is written in, has no if/then: the condition is an `anyOf` of the
+two ways to say who it is with (a partner, or a non-empty link), beside the description.
 """
 
 from __future__ import annotations
@@ -76,54 +80,105 @@ PARTNER = _object(
     ["name"],
 )
 
-INVOICE_DATA = _object(
-    {
-        "partner": PARTNER,
-        "currency": CURRENCY,
-        "invoice_date": DATE,
-        "due_date": {**DATE, "nullable": True, "description": "Not before invoice_date."},
-        "reference": _text(c.MAX_NAME, description="Becomes the Odoo payment reference."),
-        "journal": _text(c.MAX_CODE, description="Journal key (mapping); default: the event kind."),
-        "lines": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": c.MAX_LINES,
-            "items": _object(
-                {
-                    "description": _text(c.MAX_TEXT, required=True),
-                    "quantity": _decimal(signed=False, description="Positive."),
-                    "unit_price": _decimal(signed=True, description="Negative for a credit line."),
-                    "tax_code": _text(c.MAX_CODE, description="Source tax code, resolved by a tax mapping."),
-                    "account_code": _text(c.MAX_CODE, description="Source GL code, resolved by an account mapping."),
-                },
-                ["description", "quantity", "unit_price"],
-            ),
+
+def _partner_or(link: str, taken_from: str) -> dict[str, Any]:
+    """`partner` of a document that may take it from the one `link` names: the property, and
+    the `anyOf` saying that one of the two is given."""
+    return {
+        "partner": {
+            **PARTNER,
+            "nullable": True,
+            "description": f"Required unless {link} is given: left out (or null), it is the partner of {taken_from}.",
         },
+        "anyOf": [
+            {"required": ["partner"], "properties": {"partner": {"type": "object"}}},
+            {"required": [link], "properties": {link: {"type": "string", "minLength": 1}}},
+        ],
+    }
+
+
+_INVOICE_PROPERTIES: dict[str, Any] = {
+    "partner": PARTNER,
+    "currency": CURRENCY,
+    "invoice_date": DATE,
+    "due_date": {**DATE, "nullable": True, "description": "Not before invoice_date."},
+    "reference": _text(c.MAX_NAME, description="Becomes the Odoo payment reference."),
+    "journal": _text(c.MAX_CODE, description="Journal key (mapping); default: the event kind."),
+    "lines": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": c.MAX_LINES,
+        "items": _object(
+            {
+                "description": _text(c.MAX_TEXT, required=True),
+                "quantity": _decimal(signed=False, description="Positive."),
+                "unit_price": _decimal(signed=True, description="Negative for a credit line."),
+                "tax_code": _text(c.MAX_CODE, description="Source tax code, resolved by a tax mapping."),
+                "account_code": _text(c.MAX_CODE, description="Source GL code, resolved by an account mapping."),
+            },
+            ["description", "quantity", "unit_price"],
+        ),
     },
+}
+INVOICE_DATA = _object(
+    _INVOICE_PROPERTIES,
     ["partner", "currency", "invoice_date", "lines"],
     title="customer_invoice / vendor_bill data",
     description=_LIMITS,
 )
+_CREDIT_NOTE_PARTNER = _partner_or("reversed_external_id", "the invoice or bill it credits")
+CREDIT_NOTE_DATA = _object(
+    {
+        **_INVOICE_PROPERTIES,
+        "partner": _CREDIT_NOTE_PARTNER["partner"],
+        "reversed_external_id": _text(
+            c.MAX_EXTERNAL_REF,
+            description="external_id of the invoice (customer) or bill (vendor) event it credits, same source; "
+            "linked in Odoo when that invoice posted through the console, and the credit note waits for it "
+            "when it is known but not posted yet.",
+        ),
+    },
+    ["currency", "invoice_date", "lines"],
+    title="customer_credit_note / vendor_credit_note data",
+    description=_LIMITS
+    + " Lines are positive like an invoice's: the kind makes it a credit note. partner is required unless "
+    "reversed_external_id names the invoice it credits, whose partner it then takes.",
+    anyOf=_CREDIT_NOTE_PARTNER["anyOf"],
+)
+_PAYMENT_PARTNER = _partner_or(
+    "invoice_external_id", "the document it settles (a credit note's that names none: its invoice's)"
+)
 PAYMENT_DATA = _object(
     {
-        "partner": PARTNER,
+        "partner": _PAYMENT_PARTNER["partner"],
         "currency": CURRENCY,
         "amount": _decimal(signed=False, description="Positive."),
         "date": DATE,
         "direction": {"type": "string", "enum": ["inbound", "outbound"], "default": "inbound"},
+        "counterparty": {
+            "type": "string",
+            "enum": list(c.COUNTERPARTIES),
+            "description": "The side of the ledger the payment is with, whatever its direction: customer "
+            "(receivable) or vendor (payable); an outbound customer payment is a refund. Default: the side of "
+            "the document it settles, else customer for inbound and vendor for outbound. Given with "
+            "invoice_external_id, only a document of that side is settled.",
+        },
         "payment_method": _text(c.MAX_CODE, required=True, description="Journal key (mapping), e.g. card, wire."),
         "invoice_external_id": _text(
             c.MAX_EXTERNAL_REF,
-            description="external_id of the invoice (inbound) or bill (outbound) event it settles, same source.",
+            description="external_id of the document it settles, same source: inbound a customer invoice or a "
+            "vendor credit note, outbound a vendor bill or a customer credit note.",
         ),
         "invoice_source": _text(
             c.MAX_CODE, description="Source code of that invoice event, when another system sent it."
         ),
         "reference": _text(c.MAX_NAME),
     },
-    ["partner", "currency", "amount", "date", "payment_method"],
+    ["currency", "amount", "date", "payment_method"],
     title="payment data",
-    description=_LIMITS,
+    description=_LIMITS + " partner is required unless invoice_external_id names the document it settles, whose "
+    "partner it then takes.",
+    anyOf=_PAYMENT_PARTNER["anyOf"],
 )
 BANK_LINE_DATA = _object(
     {
@@ -169,6 +224,8 @@ JOURNAL_ENTRY_DATA = _object(
 DATA_BY_KIND: dict[str, dict[str, Any]] = {
     "customer_invoice": INVOICE_DATA,
     "vendor_bill": INVOICE_DATA,
+    "customer_credit_note": CREDIT_NOTE_DATA,
+    "vendor_credit_note": CREDIT_NOTE_DATA,
     "payment": PAYMENT_DATA,
     "bank_statement_line": BANK_LINE_DATA,
     "journal_entry": JOURNAL_ENTRY_DATA,

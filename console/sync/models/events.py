@@ -12,6 +12,8 @@ from console.sync.models.sources import Flow, SourceSystem
 class EventKind(models.TextChoices):
     CUSTOMER_INVOICE = "customer_invoice", "Customer invoice"
     VENDOR_BILL = "vendor_bill", "Vendor bill"
+    CUSTOMER_CREDIT_NOTE = "customer_credit_note", "Customer credit note"
+    VENDOR_CREDIT_NOTE = "vendor_credit_note", "Vendor credit note"
     PAYMENT = "payment", "Payment"
     BANK_STATEMENT_LINE = "bank_statement_line", "Bank statement line"
     JOURNAL_ENTRY = "journal_entry", "Journal entry"
@@ -85,6 +87,11 @@ class SyncEvent(models.Model):
     # Its flow held it because Odoo had closed its period, and a person released it: it posts
     # into the next open period, whatever happens to it meanwhile (a retry after a timeout).
     period_hold_released = models.BooleanField(default=False, db_default=False)
+    # Made by a person from another event in the workbench (a negative invoice turned into a
+    # credit note), rather than received: the event it replaces, which was dismissed for it.
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived", db_index=False
+    )
 
     class Meta:
         constraints = [
@@ -117,6 +124,8 @@ class SyncEvent(models.Model):
                 condition=Q(state="posted", booked_later=True),
                 name="syncevent_booked_later",
             ),
+            # The few events made from another one, found from it (its story links them).
+            models.Index(fields=["derived_from"], condition=Q(derived_from__isnull=False), name="syncevent_derived"),
             # The case list's search (how an external id, correlation id or Odoo name starts, in
             # any case) has PostgreSQL-only indexes on UPPER(...) text_pattern_ops: see migration 0004.
         ]

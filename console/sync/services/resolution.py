@@ -3,7 +3,7 @@ and the source's codes resolved through the mappings in force when it occurred."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,9 +13,11 @@ from console.mappings.selectors import MappingTable
 from console.sync.models import EventKind, EventState, SourceSystem, SyncEvent
 from integrations.canonical import (
     BankStatementLine,
+    Counterparty,
     Document,
     Invoice,
     JournalEntry,
+    Partner,
     PayloadError,
     Payment,
     parse_document,
@@ -132,12 +134,23 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
         if suspect is not None:
             return suspect
 
+    # A document linked to another posts with that document's partner when it names none
+    # (README "Ingestion API"), and a payment with its side of the ledger.
     invoice_move_id: int | None = None
     if isinstance(doc, Payment) and doc.invoice_external_id:
-        invoice = _paid_invoice(event, doc)
-        if isinstance(invoice, Blocked | Invalid):
-            return invoice
-        invoice_move_id = invoice
+        settled = _settled_document(event, doc)
+        if isinstance(settled, Blocked | Invalid):
+            return settled
+        invoice_move_id = settled.odoo_id
+        doc = replace(doc, partner=doc.partner or settled.partner, counterparty=settled.counterparty)
+
+    reversed_move_id: int | None = None
+    if isinstance(doc, Invoice) and doc.reversed_external_id:
+        credited = _credited_invoice(event, doc)
+        if isinstance(credited, Blocked | Invalid):
+            return credited
+        reversed_move_id = credited.odoo_id
+        doc = replace(doc, partner=doc.partner or credited.partner)
 
     targets = Targets(
         company_id=entity.odoo_company_id,
@@ -146,6 +159,7 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
         tax_ids=tax_ids,
         account_ids=account_ids,
         invoice_move_id=invoice_move_id,
+        reversed_move_id=reversed_move_id,
     )
     request = PostingRequest(
         key=str(event.pk),
@@ -165,6 +179,8 @@ def duplicate_block_key(event_id: int) -> str:
 def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
     """The double vendor bill idempotency keys cannot catch: another key, but the same
     vendor, reference and amount, received earlier within the window."""
+    if doc.partner is None:  # only a credit note may leave its partner out, and this is a bill
+        return None
     window = timedelta(days=settings.DUPLICATE_WINDOW_DAYS)
     earlier = (
         SyncEvent.objects.filter(
@@ -192,8 +208,86 @@ def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
     return None
 
 
-def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked | Invalid:
-    invoice_kind = EventKind.CUSTOMER_INVOICE if doc.direction == "inbound" else EventKind.VENDOR_BILL
+# What a payment may settle, by its direction: money in settles a customer invoice or a vendor's
+# credit note (the vendor refunds us), money out a vendor bill or a customer's credit note.
+SETTLED_KINDS: dict[str, tuple[EventKind, ...]] = {
+    "inbound": (EventKind.CUSTOMER_INVOICE, EventKind.VENDOR_CREDIT_NOTE),
+    "outbound": (EventKind.VENDOR_BILL, EventKind.CUSTOMER_CREDIT_NOTE),
+}
+# The side of the ledger of each kind a payment may settle: a customer's receivable, a vendor's payable.
+SIDE_OF_KIND: dict[str, Counterparty] = {
+    EventKind.CUSTOMER_INVOICE: "customer",
+    EventKind.CUSTOMER_CREDIT_NOTE: "customer",
+    EventKind.VENDOR_BILL: "vendor",
+    EventKind.VENDOR_CREDIT_NOTE: "vendor",
+}
+# What a credit note credits.
+CREDITED_KIND: dict[str, EventKind] = {
+    EventKind.CUSTOMER_CREDIT_NOTE: EventKind.CUSTOMER_INVOICE,
+    EventKind.VENDOR_CREDIT_NOTE: EventKind.VENDOR_BILL,
+}
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The posted document a payment settles or a credit note credits: its Odoo move, the
+    partner it posted with and its side of the ledger."""
+
+    odoo_id: int
+    partner: Partner
+    counterparty: Counterparty
+
+
+def settled_block_key(source_id: int, direction: str, external_id: str) -> str:
+    """A payment waiting for a document it settles that has not been received: any kind its
+    direction may settle, posted under that external id, queues it again."""
+    return f"settles:{source_id}:{direction}:{external_id}"
+
+
+def settling_direction(kind: str) -> str:
+    """The direction of the payments that settle a document of this kind."""
+    return next(direction for direction, kinds in SETTLED_KINDS.items() if kind in kinds)
+
+
+def _label(event: SyncEvent) -> str:
+    return f"{EventKind(event.kind).label.lower()} {event.external_id!r}"
+
+
+def _posting_partner(linked: SyncEvent, who: str) -> Partner | Invalid:
+    """The partner an invoice, bill or credit note event posts with: its payload as it will
+    post (with an approved override); a credit note that names none, its invoice's. `who`
+    is the document taking it, for the message."""
+    what = f"The {_label(linked)} {who} takes its partner from"
+    try:
+        document = parse_document(linked.kind, linked.effective_payload)
+    except PayloadError as err:
+        return Invalid(
+            "linked_partner_unknown",
+            f"{what} no longer reads ({err}): give {who} its own partner and resubmit.",
+        )
+    assert isinstance(document, Invoice)
+    if document.partner is not None:
+        return document.partner
+    credited = (
+        SyncEvent.objects.filter(
+            source_id=linked.source_id, kind=CREDITED_KIND[linked.kind], external_id=document.reversed_external_id
+        )
+        .only("pk", "kind", "external_id", "source_id", "payload", "override")
+        .first()
+    )
+    if credited is None:
+        return Invalid(
+            "linked_partner_unknown",
+            f"{what} names no partner, and the invoice it credits, {document.reversed_external_id!r}, has not been "
+            f"received: give {who} its own partner and resubmit.",
+        )
+    return _posting_partner(credited, who)
+
+
+def _settled_document(event: SyncEvent, doc: Payment) -> Linked | Blocked | Invalid:
+    """The posted document a payment names in invoice_external_id. A payment saying its
+    counterparty settles only a document of that side."""
+    kinds = SETTLED_KINDS[doc.direction]
     source_id = event.source_id
     if doc.invoice_source and doc.invoice_source != event.source.code:
         source = SourceSystem.objects.filter(code=doc.invoice_source).first()
@@ -202,21 +296,107 @@ def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked | Invalid:
                 "unknown_invoice_source", f"invoice_source {doc.invoice_source!r} is not a known source system."
             )
         source_id = source.pk
+    found = list(
+        SyncEvent.objects.filter(source_id=source_id, kind__in=kinds, external_id=doc.invoice_external_id)
+        .only("pk", "kind", "external_id", "state", "odoo_id", "odoo_model", "source_id", "payload", "override")
+        .order_by("pk")[:2]
+    )
+    if doc.counterparty is not None:
+        kinds = tuple(kind for kind in kinds if SIDE_OF_KIND[kind] == doc.counterparty)
+        other = [e for e in found if SIDE_OF_KIND[e.kind] != doc.counterparty]
+        found = [e for e in found if SIDE_OF_KIND[e.kind] == doc.counterparty]
+        if other and not found:
+            return Invalid(
+                "settles_other_side",
+                f"{doc.invoice_external_id!r} names a {EventKind(other[0].kind).label.lower()} (event "
+                f"{other[0].pk}), but this payment's counterparty is a {doc.counterparty}: correct counterparty "
+                "or invoice_external_id and resubmit.",
+            )
+    if not found:
+        what = " or ".join(kind.label.lower() for kind in kinds)
+        return Blocked(
+            "invoice_not_received",
+            f"The {what} {doc.invoice_external_id!r} this payment settles has not been received.",
+            settled_block_key(source_id, doc.direction, doc.invoice_external_id),
+        )
+    if len(found) > 1:
+        both = " and ".join(f"a {EventKind(e.kind).label.lower()} (event {e.pk})" for e in found)
+        return Invalid(
+            "ambiguous_invoice",
+            f"{doc.invoice_external_id!r} names {both}: the console cannot tell which this payment settles "
+            "(its counterparty, customer or vendor, would say).",
+        )
+    invoice = found[0]
+    if invoice.state != EventState.POSTED or invoice.odoo_id is None:
+        return Blocked(
+            "invoice_not_posted",
+            f"The {_label(invoice)} this payment settles is not posted yet.",
+            event_block_key(invoice.pk),
+        )
+    partner = doc.partner or _posting_partner(invoice, "this payment")
+    if isinstance(partner, Invalid):
+        return partner
+    return Linked(invoice.odoo_id, partner, SIDE_OF_KIND[invoice.kind])
+
+
+def _same_partner(one: Partner, other: Partner) -> bool:
+    """By the source's partner reference when both have one, else by name."""
+    if one.ref and other.ref:
+        return one.ref == other.ref
+    return one.name.strip().casefold() == other.name.strip().casefold()
+
+
+def _credited_invoice(event: SyncEvent, doc: Invoice) -> Linked | Blocked | Invalid:
+    """The invoice or bill a credit note credits (same source), for Odoo to link and match
+    them: a credit note waits for it as a payment waits for its invoice, and one naming no
+    partner takes its partner."""
+    kind = CREDITED_KIND[event.kind]
+    named = doc.reversed_external_id
+    what = f"The {kind.label.lower()} {named!r} this credit note credits"
     invoice = (
-        SyncEvent.objects.filter(source_id=source_id, kind=invoice_kind, external_id=doc.invoice_external_id)
-        .only("pk", "state", "odoo_id", "odoo_model")
+        SyncEvent.objects.filter(source_id=event.source_id, kind=kind, external_id=named)
+        .select_related("entity")
         .first()
     )
     if invoice is None:
         return Blocked(
             "invoice_not_received",
-            f"The {invoice_kind.label.lower()} {doc.invoice_external_id!r} this payment settles has not been received.",
-            invoice_block_key(source_id, invoice_kind, doc.invoice_external_id),
+            f"{what} has not been received.",
+            invoice_block_key(event.source_id, kind, named),
+        )
+    if invoice.entity_id != event.entity_id:
+        return Invalid(
+            "credited_elsewhere",
+            f"{what} belongs to entity {invoice.entity.code}, this credit note to {event.entity.code}: "
+            "Odoo links documents of one company only.",
+        )
+    if invoice.state == EventState.DISMISSED:
+        return Invalid(
+            "credited_dismissed",
+            f"{what} was dismissed and will never post: clear or correct reversed_external_id and resubmit, "
+            "or dismiss this credit note too.",
+        )
+    own = doc.partner
+    if own is not None:
+        # Compared with what the invoice will post as, when it still reads (else it fails itself).
+        taken = _posting_partner(invoice, "this credit note")
+        if isinstance(taken, Partner) and not _same_partner(taken, own):
+            # Odoo matches a credit note with the invoice it reverses whoever their partners are.
+            return Invalid(
+                "credited_other_partner",
+                f"{what} is for {taken.name!r}, this credit note for {own.name!r}: "
+                "posted, it would settle one partner's invoice with another's credit.",
+            )
+    if invoice.currency != doc.currency:
+        return Invalid(
+            "credited_other_currency",
+            f"{what} is in {invoice.currency}, this credit note in {doc.currency}.",
         )
     if invoice.state != EventState.POSTED or invoice.odoo_id is None:
-        return Blocked(
-            "invoice_not_posted",
-            f"The {invoice_kind.label.lower()} {doc.invoice_external_id!r} this payment settles is not posted yet.",
-            event_block_key(invoice.pk),
-        )
-    return invoice.odoo_id
+        return Blocked("invoice_not_posted", f"{what} is not posted yet.", event_block_key(invoice.pk))
+    if own is None:
+        taken = _posting_partner(invoice, "this credit note")
+        if isinstance(taken, Invalid):
+            return taken
+        own = taken
+    return Linked(invoice.odoo_id, own, SIDE_OF_KIND[kind])

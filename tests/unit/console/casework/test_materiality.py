@@ -104,8 +104,32 @@ def test_a_payment_changing_direction_or_settled_invoice_is_a_ledger_change() ->
         base = {"partner": {"name": "A"}, "currency": "USD", "amount": "50.00", "date": "2026-11-21"}
         return parse_document("payment", {**base, "payment_method": "card", **data})
 
-    assert ledger_changes(payment(), payment(direction="outbound")) == ["direction"]
-    assert ledger_changes(payment(), payment(invoice_external_id="inv-9")) == ["settled document"]
+    customer = {"counterparty": "customer"}
+    assert ledger_changes(payment(**customer), payment(direction="outbound", **customer)) == ["direction"]
+    assert ledger_changes(payment(**customer), payment(invoice_external_id="inv-9", **customer)) == ["settled document"]
+
+
+def test_a_payment_changing_its_side_of_the_ledger_changes_its_counterparty() -> None:
+    def payment(**data: str) -> Any:
+        base = {"partner": {"name": "A"}, "currency": "USD", "amount": "50.00", "date": "2026-11-21"}
+        return parse_document("payment", {**base, "payment_method": "card", "direction": "outbound", **data})
+
+    # A refund to a customer is booked against the receivable, a vendor payment against the payable.
+    assert ledger_changes(payment(counterparty="vendor"), payment(counterparty="customer")) == ["counterparty"]
+    # Saying nothing, an outbound payment is with a vendor: turning it inbound moves it to a customer's too.
+    assert ledger_changes(payment(), payment(direction="inbound")) == ["counterparty", "direction"]
+
+
+def test_a_document_taking_its_partner_from_another_changes_counterparty_with_its_link_or_its_own_partner() -> None:
+    note = {**invoice_event()["data"], "reversed_external_id": "order-1"}
+    del note["partner"]
+    taking = parse_document("customer_credit_note", note)
+    other_link = parse_document("customer_credit_note", {**note, "reversed_external_id": "order-2"})
+    own = parse_document("customer_credit_note", {**note, "partner": {"name": "Blue Harbor Cafe"}})
+    # Pointed at another invoice, it takes another partner and credits another document.
+    assert ledger_changes(taking, other_link) == ["counterparty", "settled document"]
+    # Given a partner of its own, it no longer follows its invoice's.
+    assert ledger_changes(taking, own) == ["counterparty"]
 
 
 def test_an_override_is_material_on_either_side_of_it() -> None:

@@ -6,7 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from integrations.canonical import Partner, Payment
+from integrations.odoo import builders
 from integrations.odoo.client import OdooClient, OdooCredentials
 from integrations.odoo.poster import OdooPoster
 from integrations.odoo.requests import PostingRequest, Targets
@@ -16,10 +19,10 @@ def client_for(odoo: Any) -> OdooClient:
     return OdooClient(OdooCredentials(odoo.server.url, odoo.DB, odoo.LOGIN, odoo.PASSWORD, timeout_seconds=5))
 
 
-def payment_request(odoo: Any, external_id: str = "ch_1") -> PostingRequest:
+def payment_request(odoo: Any, external_id: str = "ch_1", **changes: Any) -> PostingRequest:
     document = Payment(
-        direction="inbound",
-        partner=Partner(name="Blue Harbor Cafe", ref="CUST-001"),
+        direction=changes.pop("direction", "inbound"),
+        partner=changes.pop("partner", Partner(name="Blue Harbor Cafe", ref="CUST-001")),
         currency="USD",
         amount=Decimal("115.00"),
         date=dt.date(2026, 3, 9),
@@ -27,9 +30,10 @@ def payment_request(odoo: Any, external_id: str = "ch_1") -> PostingRequest:
         invoice_external_id="",
         invoice_source="",
         reference="",
+        **changes,
     )
     return PostingRequest(
-        key="1",
+        key=external_id,
         source="stripe",
         kind="payment",
         external_id=external_id,
@@ -76,3 +80,43 @@ def test_a_paid_payment_found_again_is_already_posted(odoo: Any) -> None:
     odoo.fault("account.payment", "action_validate", [first.odoo_id])
     [again] = OdooPoster(client_for(odoo)).post([request])
     assert again.ok and again.already_existed and again.odoo_state == "paid"
+
+
+@pytest.mark.parametrize(
+    ("direction", "counterparty", "partner_type"),
+    [
+        ("inbound", "customer", "customer"),
+        ("outbound", "customer", "customer"),  # a refund to a customer
+        ("outbound", "vendor", "supplier"),
+        ("inbound", "vendor", "supplier"),  # a vendor paying us back
+        ("inbound", None, "customer"),
+        ("outbound", None, "supplier"),
+    ],
+)
+def test_a_payments_partner_type_is_its_counterparty_not_its_direction(
+    odoo: Any, direction: str, counterparty: str | None, partner_type: str
+) -> None:
+    request = payment_request(odoo, direction=direction, counterparty=counterparty)
+    assert isinstance(request.document, Payment)
+    vals = builders.payment_vals(request, request.document, 7)
+    assert (vals["payment_type"], vals["partner_type"], vals["partner_id"]) == (direction, partner_type, 7)
+
+
+def test_an_outbound_customer_payment_posts_as_a_customer_refund_on_the_receivable(odoo: Any) -> None:
+    [result] = OdooPoster(client_for(odoo)).post([payment_request(odoo, direction="outbound", counterparty="customer")])
+    assert result.ok, result.error
+    payment = odoo.read1("account.payment", result.odoo_id, ["payment_type", "partner_type", "destination_account_id"])
+    assert (payment["payment_type"], payment["partner_type"]) == ("outbound", "customer")
+    assert payment["destination_account_id"][1].startswith("121000")
+
+
+def test_a_payment_that_reaches_the_connector_without_its_partner_fails_alone(odoo: Any) -> None:
+    # The console puts in the partner of the document a payment settles; one arriving without
+    # it is our own mistake, refused before Odoo is asked, while the rest of the batch posts.
+    good = payment_request(odoo, "ch_1")
+    bare = payment_request(odoo, "ch_2", partner=None)
+    results = OdooPoster(client_for(odoo)).post([good, bare])
+    assert results[0].ok, results[0].error
+    assert results[1].error is not None and results[1].error.reason == "internal_error"
+    assert "without its partner" in results[1].error.detail
+    assert odoo.call("account.payment", "search_count", [("memo", "=", bare.marker)]) == 0

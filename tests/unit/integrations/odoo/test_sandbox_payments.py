@@ -215,3 +215,36 @@ def test_payment_constraints(odoo: Any) -> None:
         assert (fault.faultCode, fault.faultString) == (2, "The payment amount cannot be negative.")
         fault = odoo.fault("account.payment", "create", {"payment_type": "inbound", "amount": 1.0, "journal_id": sales})
     assert fault.faultString == "Please define a payment method line on your payment."
+
+
+def test_an_outbound_customer_payment_is_a_customer_reimbursement_against_the_receivable(odoo: Any) -> None:
+    # Odoo 18: the destination account follows partner_type (customer: the receivable), the
+    # outstanding account payment_type (outbound: Outstanding Payments), whatever the other is.
+    payment_id = odoo.call(
+        "account.payment",
+        "create",
+        {
+            "payment_type": "outbound",
+            "partner_type": "customer",
+            "partner_id": odoo.partner(),
+            "amount": 50.0,
+            "journal_id": odoo.journal("BNK1"),
+            "date": "2026-03-09",
+            "memo": "refund",
+        },
+    )
+    odoo.fault("account.payment", "action_post", [payment_id])
+    payment = odoo.read1(
+        "account.payment", payment_id, ["state", "destination_account_id", "outstanding_account_id", "move_id"]
+    )
+    assert payment["state"] == "in_process"
+    assert payment["destination_account_id"][1].startswith("121000")
+    assert payment["outstanding_account_id"][1].startswith("101404")
+    line_ids = odoo.read1("account.move", payment["move_id"][0], ["line_ids"])["line_ids"]
+    lines = odoo.call("account.move.line", "read", line_ids, ["account_id", "debit", "credit", "name"])
+    # The money leaves the bank's outstanding account and the customer's receivable is debited back.
+    assert [(r["account_id"][1].split()[0], r["debit"], r["credit"]) for r in lines] == [
+        ("101404", 0.0, 50.0),
+        ("121000", 50.0, 0.0),
+    ]
+    assert lines[0]["name"] == "Customer Reimbursement $\xa050.00 - Acme Corp - 03/09/2026"
