@@ -168,7 +168,15 @@ def _unmatched_receipts(posted: list[SyncEvent]) -> list[SyncEvent]:
             pk__in={e.flow_id for e in receipts}, unmatched_receipts=UnmatchedReceipts.POST_AND_MATCH
         ).values_list("pk", flat=True)
     )
-    return [e for e in receipts if e.flow_id in matching]
+    receipts = [e for e in receipts if e.flow_id in matching]
+    # A case still open on one (a conflicting version, which posting does not answer) keeps
+    # its own question: one open case per event, and it is not turned into another.
+    busy = set(
+        ExceptionCase.objects.filter(event_id__in=[e.pk for e in receipts], state__in=OPEN_STATES).values_list(
+            "event_id", flat=True
+        )
+    )
+    return [e for e in receipts if e.pk not in busy]
 
 
 def _unmatched_message(event: SyncEvent) -> str:

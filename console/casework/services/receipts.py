@@ -42,7 +42,7 @@ from console.casework.services.states import CaseError, case_change
 from console.casework.taxonomy import Category
 from console.sync.models import EventKind, EventState, SyncEvent
 from console.sync.services.connections import odoo_client_for
-from console.sync.services.recording import retry_delay
+from console.sync.services.recording import DATABASE_GONE, retry_delay
 from integrations.odoo.errors import ErrorKind, OdooError, internal_error
 from integrations.odoo.outstanding import Applied, invoice_find, receipt_apply, settled_types
 
@@ -197,7 +197,9 @@ def receipt_match_run(*, match_id: int) -> str:
         if err.kind is ErrorKind.TRANSIENT and match.attempts < settings.POSTING_MAX_ATTEMPTS:
             return _release(match_id, claim, err)
         return _not_made(match_id, claim, err)
-    except Exception as exc:
+    except DATABASE_GONE:
+        raise  # the task ends; the lease runs out and the sweeper sends the match again
+    except Exception as exc:  # our own failure ends this match alone, named
         logger.exception("receipt match %s failed in the console", match_id)
         return _not_made(match_id, claim, internal_error("matching", exc))
     return _matched(match_id, claim, applied)

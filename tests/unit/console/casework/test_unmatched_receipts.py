@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from console.audit.models import AuditEvent
 from console.casework.models import ActivityKind, CaseState, ExceptionCase, MatchState, ReceiptMatch
@@ -444,3 +445,16 @@ def test_an_invoice_key_is_the_receipts_own_sources_first_and_never_a_guess_betw
     request(case, "order-1", django_capture_on_commit_callbacks)
     match = ReceiptMatch.objects.get(case=case)
     assert match.invoice_event == SyncEvent.objects.get(source__code="stripe", external_id="order-1")
+
+
+def test_a_receipt_whose_conflicting_version_has_a_case_keeps_that_case_alone(receipts: dict[str, Any]) -> None:
+    [event_id] = ingest(receipts["token"], payment_event("ch_1"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {receipts['token']}")
+    conflict = with_data(payment_event("ch_1"), amount="116.00")
+    assert client.post("/api/v1/events/", data=json.dumps(conflict), content_type="application/json").status_code == 409
+    events_drain()
+
+    assert SyncEvent.objects.get(pk=event_id).state == EventState.POSTED
+    [case] = ExceptionCase.objects.filter(event_id=event_id)
+    assert (case.category, case.state) == ("conflicting_duplicate", CaseState.OPEN)
