@@ -235,7 +235,7 @@ class ReceiptMatch(models.Model):
 
     case = models.ForeignKey(ExceptionCase, on_delete=models.PROTECT, related_name="matches")
     invoice_ref = models.CharField(max_length=200, help_text="The invoice as the operator named it.")
-    # When the operator named an invoice event of the payment's source: the event, and its Odoo move.
+    # When the operator named an invoice event of the entity: the event, and its Odoo move.
     invoice_event = models.ForeignKey(SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     odoo_invoice_id = models.PositiveIntegerField(null=True, blank=True)
     odoo_invoice_name = models.CharField(max_length=100, blank=True, default="")
