@@ -264,6 +264,8 @@ CELERY_TASK_ROUTES = {
     "sync.post_events": {"queue": "posting"},
     "sync.post_event": {"queue": "posting"},
     "casework.bulk_run": {"queue": "bulk"},
+    # A person waits on it, and it is one Odoo call like a posting.
+    "casework.receipt_match": {"queue": "posting"},
 }
 # How many workers may post one entity and kind side by side when it has more than a
 # batch waiting (console/sync/services/post_message.py).
@@ -294,6 +296,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.verify_chain",
         "schedule": env_float("AUDIT_VERIFY_INTERVAL_SECONDS", 3600.0),
     },
+    "sweep-receipt-matches": {"task": "casework.sweep_receipt_matches", "schedule": SWEEP_INTERVAL_SECONDS},
     "escalate-cases": {"task": "casework.escalate", "schedule": env_float("CASE_ESCALATE_INTERVAL_SECONDS", 300.0)},
     "fold-case-tallies": {
         "task": "casework.fold_tallies",

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Literal
 
-from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED
+from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED, minor_unit_words, minor_units
 
 KINDS = (
     "customer_invoice",
@@ -118,7 +118,8 @@ class InvoiceLine:
     @property
     def subtotal(self) -> Decimal:
         # Half-up, as Odoo rounds amounts to the currency (float_round), so our
-        # amount at stake matches the untaxed amount Odoo shows.
+        # amount at stake matches the untaxed amount Odoo shows (Invoice.amount rounds
+        # further for a currency with fewer decimals).
         return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -145,7 +146,9 @@ class Invoice:
 
     @property
     def amount(self) -> Decimal:
-        return sum((line.subtotal for line in self.lines), Decimal("0.00"))
+        # Odoo rounds each line's subtotal to the currency: 3 x 33.33 JPY is a line of 100 JPY.
+        quantum = currency_quantum(self.currency)
+        return sum((line.subtotal.quantize(quantum, rounding=ROUND_HALF_UP) for line in self.lines), Decimal("0.00"))
 
     @property
     def move_type(self) -> Literal["out_invoice", "in_invoice", "out_refund", "in_refund"]:
@@ -309,6 +312,22 @@ def _decimal(obj: Mapping[str, Any], key: str, path: str, *, required: bool = Tr
     return Decimal(value).quantize(CENT)
 
 
+def currency_quantum(code: str) -> Decimal:
+    """The smallest amount of `code` the console keeps: 1 for JPY, 0.01 for USD, and 0.01 for
+    a currency with more decimals (KWD) or none given (XAU), since amounts keep at most two."""
+    places = minor_units(code) if code in ACTIVE_CURRENCIES else None
+    return CENT if places is None or places >= 2 else Decimal(1).scaleb(-places)
+
+
+def _in_currency(amount: Decimal, currency: str, where: str) -> Decimal:
+    """An amount that posts as it is (a payment, a bank line, a journal line's debit or credit)
+    must be one its currency has: Odoo would round 1000.50 JPY and post another amount than
+    the source's. "100.00" JPY is 100 JPY and passes."""
+    if amount == amount.quantize(currency_quantum(currency)):
+        return amount
+    raise PayloadError(where, f"{currency} has {minor_unit_words(currency)}: {amount} is not an amount in {currency}")
+
+
 def _bounded(value: Decimal, path: str, what: str) -> Decimal:
     if abs(value) >= MAX_ABS_AMOUNT:
         raise PayloadError(path, f"{what} {value} is too large: amounts must stay below {MAX_ABS_AMOUNT:,}")
@@ -441,6 +460,8 @@ def _payment(data: Mapping[str, Any], path: str) -> Payment:
     paid_on = _date(data, "date", path)
     assert paid_on is not None
     settles = _text(data, "invoice_external_id", path, required=False, limit=MAX_EXTERNAL_REF)
+    currency = _currency(data, path)
+    _in_currency(amount, currency, f"{path}.amount")
     counterparty = data.get("counterparty")
     if counterparty is None:
         counterparty = None if settles else default_counterparty(direction)
@@ -454,7 +475,7 @@ def _payment(data: Mapping[str, Any], path: str) -> Payment:
             link=settles,
             unless=" unless invoice_external_id names the document it settles, whose partner it takes",
         ),
-        currency=_currency(data, path),
+        currency=currency,
         amount=amount,
         date=paid_on,
         payment_method=_text(data, "payment_method", path, required=True, limit=MAX_CODE),
@@ -471,10 +492,12 @@ def _bank_line(data: Mapping[str, Any], path: str) -> BankStatementLine:
         raise PayloadError(f"{path}.amount", "must not be zero")
     booked_on = _date(data, "date", path)
     assert booked_on is not None
+    currency = _currency(data, path)
+    _in_currency(amount, currency, f"{path}.amount")
     partner = data.get("partner")
     return BankStatementLine(
         bank_account=_text(data, "bank_account", path, required=True, limit=MAX_CODE),
-        currency=_currency(data, path),
+        currency=currency,
         amount=amount,
         date=booked_on,
         description=_text(data, "description", path, required=True),
@@ -510,8 +533,12 @@ def _journal_entry(data: Mapping[str, Any], path: str) -> JournalEntry:
         raise PayloadError(f"{path}.lines", f"are not balanced: debit {total_debit} != credit {total_credit}")
     booked_on = _date(data, "date", path)
     assert booked_on is not None
+    currency = _currency(data, path)
+    for index, entry_line in enumerate(lines):
+        side = "debit" if entry_line.debit else "credit"
+        _in_currency(entry_line.debit or entry_line.credit, currency, f"{path}.lines[{index}].{side}")
     return JournalEntry(
-        currency=_currency(data, path),
+        currency=currency,
         date=booked_on,
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
         journal_key=_text(data, "journal", path, required=False, limit=MAX_CODE) or "journal_entry",

@@ -34,13 +34,18 @@ class Reading:
 
     `drafts` may be empty with a `note` saying why nothing posts (an order cancelled
     before it was paid). `changed` names the business keys (external ids) of events the
-    delivery reports as changed at the source (an order edited): the console opens a
-    case for each one that has already posted rather than posting it again."""
+    delivery reports as changed at the source (an order edited, a payout the bank sent
+    back): the console opens a case for each one that has already posted rather than
+    posting it again. `changed_note`, when the reader knows better than "it changed", is
+    what that case says: what happened to the posted document and what to do about it
+    ("payout po_1 of 12,480.10 USD failed at the bank after it was booked: reverse the
+    entry"); the console adds where it posted."""
 
     provider_event_id: str = ""  # from the body (Stripe's `event.id`); Shopify's is a header
     drafts: tuple[Draft, ...] = ()
     note: str = ""
     changed: tuple[str, ...] = field(default_factory=tuple)
+    changed_note: str = ""
 
 
 class Unreadable(ValueError):

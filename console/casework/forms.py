@@ -12,6 +12,7 @@ from django import forms
 from console.access.models import User
 from console.casework.models import ExceptionCase
 from console.casework.selectors import case_assignees
+from console.casework.taxonomy import Category
 
 PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
@@ -123,6 +124,14 @@ class CreditNoteForm(ActionForm):
     )
 
 
+class MatchReceiptForm(ActionForm):
+    invoice = forms.CharField(
+        label="Invoice it pays",
+        max_length=200,
+        help_text="Its external id at the payment's source (order-1001), or its number in Odoo (INV/2026/00012).",
+    )
+
+
 class ApproveForm(ActionForm):
     note = _reason("Note", required=False)
 
@@ -140,6 +149,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "mark_duplicate": MarkDuplicateForm,
     "dismiss": DismissForm,
     "credit_note": CreditNoteForm,
+    "match_receipt": MatchReceiptForm,
     "approve": ApproveForm,
     "reject": RejectForm,
 }
@@ -154,13 +164,31 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "mark_duplicate": ("Mark as duplicate", "Mark as a duplicate"),
     "dismiss": ("Dismiss", "Dismiss (never post)"),
     "credit_note": ("Turn into a credit note", "Turn into a credit note"),
+    "match_receipt": ("Match in Odoo", "Match with the invoice it pays"),
     "approve": ("Approve", "Approve the request"),
     "reject": ("Reject", "Reject the request"),
 }
+
+
+# An unmatched receipt has posted: dismissing its case leaves it unmatched, never unposted.
+RECEIPT_LABELS: dict[str, tuple[str, str]] = {"dismiss": ("Leave unmatched", "Leave it unmatched")}
+LEAVE_UNMATCHED_HELP = (
+    "Why it stays unmatched (an advance, a payment to refund): the case closes and the payment stays "
+    "in Odoo's outstanding credits of its customer."
+)
+
+
+def action_labels(action: str, case: ExceptionCase) -> tuple[str, str]:
+    """(button, heading) of the action on this case."""
+    if case.category == Category.UNMATCHED_RECEIPT and action in RECEIPT_LABELS:
+        return RECEIPT_LABELS[action]
+    return ACTION_LABELS[action]
 
 
 def action_form(action: str, case: ExceptionCase, data: Any = None) -> ActionForm:
     """The action's form; ids are prefixed with the action, names are not (several forms share a page)."""
     form = ACTION_FORMS[action](data, case=case, auto_id=f"id_{action}_%s")
     form.action = action
+    if action == "dismiss" and case.category == Category.UNMATCHED_RECEIPT:
+        form.fields["reason"].help_text = LEAVE_UNMATCHED_HELP
     return form

@@ -139,6 +139,9 @@ class ActivityKind(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
     RESOLVED = "resolved", "Resolved"
     ESCALATED = "escalated", "Escalated (past its SLA)"
+    MATCH_REQUESTED = "match_requested", "Match with an invoice requested"
+    MATCHED = "matched", "Matched with its invoice in Odoo"
+    MATCH_NOT_MADE = "match_not_made", "Match not made"
 
 
 class CaseActivity(models.Model):
@@ -211,6 +214,63 @@ class CaseApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of case {self.case_id}: {self.get_state_display()}"
+
+
+class MatchState(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    RUNNING = "running", "Matching in Odoo"
+    MATCHED = "matched", "Matched"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Odoo could not be reached"
+
+
+MATCH_IN_FLIGHT = (MatchState.REQUESTED, MatchState.RUNNING)
+
+
+class ReceiptMatch(models.Model):
+    """An operator's request to apply an unmatched receipt to the invoice it pays, in Odoo.
+    Recorded first (with its audit row), carried out by a worker outside any transaction that
+    could roll back, its outcome recorded after: the Odoo call is never made twice for one
+    request (a claim with a lease), and a second call finds the first's work done in Odoo."""
+
+    case = models.ForeignKey(ExceptionCase, on_delete=models.PROTECT, related_name="matches")
+    invoice_ref = models.CharField(max_length=200, help_text="The invoice as the operator named it.")
+    # When the operator named an invoice event of the entity: the event, and its Odoo move.
+    invoice_event = models.ForeignKey(SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    odoo_invoice_id = models.PositiveIntegerField(null=True, blank=True)
+    odoo_invoice_name = models.CharField(max_length=100, blank=True, default="")
+    state = models.CharField(max_length=16, choices=MatchState.choices, default=MatchState.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    claim_id = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Odoo did not answer: when the sweeper sends it again.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reason_code = models.CharField(max_length=64, blank=True, default="")
+    message = models.TextField(blank=True, default="", help_text="What Odoo's answer means, in finance's words.")
+    # Read back from Odoo once matched, in the payment's currency.
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    invoice_residual = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    invoice_payment_state = models.CharField(max_length=16, blank=True, default="")
+    payment_rest = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(state__in=["requested", "running"]),
+                name="receiptmatch_one_in_flight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"match of case {self.case_id} with {self.invoice_ref}: {self.get_state_display()}"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in MATCH_IN_FLIGHT
 
 
 class BulkAction(models.TextChoices):

@@ -25,8 +25,9 @@ from console.casework.models import (
     CaseState,
     ExceptionCase,
     OpenCaseTally,
+    ReceiptMatch,
 )
-from console.casework.services.actions import ACTION_ROLES
+from console.casework.services.actions import ACTION_ROLES, match_in_flight
 from console.casework.taxonomy import INFO, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, Flow, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
@@ -206,15 +207,20 @@ def allowed_actions(user: Any, case: ExceptionCase, pending: CaseApproval | None
         pending = pending_approval(case)
     workable = case.is_open and not waiting
     decidable = pending is not None and pending.requested_by_id != user.pk
+    receipt = case.category == Category.UNMATCHED_RECEIPT
+    # A receipt being matched in Odoo waits for the outcome: nothing else ends it meanwhile.
+    settling = receipt and workable and match_in_flight(case) is not None
     permitted = {
         "claim": workable and case.assignee_id != user.pk,
         "assign": workable,
         "comment": True,
         "retry": workable and case.event.state in WORKABLE,
         "resubmit": workable and case.event.state in WORKABLE,
-        "mark_duplicate": workable,
-        "dismiss": workable,
+        # A receipt is posted: it is left unmatched (dismiss), never a duplicate not to post.
+        "mark_duplicate": workable and not receipt,
+        "dismiss": workable and not settling,
         "credit_note": workable and credit_note_applies(case.event),
+        "match_receipt": workable and receipt and not settling,
         "approve": decidable,
         "reject": decidable,
     }
@@ -242,6 +248,7 @@ class CaseDetail:
     actions: list[str]
     payload_json: str
     override_diff: list[dict[str, Any]]
+    matches: list[ReceiptMatch]  # an unmatched receipt's matches asked for, newest first
 
     @property
     def missing_mapping(self) -> tuple[str, str, str] | None:
@@ -323,6 +330,9 @@ def case_detail(user: Any, case_id: int) -> CaseDetail | None:
         actions=allowed_actions(user, case, pending),
         payload_json=pretty_json(event.payload),
         override_diff=override_diff(event.payload, event.override or {}),
+        matches=list(case.matches.select_related("requested_by").order_by("-pk"))
+        if case.category == Category.UNMATCHED_RECEIPT
+        else [],
     )
 
 

@@ -23,6 +23,7 @@ class Category(models.TextChoices):
     SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
     INTERNAL_ERROR = "internal_error", "Failed in the console"
     CLOSED_PERIOD_HELD = "closed_period_held", "Closed period in Odoo"
+    UNMATCHED_RECEIPT = "unmatched_receipt", "Unmatched receipt"
 
 
 class Severity(models.TextChoices):
@@ -133,6 +134,15 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.HIGH,
         INTEGRATION,
     ),
+    Category.UNMATCHED_RECEIPT: CategoryInfo(
+        "A payment was received that names no invoice it pays. It is posted, as cash is: Odoo holds it on "
+        "the outstanding receipts account, as one of the customer's outstanding credits, while the invoice "
+        "it pays still shows as unpaid (and its customer may be reminded to pay it again).",
+        "Match it to the invoice it pays (its external id at the source, or its Odoo number); or leave it "
+        "unmatched with a reason (an advance, a payment to refund), which is a dismissal.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -172,6 +182,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
     "internal_error": Category.INTERNAL_ERROR,
     "closed_period_held": Category.CLOSED_PERIOD_HELD,
+    "unmatched_receipt": Category.UNMATCHED_RECEIPT,
 }
 
 

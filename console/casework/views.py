@@ -20,7 +20,7 @@ from console.audit.actors import Actor
 from console.casework.bulk_forms import bulk_actions_for
 from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
-from console.casework.forms import ACTION_LABELS, ActionForm, action_form
+from console.casework.forms import ActionForm, action_form, action_labels
 from console.casework.list_rows import case_rows_html
 from console.casework.models import CaseState, ExceptionCase
 from console.casework.selectors import (
@@ -51,7 +51,9 @@ from console.casework.services.actions import (
     case_retry,
 )
 from console.casework.services.credit_notes import case_credit_note, case_credit_note_draft
+from console.casework.services.receipts import case_match_receipt
 from console.casework.services.states import CaseError
+from console.casework.taxonomy import Category
 
 CASE_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)
 CASE_WORKERS = tuple(sorted({role for roles in ACTION_ROLES.values() for role in roles}))
@@ -66,6 +68,7 @@ SERVICES: dict[str, Callable[..., ExceptionCase]] = {
     "mark_duplicate": case_mark_duplicate,
     "dismiss": case_dismiss,
     "credit_note": case_credit_note,
+    "match_receipt": case_match_receipt,
     "approve": case_approve,
     "reject": case_reject,
 }
@@ -78,6 +81,7 @@ DONE = {
     "mark_duplicate": "closed as a duplicate",
     "dismiss": "dismissed",
     "credit_note": "turned into a credit note, which is queued for posting; the invoice is dismissed",
+    "match_receipt": "the match is sent to Odoo; the case resolves once Odoo has made it",
     "approve": "request approved",
     "reject": "request rejected",
 }
@@ -115,7 +119,7 @@ def _render_detail(
     forms = []
     for action in detail.actions:
         form = failed if failed is not None and failed.action == action else action_form(action, detail.case)
-        button, heading = ACTION_LABELS[action]
+        button, heading = action_labels(action, detail.case)
         forms.append({"action": action, "button": button, "heading": heading, "form": form})
     context = {"detail": detail, "case": detail.case, "forms": forms, "error": error, "now": timezone.now()}
     return render(request, "casework/detail.html", context, status=status)
@@ -176,6 +180,8 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         return _render_detail(request, _detail_or_404(request, case_id), failed=form, error=str(err), status=400)
     if done.state == CaseState.WAITING_APPROVAL and action not in ("approve", "reject", "comment"):
         messages.success(request, f"Case {case_id} waits for a controller's approval: the decision is material.")
+    elif action == "dismiss" and done.category == Category.UNMATCHED_RECEIPT:
+        messages.success(request, f"Case {case_id}: left unmatched.")
     else:
         messages.success(request, f"Case {case_id}: {DONE[action]}.")
     return redirect("case-detail", case_id=case_id)

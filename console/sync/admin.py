@@ -29,8 +29,8 @@ class SourceSystemAdmin(ReadOnlyAdmin[SourceSystem]):
 class FlowAdmin(ReadOnlyAdmin[Flow]):
     list_display = ("name", "source", "event_kind", "business_process", "mode", "freshness_slo_seconds", "is_active")
     list_filter = ("business_process", "mode", "is_active")
-    # Finance's decision, changed with a reason and audited (flow_closed_period_set), not here.
-    readonly_fields = ("closed_period",)
+    # Finance's decisions, changed with a reason and audited (services/flows.py), not here.
+    readonly_fields = ("closed_period", "unmatched_receipts")
 
 
 @admin.register(SyncEvent)

@@ -126,6 +126,13 @@ def _classify_fault(fault: xmlrpc.client.Fault) -> OdooError:
     )
 
 
+def returned_none(err: OdooError) -> bool:
+    """Odoo's answer to a method that returned None (account.payment.action_post,
+    account.move.js_assign_outstanding_line): its XML-RPC marshaller refuses None after the
+    work committed, and says so as Fault 1. Read the records back to know what was done."""
+    return err.fault_code == 1 and "cannot marshal None" in err.detail
+
+
 def classify(exc: BaseException) -> OdooError:
     """Turn anything a call to Odoo raised into an OdooError."""
     if isinstance(exc, OdooError):

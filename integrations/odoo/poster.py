@@ -28,7 +28,7 @@ from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Par
 from integrations.odoo import builders
 from integrations.odoo.access import UserAccess, user_access_cached
 from integrations.odoo.client import OdooClient
-from integrations.odoo.errors import ErrorKind, OdooError, internal_error
+from integrations.odoo.errors import ErrorKind, OdooError, internal_error, returned_none
 from integrations.odoo.isolation import run_isolated
 from integrations.odoo.partners import partner_xmlid_name, partners_resolve
 from integrations.odoo.requests import XMLID_MODULE, PostingRequest, PostingResult
@@ -493,7 +493,7 @@ class OdooPoster:
         try:
             self.client.call(PAYMENT, "action_post", ids)
         except OdooError as err:
-            if not (err.fault_code == 1 and "cannot marshal None" in err.detail):
+            if not returned_none(err):
                 raise
 
     def _create_payment(self, req: PostingRequest, vals: dict[str, Any]) -> int:

@@ -9,6 +9,12 @@ Stripe's rules (docs.stripe.com/currencies, "Minor units in API amounts"):
 - ISK, HUF and TWD are "special cases" that stay two-decimal in the API (ISK 100 is 1 krona)
   even where Stripe only lets whole units be charged or paid out, so they are read as two-decimal.
 
+Where Stripe's exponent and ISO 4217's minor unit (integrations/iso4217.py) differ, the amount
+must still be one the currency has, as the canonical reader requires: ISK has no minor unit in
+ISO 4217 (Stripe has refused fractional ISK since 2023-04-14, "amounts must be evenly divisible
+by 100"), so 10000 is 100.00 ISK and 10050 is refused; MGA is zero-decimal in Stripe and
+two-decimal in ISO, so every Stripe amount of it is exact; HUF and TWD are two-decimal in both.
+
 Conversion is integer arithmetic into Decimal; a float never takes part.
 """
 
@@ -18,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from integrations.canonical import AMOUNT_DIGITS
-from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED
+from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED, minor_unit_words, minor_units
 from integrations.webhooks import Unreadable
 
 ZERO_DECIMAL = frozenset("BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
@@ -60,6 +66,12 @@ def decimal_amount(minor: int, code: str, path: str) -> Decimal:
                 f"the last digit of {code} amounts to be 0, and the console keeps two decimals"
             )
         minor, places = minor // 10, 2
+    iso = minor_units(code)
+    if iso is not None and iso < places and minor % 10 ** (places - iso):
+        raise Unreadable(
+            f"{path}: {minor} is {Decimal(minor).scaleb(-places)} {code}, but {code} has {minor_unit_words(code)} "
+            f"(ISO 4217); Stripe keeps {places} decimals for it in its API and takes only amounts it has"
+        )
     if minor >= 10 ** (AMOUNT_DIGITS + places):
         raise Unreadable(f"{path}: {minor} is too large: amounts must stay below 10^{AMOUNT_DIGITS} {code}")
     return Decimal(minor).scaleb(-places)

@@ -1,10 +1,13 @@
-"""The notes of a Reading that ask the console for a case: a note starting with one of these
+"""The notes of a Reading that ask the console for a person: a note starting with one of these
 prefixes says money moved (or failed to) at Stripe and nothing was drafted for it, so a person
-must act. Any other note only says why nothing posts."""
+must act (the delivery log flags the delivery). Any other note only says why nothing posts.
+A failed payout's case, when its entry had posted, comes from the payout's key in
+`Reading.changed` instead (payouts.py)."""
 
 from __future__ import annotations
 
-# A payout did not reach the bank; one already booked as paid must be reversed.
+# A payout did not reach the bank: one already booked as paid is reversed from the case opened
+# on its entry; one that failed before it was paid moved nothing in the ledger.
 PAYOUT_FAILED = "payout failed: "
 # A refund was not posted though money may have moved: the event does not say which refund
 # it reports, or the refund failed, was canceled or waits for the customer (a booked one must

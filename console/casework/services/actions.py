@@ -23,12 +23,14 @@ from console.access.selectors import entity_ids_visible, restrict_to_entities, u
 from console.audit.actors import Actor
 from console.casework.materiality import Judgement, judge_ending, judge_override
 from console.casework.models import (
+    MATCH_IN_FLIGHT,
     ActivityKind,
     ApprovalKind,
     ApprovalState,
     CaseApproval,
     CaseState,
     ExceptionCase,
+    ReceiptMatch,
 )
 from console.casework.services.states import CaseError, case_change
 from console.casework.taxonomy import Category
@@ -51,6 +53,7 @@ ACTION_ROLES: dict[str, tuple[Role, ...]] = {
     "mark_duplicate": WORKERS,
     "dismiss": WORKERS,
     "credit_note": WORKERS,
+    "match_receipt": WORKERS,
     "approve": APPROVERS,
     "reject": APPROVERS,
 }
@@ -224,16 +227,36 @@ def _resubmit(
 
 @transaction.atomic
 def case_dismiss(*, user: Any, actor: Actor, case_id: int, reason: str) -> ExceptionCase:
+    """Never post the event; for an unmatched receipt (posted already), leave it unmatched:
+    the payment stays in Odoo's outstanding credits and the case closes. Material either way
+    waits for a controller."""
     case = _case(user, case_id, "dismiss")
     _open(case, "dismissed")
     reason = _reason(reason, "a dismissal")
+    _no_match_in_flight(case)
     judgement = _ending(case)
     if judgement.material:
         return _request_approval(
             case, user=user, actor=actor, kind=ApprovalKind.DISMISS, reason=reason, judgement=judgement
         )
-    _dismiss(case, actor=actor, reason=reason, resolution="dismissed")
+    _dismiss(case, actor=actor, reason=reason, resolution=_dismissed(case))
     return case
+
+
+def _dismissed(case: ExceptionCase, approved: bool = False) -> str:
+    ending = "left unmatched" if case.category == Category.UNMATCHED_RECEIPT else "dismissed"
+    return f"{ending} with approval" if approved else ending
+
+
+def match_in_flight(case: ExceptionCase) -> ReceiptMatch | None:
+    """The receipt match asked for and not carried out yet: nothing else ends the case meanwhile."""
+    return ReceiptMatch.objects.filter(case=case, state__in=MATCH_IN_FLIGHT).first()
+
+
+def _no_match_in_flight(case: ExceptionCase) -> None:
+    running = match_in_flight(case)
+    if running is not None:
+        raise CaseError(f"a match with {running.invoice_ref} is under way: wait for its outcome")
 
 
 def _dismiss(case: ExceptionCase, *, actor: Actor, reason: str, resolution: str, **fields: Any) -> None:
@@ -359,7 +382,7 @@ def case_approve(*, user: Any, actor: Actor, case_id: int, note: str = "") -> Ex
     )
     reason = f"{approval.reason} (approved by {user.get_username()}: {requested})"
     if approval.kind == ApprovalKind.DISMISS:
-        _dismiss(case, actor=actor, reason=reason, resolution="dismissed with approval")
+        _dismiss(case, actor=actor, reason=reason, resolution=_dismissed(case, approved=True))
     elif approval.kind == ApprovalKind.MARK_DUPLICATE:
         assert approval.duplicate_of is not None
         _mark_duplicate(case, actor=actor, reason=reason, other=approval.duplicate_of)

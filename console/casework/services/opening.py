@@ -19,7 +19,7 @@ from console.casework.materiality import event_exposure, is_material
 from console.casework.models import OPEN_STATES, ActivityKind, CaseState, ExceptionCase
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
-from console.sync.models import DuplicateAttempt, EventState, SyncEvent
+from console.sync.models import DuplicateAttempt, EventKind, EventState, Flow, SyncEvent, UnmatchedReceipts
 from console.sync.signals import duplicates_conflicted, events_transitioned
 
 FAILING = (EventState.FAILED, EventState.BLOCKED)
@@ -50,8 +50,11 @@ def sla_due(severity: str, opened_at: Any) -> Any:
     return opened_at + timedelta(hours=settings.CASE_SLA_HOURS[severity])
 
 
-def case_open_or_add(event: SyncEvent, *, actor: Actor, reason_code: str, message: str) -> ExceptionCase:
-    """Open the event's case, or add this failure to the one already open."""
+def case_open_or_add(
+    event: SyncEvent, *, actor: Actor, reason_code: str, message: str, failure: bool = True
+) -> ExceptionCase:
+    """Open the event's case, or add this failure to the one already open. A case opened on
+    an event that did not fail (an unmatched receipt, posted) counts no failure."""
     now = timezone.now()
     category = category_for(reason_code, message)
     case = (
@@ -95,6 +98,7 @@ def case_open_or_add(event: SyncEvent, *, actor: Actor, reason_code: str, messag
         opened_at=now,
         sla_due_at=sla_due(severity, now),
         last_failure_at=now,
+        failure_count=1 if failure else 0,
     )
     case_change(
         case,
@@ -138,6 +142,52 @@ def on_events_transitioned(
             text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
             fields={"resolution": "posted"},
         )
+    for event in _unmatched_receipts(list(posted.values())):
+        case_open_or_add(
+            event, actor=actor, reason_code="unmatched_receipt", message=_unmatched_message(event), failure=False
+        )
+
+
+def _settles_nothing(payload: Any) -> bool:
+    """A payment received that names no document it settles (direction defaults to inbound)."""
+    return (
+        isinstance(payload, dict)
+        and not payload.get("invoice_external_id")
+        and payload.get("direction", "inbound") == "inbound"
+    )
+
+
+def _unmatched_receipts(posted: list[SyncEvent]) -> list[SyncEvent]:
+    """The posted payments received that settle nothing, of flows whose finance wants each
+    matched to its invoice (Flow.unmatched_receipts); one query for the batch, none without."""
+    receipts = [e for e in posted if e.kind == EventKind.PAYMENT and _settles_nothing(e.effective_payload)]
+    if not receipts:
+        return []
+    matching = set(
+        Flow.objects.filter(
+            pk__in={e.flow_id for e in receipts}, unmatched_receipts=UnmatchedReceipts.POST_AND_MATCH
+        ).values_list("pk", flat=True)
+    )
+    receipts = [e for e in receipts if e.flow_id in matching]
+    # A case still open on one (a conflicting version, which posting does not answer) keeps
+    # its own question: one open case per event, and it is not turned into another.
+    busy = set(
+        ExceptionCase.objects.filter(event_id__in=[e.pk for e in receipts], state__in=OPEN_STATES).values_list(
+            "event_id", flat=True
+        )
+    )
+    return [e for e in receipts if e.pk not in busy]
+
+
+def _unmatched_message(event: SyncEvent) -> str:
+    payload = event.effective_payload
+    partner = payload.get("partner") if isinstance(payload.get("partner"), dict) else {}
+    who = f" from {partner['name']}" if isinstance(partner.get("name"), str) else ""
+    return (
+        f"Payment {event.external_id} of {event.amount:,} {event.currency}{who} posted to Odoo as "
+        f"{event.odoo_name or event.odoo_id} naming no invoice: it waits in the outstanding credits of its "
+        "customer until it is matched with the invoice it pays."
+    )
 
 
 def _note_requeued(caused: dict[int, tuple[str, str]], actor: Actor) -> None:

@@ -27,6 +27,10 @@ _LIMITS = (
 )
 
 
+# A rule over two fields, which the schema's one amount pattern cannot state: refused with a 400.
+IN_CURRENCY = "No more decimals than the currency's ISO 4217 minor unit: 1000.50 is not an amount in JPY (1000.00 is)."
+
+
 def _decimal(*, signed: bool, description: str = "") -> dict[str, Any]:
     sign = "-?" if signed else ""
     pattern = f"^{sign}[0-9]{{1,{c.AMOUNT_DIGITS}}}(\\.[0-9]{{1,2}})?$"
@@ -152,7 +156,7 @@ PAYMENT_DATA = _object(
     {
         "partner": _PAYMENT_PARTNER["partner"],
         "currency": CURRENCY,
-        "amount": _decimal(signed=False, description="Positive."),
+        "amount": _decimal(signed=False, description=f"Positive. {IN_CURRENCY}"),
         "date": DATE,
         "direction": {"type": "string", "enum": ["inbound", "outbound"], "default": "inbound"},
         "counterparty": {
@@ -184,7 +188,9 @@ BANK_LINE_DATA = _object(
     {
         "bank_account": _text(c.MAX_CODE, required=True, description="Journal key (mapping) of the bank journal."),
         "currency": CURRENCY,
-        "amount": _decimal(signed=True, description="Signed, not zero: positive received, negative paid out."),
+        "amount": _decimal(
+            signed=True, description=f"Signed, not zero: positive received, negative paid out. {IN_CURRENCY}"
+        ),
         "date": DATE,
         "description": _text(c.MAX_TEXT, required=True),
         "partner": {**PARTNER, "nullable": True},
@@ -209,8 +215,8 @@ JOURNAL_ENTRY_DATA = _object(
                 {
                     "account_code": _text(c.MAX_CODE, required=True),
                     "description": _text(c.MAX_TEXT),
-                    "debit": {**_decimal(signed=False), "nullable": True},
-                    "credit": {**_decimal(signed=False), "nullable": True},
+                    "debit": {**_decimal(signed=False, description=IN_CURRENCY), "nullable": True},
+                    "credit": {**_decimal(signed=False, description=IN_CURRENCY), "nullable": True},
                     "partner": {**PARTNER, "nullable": True},
                 },
                 ["account_code"],

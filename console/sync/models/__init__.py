@@ -8,7 +8,15 @@ from console.sync.models.events import (
     PostingOutcome,
     SyncEvent,
 )
-from console.sync.models.sources import BusinessProcess, ClosedPeriod, Flow, FlowMode, SourceKind, SourceSystem
+from console.sync.models.sources import (
+    BusinessProcess,
+    ClosedPeriod,
+    Flow,
+    FlowMode,
+    SourceKind,
+    SourceSystem,
+    UnmatchedReceipts,
+)
 
 __all__ = [
     "BusinessProcess",
@@ -26,4 +34,5 @@ __all__ = [
     "SourceKind",
     "SourceSystem",
     "SyncEvent",
+    "UnmatchedReceipts",
 ]

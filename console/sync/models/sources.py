@@ -46,6 +46,16 @@ class ClosedPeriod(models.TextChoices):
     HOLD = "hold", "Hold it as a case before posting"
 
 
+class UnmatchedReceipts(models.TextChoices):
+    """What a flow does with a payment received that names no invoice it settles. Cash is real:
+    it posts either way, on the outstanding receipts account, as Odoo's own unapplied payments
+    do (the invoice form's "Outstanding credits"); finance decides whether a person must apply
+    each one to the invoice it pays."""
+
+    POST = "post", "Post it; it waits in Odoo's outstanding credits"
+    POST_AND_MATCH = "post_and_match", "Post it and open a case to match it to its invoice"
+
+
 class Flow(models.Model):
     """What one source system sends for one kind of Odoo object, and how fresh it must be."""
 
@@ -62,6 +72,15 @@ class Flow(models.Model):
         default=ClosedPeriod.ACCEPT,
         db_default=ClosedPeriod.ACCEPT,
         help_text="When Odoo's lock dates close a document's date: finance's decision for this flow.",
+    )
+    # Today's behaviour for every flow unless finance chooses; a source whose payments cannot
+    # name their invoice (Stripe without an invoice metadata key) is set up to match.
+    unmatched_receipts = models.CharField(
+        max_length=16,
+        choices=UnmatchedReceipts.choices,
+        default=UnmatchedReceipts.POST,
+        db_default=UnmatchedReceipts.POST,
+        help_text="A payment received that settles nothing: finance's decision for this flow.",
     )
 
     class Meta:

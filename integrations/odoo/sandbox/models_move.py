@@ -24,7 +24,7 @@ from .invoice_lines import (
 )
 from .money import round_amount
 from .orm import BaseModel, constraint_error, foreign_key_error, rpc, to_date
-from .reconcile import counterpart_moves
+from .reconcile import assign_outstanding, counterpart_moves
 from .sequence import accounting_date, as_date, check_fiscal_lock_dates
 from .store import Record
 
@@ -484,6 +484,29 @@ class AccountMove(BaseModel):
     @rpc("multi", mutates=True)
     def button_cancel(self, ids: list[int]) -> None:
         posting.cancel(self, self.existing(ids))
+
+    @rpc("multi", mutates=True)
+    def js_assign_outstanding_line(self, ids: list[int], line_id: Any) -> None:
+        """The invoice form's "Outstanding credits": reconcile a journal item (a payment's open
+        receivable item) with this move's open items on its account. Odoo offers in that widget
+        only the items of the invoice's partner, but the method itself checks neither partner
+        nor currency, only what every reconciliation checks (reconcile.check_reconcilable). It
+        returns lines.reconcile(), None: XML-RPC answers a fault after the work committed."""
+        self.existing(ids)
+        if len(ids) != 1:
+            raise ValueError(f"Expected singleton: {self._name}{tuple(ids)!r}")
+        line_ids = line_id if isinstance(line_id, list) else [line_id]
+        if not line_ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in line_ids):
+            raise TypeError(f"Invalid record ids {line_id!r}")
+        touched = assign_outstanding(self.env, ids[0], line_ids[0])
+        from .models_payment import AccountPayment  # imports this module: a payment has a move
+
+        payments = self.env["account.payment"]
+        assert isinstance(payments, AccountPayment)
+        # _compute_state follows its items: in process until its bank line is matched.
+        payments.refresh_states(
+            sorted(p["id"] for p in self.env.store.table(payments._name).values() if p.get("move_id") in touched)
+        )
 
     @rpc("multi")
     def action_register_payment(self, ids: list[int]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .faults import UserError, missing_error
 from .invoice_lines import recompute_amounts
 from .money import is_zero, round_amount
 from .store import Record
@@ -115,3 +116,51 @@ def _age(line: Record) -> tuple[str, int]:
 def _date(env: Env, line: Record) -> str:
     move = env.store.get("account.move", line["move_id"]) or {}
     return str(move.get("date") or "")
+
+
+def check_reconcilable(env: Env, lines: list[Record]) -> None:
+    """AccountMoveLine._check_amls_exigibility_for_reconciliation (Odoo 17/18), in its order.
+    Odoo checks neither the partner nor the currency here."""
+    if not lines:
+        return
+    if any(line.get("reconciled") for line in lines):
+        raise UserError("You are trying to reconcile some entries that are already reconciled.")
+    moves = [env.store.get("account.move", line["move_id"]) or {} for line in lines]
+    if any(move.get("state") != "posted" for move in moves):
+        raise UserError("You can only reconcile posted entries.")
+    accounts = sorted({line.get("account_id") for line in lines}, key=lambda a: int(a or 0))
+    if len(accounts) > 1:
+        names = ", ".join(env["account.account"].display(a) for a in accounts)
+        raise UserError(f"Entries are not from the same account: {names}")
+    companies = sorted({move.get("company_id") for move in moves}, key=lambda c: int(c or 0))
+    if len(companies) > 1:
+        names = ", ".join(env["res.company"].display(c) for c in companies)
+        raise UserError(f"Entries don't belong to the same company: {names}")
+    account = env.store.get("account.account", accounts[0] or 0) or {}
+    if not account.get("reconcile") and account.get("account_type") not in ("asset_cash", "liability_credit_card"):
+        raise UserError(
+            f"Account {env['account.account'].display(accounts[0])} does not allow reconciliation. "
+            "First change the configuration of this account to allow it."
+        )
+
+
+def assign_outstanding(env: Env, move_id: int, line_id: int) -> set[int]:
+    """AccountMove.js_assign_outstanding_line: the item given, with this move's open items on
+    the same account, reconciled together. An invoice with no open item on that account (paid
+    already, or receivable elsewhere) leaves the item as it is, without an error, as Odoo does.
+    Returns the moves whose items changed."""
+    first = env.store.get(LINE, line_id)
+    if first is None:
+        raise missing_error(LINE, [line_id], env.uid)
+    move = env.store.get("account.move", move_id) or {}
+    own = [
+        line
+        for line in (env.store.get(LINE, i) for i in move.get("line_ids") or [])
+        if line and line.get("account_id") == first.get("account_id") and not line.get("reconciled")
+    ]
+    lines = [first, *(line for line in own if line["id"] != first["id"])]
+    check_reconcilable(env, lines)
+    before = {line["id"]: line.get("amount_residual") for line in lines}
+    reconcile(env, [line["id"] for line in lines])
+    after = {line["id"]: (env.store.get(LINE, line["id"]) or {}).get("amount_residual") for line in lines}
+    return {line["move_id"] for line in lines if after[line["id"]] != before[line["id"]]}

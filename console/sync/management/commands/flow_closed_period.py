@@ -2,13 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from console.access.models import User
-from console.audit.actors import Actor
-from console.sync.errors import SyncError
-from console.sync.models import ClosedPeriod, Flow
+from console.sync.management.flow_setting import flow_setting_apply, flow_setting_arguments
+from console.sync.models import ClosedPeriod
 from console.sync.services.flows import flow_closed_period_set
 
 
@@ -19,23 +16,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("flow", help="the flow as source:kind, e.g. payroll:journal_entry")
-        parser.add_argument("policy", choices=ClosedPeriod.values)
-        parser.add_argument("--by", required=True, help="the controller's username")
-        parser.add_argument("--reason", required=True)
+        flow_setting_arguments(parser, ClosedPeriod.values)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source, _, kind = options["flow"].partition(":")
-        flow = Flow.objects.filter(source__code=source, event_kind=kind).first()
-        if flow is None:
-            raise CommandError(f"no flow {options['flow']!r} (write it as source:kind)")
-        user = User.objects.filter(username=options["by"], is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active user {options['by']!r}")
-        try:
-            flow_closed_period_set(
-                user=user, actor=Actor.person(user), flow_id=flow.pk, policy=options["policy"], reason=options["reason"]
-            )
-        except (SyncError, PermissionDenied) as err:
-            raise CommandError(str(err)) from err
+        flow = flow_setting_apply(options, flow_closed_period_set)
         self.stdout.write(f"{flow.name}: {ClosedPeriod(options['policy']).label.lower()}")

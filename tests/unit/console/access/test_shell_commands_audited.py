@@ -142,6 +142,9 @@ COMMANDS = {
     "odoo_sandbox": "serves the Odoo sandbox; changes nothing of the console",
     "odoo_check": "reads the integration user's Odoo groups; changes nothing",
     "flow_closed_period": "audited: flow.closed_period_changed (tests/unit/console/sync/test_closed_periods.py)",
+    "flow_unmatched_receipts": (
+        "audited: flow.unmatched_receipts_changed (tests/unit/console/sync/test_unmatched_receipts_setting.py)"
+    ),
     "seed_demo": (
         "users, service accounts, mappings and reference data through their audited services; "
         "entities, sources and flows have no service yet (issue 16); refuses to run in production, and a seed "

@@ -38,6 +38,7 @@ ACTION_DATA = {
     "mark_duplicate": {"of": "order-other", "reason": "same order"},
     "dismiss": {"reason": "test order"},
     "credit_note": {"note": "a credit memo"},
+    "match_receipt": {"invoice": "order-1"},
     "approve": {"note": "fine"},
     "reject": {"note": "no"},
 }

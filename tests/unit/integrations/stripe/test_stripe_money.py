@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.iso4217 import ACTIVE_CURRENCIES
+from integrations.iso4217 import ACTIVE_CURRENCIES, minor_units
 from integrations.stripe import money
 from integrations.webhooks import Unreadable
 
@@ -73,3 +73,49 @@ def test_currencies_arrive_lower_case_and_are_upper_cased(value, code):
 def test_what_iso_4217_does_not_list_as_money_is_refused(value):
     with pytest.raises(Unreadable, match=r"^currency: .* is not an active ISO 4217 currency"):
         money.currency(value, "currency")
+
+
+@pytest.mark.parametrize(("minor", "text"), [(10000, "100.00"), (100, "1.00"), (0, "0.00")])
+def test_whole_kronur_in_stripes_two_decimal_isk_are_exact(minor, text):
+    # ISK has no minor unit in ISO 4217; Stripe's API keeps two decimals and takes multiples of 100.
+    assert money.amount_text(minor, "ISK", "amount") == text
+
+
+@pytest.mark.parametrize("minor", [10050, 1, 99])
+def test_a_fraction_of_a_krona_is_refused_naming_both_rules(minor):
+    with pytest.raises(Unreadable, match=r"^amount: \d+ is [0-9.]+ ISK, but ISK has no minor unit \(ISO 4217\)"):
+        money.amount_text(minor, "ISK", "amount")
+
+
+def test_stripes_exponents_differ_from_iso_4217_only_where_every_stripe_amount_is_still_exact():
+    differing = {
+        code: (money.exponent(code), minor_units(code))
+        for code in sorted(ACTIVE_CURRENCIES)
+        if money.exponent(code) != minor_units(code)
+    }
+    # Stripe has fewer decimals than ISO, so its amounts are exact in the currency: MGA
+    # (zero-decimal in Stripe); IQD and LYD (three-decimal in ISO, not among Stripe's) and
+    # CLF and UYW (four-decimal), read as two-decimal.
+    fewer = {code for code, (stripe, iso) in differing.items() if iso is not None and stripe < iso}
+    assert fewer == {"MGA", "IQD", "LYD", "CLF", "UYW"}
+    # Stripe has more: ISK (a special case of Stripe's), and UYI, which Stripe does not offer.
+    more = {code for code, (stripe, iso) in differing.items() if iso is not None and stripe > iso}
+    assert more == {"ISK", "UYI"}
+    for code in more:
+        assert money.amount_text(12300, code, "amount") == "123.00"
+        with pytest.raises(Unreadable, match="has no minor unit"):
+            money.amount_text(12345, code, "amount")
+    # Units of account and metals have no minor unit in ISO 4217: read as two-decimal.
+    assert {code for code, (_, iso) in differing.items() if iso is None} == {
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XDR",
+        "XPD",
+        "XPT",
+        "XSU",
+        "XUA",
+    }

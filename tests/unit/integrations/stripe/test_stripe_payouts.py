@@ -1,4 +1,5 @@
-"""payout.paid moves the payout from the Stripe balance to the bank; payout.failed asks for a case."""
+"""payout.paid moves the payout from the Stripe balance to the bank; payout.failed reports the
+payout's key as changed (a case on its entry if it posted) and flags the delivery."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from integrations.stripe.events import read
-from integrations.stripe.notes import PAYOUT_FAILED, needs_case
+from integrations.stripe.notes import needs_case
 from integrations.stripe.options import StripeOptions
 from integrations.webhooks import Unreadable
 
@@ -66,7 +67,9 @@ def test_a_payout_that_is_not_positive_is_refused(stripe_mock, event_body):
         read(event_body("payout.paid", stripe_mock("payout") | {"amount": 0}))
 
 
-def test_a_failed_payout_drafts_nothing_and_asks_for_a_case(stripe_mock, event_body, read_checked):
+def test_a_failed_payout_drafts_nothing_reports_its_entry_changed_and_flags_the_delivery(
+    stripe_mock, event_body, read_checked
+):
     payout = stripe_mock("payout") | {
         "status": "failed",
         "failure_code": "account_closed",
@@ -76,15 +79,43 @@ def test_a_failed_payout_drafts_nothing_and_asks_for_a_case(stripe_mock, event_b
     reading = read_checked(event_body("payout.failed", payout))
 
     assert reading.drafts == ()
-    assert reading.note.startswith(PAYOUT_FAILED)
+    # The key payout.paid posted its entry under: a case opens on that entry if it posted.
+    assert reading.changed == ("po_1Pgc79B7WZ01zgkWu1KToYf4",)
+    assert reading.changed_note == (
+        "payout po_1Pgc79B7WZ01zgkWu1KToYf4 of 11.00 USD to ba_1Pgc79B7WZ01zgkWoU5vBiXt failed at the bank after "
+        "it was booked (account_closed: The bank account has been closed.): reverse the entry, the bank account "
+        "back to the Stripe balance."
+    )
+    # The delivery itself is flagged for a person, whether or not anything had been booked.
     assert needs_case(reading.note)
     assert reading.note == (
         "payout failed: po_1Pgc79B7WZ01zgkWu1KToYf4 of 11.00 USD to ba_1Pgc79B7WZ01zgkWoU5vBiXt "
-        "(account_closed: The bank account has been closed.); if it was booked as paid, reverse that entry"
+        "(account_closed: The bank account has been closed.); if it was booked as paid, its entry is reversed "
+        "from the case opened on it; if it failed before it was paid, nothing moved in the ledger"
+    )
+
+
+def test_the_failed_payouts_key_is_the_one_its_paid_entry_posted_under(stripe_mock, event_body, read_checked):
+    payout = stripe_mock("payout")
+    [entry] = read_checked(event_body("payout.paid", payout | {"status": "paid"})).drafts
+
+    failed = read_checked(event_body("payout.failed", payout | {"status": "failed"}, event_id="evt_2"))
+
+    assert failed.changed == (entry.external_id,)
+
+
+def test_a_large_failed_payout_shows_its_amount_as_finance_reads_it(stripe_mock, event_body, read_checked):
+    payout = stripe_mock("payout") | {"amount": 1_248_010, "failure_code": "could_not_process"}
+
+    reading = read_checked(event_body("payout.failed", payout))
+
+    assert reading.changed_note.startswith(
+        "payout po_1Pgc79B7WZ01zgkWu1KToYf4 of 12,480.10 USD to ba_1Pgc79B7WZ01zgkWoU5vBiXt failed at the bank "
+        "after it was booked (could_not_process): reverse the entry"
     )
 
 
 def test_a_failed_payout_without_a_reason_says_so(stripe_mock, event_body, read_checked):
     reading = read_checked(event_body("payout.failed", stripe_mock("payout")))
 
-    assert "(no reason given)" in reading.note
+    assert "(no reason given)" in reading.note and "(no reason given)" in reading.changed_note
