@@ -1,0 +1,1 @@
+"""Shopify: webhook signatures and payloads into canonical events (integrations/webhooks.py)."""

@@ -1,0 +1,1 @@
+"""Stripe: webhook signatures and events into canonical events (integrations/webhooks.py)."""
