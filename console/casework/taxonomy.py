@@ -23,6 +23,7 @@ class Category(models.TextChoices):
     SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
     INTERNAL_ERROR = "internal_error", "Failed in the console"
     CLOSED_PERIOD_HELD = "closed_period_held", "Closed period in Odoo"
+    CHANGED_AT_SOURCE = "changed_at_source", "Changed at the source after it posted"
 
 
 class Severity(models.TextChoices):
@@ -132,6 +133,14 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.HIGH,
         INTEGRATION,
     ),
+    Category.CHANGED_AT_SOURCE: CategoryInfo(
+        "The source changed this document after it was posted to Odoo (an order edited after it was "
+        "invoiced). Nothing was posted again: Odoo holds the version received first.",
+        "Compare the source's document with the Odoo record; if they differ, correct it in Odoo (a credit "
+        "note, then a new document), and dismiss this case saying what was done.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -163,6 +172,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
     "internal_error": Category.INTERNAL_ERROR,
     "closed_period_held": Category.CLOSED_PERIOD_HELD,
+    "changed_at_source": Category.CHANGED_AT_SOURCE,
 }
 
 

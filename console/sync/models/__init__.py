@@ -8,9 +8,18 @@ from console.sync.models.events import (
     PostingOutcome,
     SyncEvent,
 )
-from console.sync.models.sources import BusinessProcess, ClosedPeriod, Flow, FlowMode, SourceKind, SourceSystem
+from console.sync.models.sources import (
+    WEBHOOK_KINDS,
+    BusinessProcess,
+    ClosedPeriod,
+    Flow,
+    FlowMode,
+    SourceKind,
+    SourceSystem,
+)
 
 __all__ = [
+    "WEBHOOK_KINDS",
     "BusinessProcess",
     "ClosedPeriod",
     "DuplicateAttempt",
