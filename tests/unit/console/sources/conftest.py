@@ -68,8 +68,10 @@ class Sender:
         signature: str | None = None,
         **extra: Any,
     ) -> HttpResponse:
-        header = signature if signature is not None else stripe_signature.sign(
-            body, secret, int(time.time()) if timestamp is None else timestamp
+        header = (
+            signature
+            if signature is not None
+            else stripe_signature.sign(body, secret, int(time.time()) if timestamp is None else timestamp)
         )
         return self.client.post(
             f"/webhooks/stripe/{code}/",
