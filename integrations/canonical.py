@@ -18,7 +18,24 @@ from typing import Any, Literal
 
 from integrations.iso4217 import ACTIVE_CURRENCIES, LIST_ONE_PUBLISHED
 
-KINDS = ("customer_invoice", "vendor_bill", "payment", "bank_statement_line", "journal_entry")
+KINDS = (
+    "customer_invoice",
+    "vendor_bill",
+    "customer_credit_note",
+    "vendor_credit_note",
+    "payment",
+    "bank_statement_line",
+    "journal_entry",
+)
+# The kinds that become an Odoo invoice-like move (account.move with a partner and
+# invoice lines), with the move type each posts as.
+MOVE_TYPES: dict[str, str] = {
+    "customer_invoice": "out_invoice",
+    "vendor_bill": "in_invoice",
+    "customer_credit_note": "out_refund",
+    "vendor_credit_note": "in_refund",
+}
+CREDIT_NOTE_KINDS = ("customer_credit_note", "vendor_credit_note")
 MAX_LINES = 500
 MAX_TEXT = 1000
 MAX_NAME = 256
@@ -44,6 +61,8 @@ _EXACT = Context(prec=40)
 # The fields each object may hold; anything else is refused by name.
 PARTNER_FIELDS = ("name", "email", "vat", "ref")
 INVOICE_FIELDS = ("partner", "currency", "invoice_date", "due_date", "reference", "journal", "lines")
+# A credit note is an invoice that gives money back, and may name the invoice it credits.
+CREDIT_NOTE_FIELDS = (*INVOICE_FIELDS, "reversed_external_id")
 INVOICE_LINE_FIELDS = ("description", "quantity", "unit_price", "tax_code", "account_code")
 PAYMENT_FIELDS = (
     "partner",
@@ -62,6 +81,8 @@ JOURNAL_LINE_FIELDS = ("account_code", "description", "debit", "credit", "partne
 DATA_FIELDS: dict[str, tuple[str, ...]] = {
     "customer_invoice": INVOICE_FIELDS,
     "vendor_bill": INVOICE_FIELDS,
+    "customer_credit_note": CREDIT_NOTE_FIELDS,
+    "vendor_credit_note": CREDIT_NOTE_FIELDS,
     "payment": PAYMENT_FIELDS,
     "bank_statement_line": BANK_LINE_FIELDS,
     "journal_entry": JOURNAL_ENTRY_FIELDS,
@@ -102,7 +123,11 @@ class InvoiceLine:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """A customer invoice or a vendor bill (`direction` tells which)."""
+    """A customer invoice or a vendor bill (`direction` tells which), or, with `refund`,
+    a credit note of either. A credit note's lines are positive like an invoice's: as in
+    Odoo's out_refund/in_refund, the move type carries the sign, not the amounts.
+    `reversed_external_id` is the external id, at the same source, of the invoice or bill
+    event a credit note credits ("" when it names none)."""
 
     direction: Literal["customer", "vendor"]
     partner: Partner
@@ -112,10 +137,25 @@ class Invoice:
     reference: str
     journal_key: str
     lines: tuple[InvoiceLine, ...]
+    refund: bool = False
+    reversed_external_id: str = ""
 
     @property
     def amount(self) -> Decimal:
         return sum((line.subtotal for line in self.lines), Decimal("0.00"))
+
+    @property
+    def move_type(self) -> Literal["out_invoice", "in_invoice", "out_refund", "in_refund"]:
+        if self.direction == "customer":
+            return "out_refund" if self.refund else "out_invoice"
+        return "in_refund" if self.refund else "in_invoice"
+
+    @property
+    def kind(self) -> str:
+        """The event kind this document is read from."""
+        if self.direction == "customer":
+            return "customer_credit_note" if self.refund else "customer_invoice"
+        return "vendor_credit_note" if self.refund else "vendor_bill"
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +347,9 @@ def _lines(obj: Mapping[str, Any], path: str, *, minimum: int) -> list[Any]:
     return value
 
 
-def _invoice(data: Mapping[str, Any], path: str, direction: Literal["customer", "vendor"]) -> Invoice:
+def _invoice(
+    data: Mapping[str, Any], path: str, direction: Literal["customer", "vendor"], *, refund: bool = False
+) -> Invoice:
     lines = []
     for index, raw in enumerate(_lines(data, path, minimum=1)):
         where = f"{path}.lines[{index}]"
@@ -342,9 +384,15 @@ def _invoice(data: Mapping[str, Any], path: str, direction: Literal["customer", 
         invoice_date=invoice_date,
         due_date=due_date,
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
+        # Odoo books a credit note in the journal of the invoices it reverses (the sales or
+        # purchase journal), so a credit note's default journal key is the invoice's.
         journal_key=_text(data, "journal", path, required=False, limit=MAX_CODE)
         or ("customer_invoice" if direction == "customer" else "vendor_bill"),
         lines=tuple(lines),
+        refund=refund,
+        reversed_external_id=_text(data, "reversed_external_id", path, required=False, limit=MAX_EXTERNAL_REF)
+        if refund
+        else "",
     )
 
 
@@ -435,6 +483,10 @@ def parse_document(kind: str, data: Any, path: str = "data") -> Document:
         return _invoice(obj, path, "customer")
     if kind == "vendor_bill":
         return _invoice(obj, path, "vendor")
+    if kind == "customer_credit_note":
+        return _invoice(obj, path, "customer", refund=True)
+    if kind == "vendor_credit_note":
+        return _invoice(obj, path, "vendor", refund=True)
     if kind == "payment":
         return _payment(obj, path)
     if kind == "bank_statement_line":

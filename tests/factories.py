@@ -120,3 +120,22 @@ def vendor_bill_event(external_id: str, invoice_date: str = "2026-11-20") -> dic
             ],
         },
     }
+
+
+def credit_note_event(
+    external_id: str = "refund-1", reversed_external_id: str = "", *, vendor: bool = False, **changes: Any
+) -> dict[str, Any]:
+    """A credit note: the lines of the invoice (or bill) factory's event, positive like
+    theirs, under the credit-note kind, naming the event it credits when given."""
+    base = vendor_bill_event(external_id) if vendor else invoice_event(external_id)
+    event: dict[str, Any] = {
+        **base,
+        "kind": "vendor_credit_note" if vendor else "customer_credit_note",
+        "occurred_at": "2026-11-22T10:00:00Z",
+        "correlation_id": f"corr-{external_id}",
+    }
+    event["data"] = {**base["data"], "invoice_date": "2026-11-22", "reference": f"credit {external_id}"}
+    if reversed_external_id:
+        event["data"]["reversed_external_id"] = reversed_external_id
+    event.update(changes)
+    return event

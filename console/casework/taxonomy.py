@@ -17,7 +17,7 @@ class Category(models.TextChoices):
     ODOO_VALIDATION = "odoo_validation", "Refused by Odoo"
     CREDENTIALS = "credentials", "Credentials or access rights"
     RETRIES_EXHAUSTED = "retries_exhausted", "Odoo unreachable, retries exhausted"
-    WAITING_ON_INVOICE = "waiting_on_invoice", "Payment waiting for its invoice"
+    WAITING_ON_INVOICE = "waiting_on_invoice", "Waiting for its invoice"
     INVALID_DOCUMENT = "invalid_document", "Unusable document from the source"
     CONFLICTING_DUPLICATE = "conflicting_duplicate", "Same key sent again with different content"
     SUSPECTED_DUPLICATE = "suspected_duplicate", "Suspected duplicate"
@@ -103,8 +103,9 @@ INFO: dict[Category, CategoryInfo] = {
         INTEGRATION,
     ),
     Category.WAITING_ON_INVOICE: CategoryInfo(
-        "A payment cannot be reconciled before the invoice it settles is posted.",
-        "Work the invoice's own case first; the payment posts by itself after it.",
+        "A payment cannot be reconciled before the invoice or credit note it settles is posted, nor a credit "
+        "note linked to the invoice it credits before that invoice is posted.",
+        "Work the invoice's own case first; this event posts by itself after it.",
         Severity.LOW,
         OPERATIONS,
     ),
@@ -168,6 +169,12 @@ REASON_CATEGORIES: dict[str, Category] = {
     "invalid_payload": Category.INVALID_DOCUMENT,
     "foreign_currency_unsupported": Category.INVALID_DOCUMENT,
     "unknown_invoice_source": Category.INVALID_DOCUMENT,
+    "ambiguous_invoice": Category.INVALID_DOCUMENT,
+    "credited_elsewhere": Category.INVALID_DOCUMENT,
+    "credited_dismissed": Category.INVALID_DOCUMENT,
+    "credited_other_partner": Category.INVALID_DOCUMENT,
+    "credited_other_currency": Category.INVALID_DOCUMENT,
+    "negative_total": Category.ODOO_VALIDATION,
     "conflicting_duplicate": Category.CONFLICTING_DUPLICATE,
     "suspected_duplicate": Category.SUSPECTED_DUPLICATE,
     "internal_error": Category.INTERNAL_ERROR,

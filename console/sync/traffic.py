@@ -42,6 +42,7 @@ class TrafficGenerator:
         self._bills: list[dict[str, Any]] = []
         self.invoices: list[dict[str, Any]] = []  # not paid yet
         self.paid: list[dict[str, Any]] = []
+        self.credited: list[dict[str, Any]] = []  # credit notes of paid invoices, money not refunded yet
 
     def _id(self, kind: str) -> str:
         self.counter += 1
@@ -97,6 +98,50 @@ class TrafficGenerator:
                 "date": date.today().isoformat(),
                 "payment_method": "card",
                 "invoice_external_id": invoice["external_id"],
+                "invoice_source": "shopify",
+            },
+        }
+
+    def credit_note_for(self, invoice: dict[str, Any]) -> dict[str, Any]:
+        """A return: part of an invoice's first line credited, linked to the invoice."""
+        line = invoice["data"]["lines"][0]
+        returned = self.rng.randint(1, int(line["quantity"]))
+        return {
+            "source": "shopify",
+            "external_id": self._id("refund"),
+            "kind": "customer_credit_note",
+            "entity": self.entity,
+            "occurred_at": self._now().isoformat(),
+            "correlation_id": invoice["correlation_id"],
+            "data": {
+                "partner": invoice["data"]["partner"],
+                "currency": "USD",
+                "invoice_date": date.today().isoformat(),
+                "reference": f"Return of {invoice['data']['reference']}",
+                "reversed_external_id": invoice["external_id"],
+                "lines": [{**line, "quantity": str(returned)}],
+            },
+        }
+
+    def refund_for(self, credit_note: dict[str, Any]) -> dict[str, Any]:
+        """The money of a credit note paid back to the card: an outbound payment settling it."""
+        line = credit_note["data"]["lines"][0]
+        total = Decimal(line["quantity"]) * Decimal(line["unit_price"]) * Decimal("1.15")
+        return {
+            "source": "stripe",
+            "external_id": self._id("re"),
+            "kind": "payment",
+            "entity": self.entity,
+            "occurred_at": self._now().isoformat(),
+            "correlation_id": credit_note["correlation_id"],
+            "data": {
+                "partner": credit_note["data"]["partner"],
+                "currency": "USD",
+                "amount": f"{total:.2f}",
+                "date": date.today().isoformat(),
+                "direction": "outbound",
+                "payment_method": "card",
+                "invoice_external_id": credit_note["external_id"],
                 "invoice_source": "shopify",
             },
         }
@@ -200,6 +245,12 @@ class TrafficGenerator:
                 out.append(self.payment_for(self.rng.choice(self.paid)))  # charged twice: Odoo refuses it
             elif roll < 0.12 and (resent := self.resent_bill()) is not None:
                 out.append(resent)
+            elif roll < 0.13 and self.paid:
+                note = self.credit_note_for(self.paid.pop(self.rng.randrange(len(self.paid))))
+                self.credited.append(note)
+                out.append(note)
+            elif roll < 0.14 and self.credited:
+                out.append(self.refund_for(self.credited.pop(0)))
             elif roll < 0.30 and self.invoices:
                 invoice = self.invoices.pop(self.rng.randrange(len(self.invoices)))
                 self.paid.append(invoice)

@@ -42,6 +42,8 @@ FULL_ACCOUNTING = Requirement(
 NEEDS: dict[str, tuple[Requirement, ...]] = {
     "customer_invoice": (BILLING,),
     "vendor_bill": (BILLING,),
+    "customer_credit_note": (BILLING,),
+    "vendor_credit_note": (BILLING,),
     "journal_entry": (BILLING,),
     "payment": (BILLING,),
     "bank_statement_line": (FULL_ACCOUNTING,),
@@ -49,6 +51,8 @@ NEEDS: dict[str, tuple[Requirement, ...]] = {
 KIND_LABELS = {
     "customer_invoice": "customer invoices",
     "vendor_bill": "vendor bills",
+    "customer_credit_note": "customer credit notes",
+    "vendor_credit_note": "vendor credit notes",
     "journal_entry": "journal entries",
     "payment": "payments",
     "bank_statement_line": "bank statement lines",

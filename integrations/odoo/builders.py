@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from integrations import canonical
 from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment
 from integrations.odoo.errors import ErrorKind, OdooError
 from integrations.odoo.requests import PostingRequest
 
-MOVE_TYPES = {"customer_invoice": "out_invoice", "vendor_bill": "in_invoice", "journal_entry": "entry"}
+MOVE_TYPES = {**canonical.MOVE_TYPES, "journal_entry": "entry"}
 
 
 def money(value: Decimal) -> float:
@@ -54,7 +55,7 @@ def _invoice_vals(req: PostingRequest, doc: Invoice, partner_id: int) -> dict[st
             vals["account_id"] = targets.account_ids[line.account_code]
         lines.append((0, 0, vals))
     move: dict[str, Any] = {
-        "move_type": MOVE_TYPES[req.kind],
+        "move_type": doc.move_type,
         "company_id": targets.company_id,
         "journal_id": targets.journal_id,
         "currency_id": targets.currency_id,
@@ -67,6 +68,9 @@ def _invoice_vals(req: PostingRequest, doc: Invoice, partner_id: int) -> dict[st
         move["invoice_date_due"] = doc.due_date.isoformat()
     if doc.reference:
         move["payment_reference"] = doc.reference
+    if targets.reversed_move_id is not None:
+        # Odoo matches the credit note with the invoice it reverses when it posts (_post).
+        move["reversed_entry_id"] = targets.reversed_move_id
     return move
 
 

@@ -53,6 +53,7 @@ class OdooError(Exception):
 
 
 INTERNAL_ERROR = "internal_error"
+NEGATIVE_TOTAL = "negative_total"
 
 
 def internal_error(stage: str, exc: BaseException) -> OdooError:
@@ -104,6 +105,9 @@ def _classify_fault(fault: xmlrpc.client.Fault) -> OdooError:
         lowered = text.lower()
         if "lock date" in lowered:
             reason = "lock_date"
+        elif "negative total amount" in lowered:
+            # AccountMove._post: an invoice or bill below zero is a credit note sent as an invoice.
+            reason = NEGATIVE_TOTAL
         elif "does not exist or has been deleted" in lowered or "doesn't exist" in lowered:
             reason = "missing_record"
         elif "only once" in lowered or "already exists" in lowered or "unique" in lowered:

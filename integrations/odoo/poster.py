@@ -39,6 +39,8 @@ STATEMENT_LINE = "account.bank.statement.line"
 MODEL_OF_KIND = {
     "customer_invoice": MOVE,
     "vendor_bill": MOVE,
+    "customer_credit_note": MOVE,
+    "vendor_credit_note": MOVE,
     "journal_entry": MOVE,
     "payment": PAYMENT,
     "bank_statement_line": STATEMENT_LINE,
@@ -293,7 +295,7 @@ class OdooPoster:
                 done.add(req.key)
         return drafts, done
 
-    # --- account.move: invoices, bills, journal entries ----------------------
+    # --- account.move: invoices, bills, their credit notes, journal entries ---
 
     def _post_moves(self, requests: list[PostingRequest]) -> None:
         found = self._known_ids(requests, MOVE)

@@ -23,6 +23,8 @@ class Targets:
     tax_ids: Mapping[str, int] = field(default_factory=dict)
     account_ids: Mapping[str, int] = field(default_factory=dict)
     invoice_move_id: int | None = None
+    # A credit note's: the Odoo move of the invoice or bill it credits, when that posted through us.
+    reversed_move_id: int | None = None
 
 
 @dataclass(frozen=True)

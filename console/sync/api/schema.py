@@ -76,33 +76,48 @@ PARTNER = _object(
     ["name"],
 )
 
-INVOICE_DATA = _object(
-    {
-        "partner": PARTNER,
-        "currency": CURRENCY,
-        "invoice_date": DATE,
-        "due_date": {**DATE, "nullable": True, "description": "Not before invoice_date."},
-        "reference": _text(c.MAX_NAME, description="Becomes the Odoo payment reference."),
-        "journal": _text(c.MAX_CODE, description="Journal key (mapping); default: the event kind."),
-        "lines": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": c.MAX_LINES,
-            "items": _object(
-                {
-                    "description": _text(c.MAX_TEXT, required=True),
-                    "quantity": _decimal(signed=False, description="Positive."),
-                    "unit_price": _decimal(signed=True, description="Negative for a credit line."),
-                    "tax_code": _text(c.MAX_CODE, description="Source tax code, resolved by a tax mapping."),
-                    "account_code": _text(c.MAX_CODE, description="Source GL code, resolved by an account mapping."),
-                },
-                ["description", "quantity", "unit_price"],
-            ),
-        },
+_INVOICE_PROPERTIES: dict[str, Any] = {
+    "partner": PARTNER,
+    "currency": CURRENCY,
+    "invoice_date": DATE,
+    "due_date": {**DATE, "nullable": True, "description": "Not before invoice_date."},
+    "reference": _text(c.MAX_NAME, description="Becomes the Odoo payment reference."),
+    "journal": _text(c.MAX_CODE, description="Journal key (mapping); default: the event kind."),
+    "lines": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": c.MAX_LINES,
+        "items": _object(
+            {
+                "description": _text(c.MAX_TEXT, required=True),
+                "quantity": _decimal(signed=False, description="Positive."),
+                "unit_price": _decimal(signed=True, description="Negative for a credit line."),
+                "tax_code": _text(c.MAX_CODE, description="Source tax code, resolved by a tax mapping."),
+                "account_code": _text(c.MAX_CODE, description="Source GL code, resolved by an account mapping."),
+            },
+            ["description", "quantity", "unit_price"],
+        ),
     },
+}
+INVOICE_DATA = _object(
+    _INVOICE_PROPERTIES,
     ["partner", "currency", "invoice_date", "lines"],
     title="customer_invoice / vendor_bill data",
     description=_LIMITS,
+)
+CREDIT_NOTE_DATA = _object(
+    {
+        **_INVOICE_PROPERTIES,
+        "reversed_external_id": _text(
+            c.MAX_EXTERNAL_REF,
+            description="external_id of the invoice (customer) or bill (vendor) event it credits, same source; "
+            "linked in Odoo when that invoice posted through the console, and the credit note waits for it "
+            "when it is known but not posted yet.",
+        ),
+    },
+    ["partner", "currency", "invoice_date", "lines"],
+    title="customer_credit_note / vendor_credit_note data",
+    description=_LIMITS + " Lines are positive like an invoice's: the kind makes it a credit note.",
 )
 PAYMENT_DATA = _object(
     {
@@ -169,6 +184,8 @@ JOURNAL_ENTRY_DATA = _object(
 DATA_BY_KIND: dict[str, dict[str, Any]] = {
     "customer_invoice": INVOICE_DATA,
     "vendor_bill": INVOICE_DATA,
+    "customer_credit_note": CREDIT_NOTE_DATA,
+    "vendor_credit_note": CREDIT_NOTE_DATA,
     "payment": PAYMENT_DATA,
     "bank_statement_line": BANK_LINE_DATA,
     "journal_entry": JOURNAL_ENTRY_DATA,

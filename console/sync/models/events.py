@@ -12,6 +12,8 @@ from console.sync.models.sources import Flow, SourceSystem
 class EventKind(models.TextChoices):
     CUSTOMER_INVOICE = "customer_invoice", "Customer invoice"
     VENDOR_BILL = "vendor_bill", "Vendor bill"
+    CUSTOMER_CREDIT_NOTE = "customer_credit_note", "Customer credit note"
+    VENDOR_CREDIT_NOTE = "vendor_credit_note", "Vendor credit note"
     PAYMENT = "payment", "Payment"
     BANK_STATEMENT_LINE = "bank_statement_line", "Bank statement line"
     JOURNAL_ENTRY = "journal_entry", "Journal entry"

@@ -40,6 +40,23 @@ FLOWS = [
     ("coupa", "vendor_bill", "Coupa invoices → vendor bills", BusinessProcess.PROCURE_TO_PAY, FlowMode.REAL_TIME, 3600),
     ("bankfeed", "bank_statement_line", "Bank feed → statement lines", BusinessProcess.TREASURY, FlowMode.BATCH, 86400),
     ("payroll", "journal_entry", "Payroll run → journal entries", BusinessProcess.PAYROLL, FlowMode.BATCH, 86400),
+    # Last, after the flows the benchmarks build their data for by position.
+    (
+        "shopify",
+        "customer_credit_note",
+        "Shopify refunds → credit notes",
+        BusinessProcess.ORDER_TO_CASH,
+        FlowMode.REAL_TIME,
+        300,
+    ),
+    (
+        "coupa",
+        "vendor_credit_note",
+        "Coupa credit memos → vendor credit notes",
+        BusinessProcess.PROCURE_TO_PAY,
+        FlowMode.REAL_TIME,
+        3600,
+    ),
 ]
 # (kind, source code) -> (Odoo model, domain) of the target
 MAPPINGS: list[tuple[str, str, str, list[Any]]] = [

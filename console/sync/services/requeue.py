@@ -6,21 +6,31 @@ from __future__ import annotations
 from django.utils import timezone
 
 from console.audit.actors import Actor
-from console.sync.models import EventKind, EventState, SyncEvent
+from console.sync.models import EventState, SyncEvent
 from console.sync.services.dispatch import events_dispatch_on_commit
-from console.sync.services.resolution import event_block_key, invoice_block_key
+from console.sync.services.resolution import (
+    event_block_key,
+    invoice_block_key,
+    settled_block_key,
+    settling_direction,
+)
 from console.sync.services.transitions import Transition, events_transition
+from integrations.canonical import MOVE_TYPES
 
 S = EventState
 
 
 def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> list[int]:
-    """Closed loop: payments waiting on an invoice are queued again once it posts."""
+    """Closed loop: payments and credit notes waiting on an invoice (or a credit note a
+    payment settles) are queued again once it posts."""
     keys: list[str] = []
     for event in posted:
-        if event.kind in (EventKind.CUSTOMER_INVOICE, EventKind.VENDOR_BILL):
+        if event.kind in MOVE_TYPES:
             keys.append(event_block_key(event.pk))
+            # Credit notes wait for an invoice not received under its kind; payments under the
+            # direction of the money (and, blocked before credit notes existed, under its kind).
             keys.append(invoice_block_key(event.source_id, event.kind, event.external_id))
+            keys.append(settled_block_key(event.source_id, settling_direction(event.kind), event.external_id))
     if not keys:
         return []
     return events_requeue_blocked(blocked_on=keys, actor=actor, reason="what it waited for was posted")

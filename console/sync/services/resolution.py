@@ -16,6 +16,7 @@ from integrations.canonical import (
     Document,
     Invoice,
     JournalEntry,
+    Partner,
     PayloadError,
     Payment,
     parse_document,
@@ -139,6 +140,13 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
             return invoice
         invoice_move_id = invoice
 
+    reversed_move_id: int | None = None
+    if isinstance(doc, Invoice) and doc.reversed_external_id:
+        credited = _credited_invoice(event, doc)
+        if isinstance(credited, Blocked | Invalid):
+            return credited
+        reversed_move_id = credited
+
     targets = Targets(
         company_id=entity.odoo_company_id,
         journal_id=journal_id,
@@ -146,6 +154,7 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
         tax_ids=tax_ids,
         account_ids=account_ids,
         invoice_move_id=invoice_move_id,
+        reversed_move_id=reversed_move_id,
     )
     request = PostingRequest(
         key=str(event.pk),
@@ -192,8 +201,32 @@ def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
     return None
 
 
+# What a payment may settle, by its direction: money in settles a customer invoice or a vendor's
+# credit note (the vendor refunds us), money out a vendor bill or a customer's credit note.
+SETTLED_KINDS: dict[str, tuple[EventKind, ...]] = {
+    "inbound": (EventKind.CUSTOMER_INVOICE, EventKind.VENDOR_CREDIT_NOTE),
+    "outbound": (EventKind.VENDOR_BILL, EventKind.CUSTOMER_CREDIT_NOTE),
+}
+# What a credit note credits.
+CREDITED_KIND: dict[str, EventKind] = {
+    EventKind.CUSTOMER_CREDIT_NOTE: EventKind.CUSTOMER_INVOICE,
+    EventKind.VENDOR_CREDIT_NOTE: EventKind.VENDOR_BILL,
+}
+
+
+def settled_block_key(source_id: int, direction: str, external_id: str) -> str:
+    """A payment waiting for a document it settles that has not been received: any kind its
+    direction may settle, posted under that external id, queues it again."""
+    return f"settles:{source_id}:{direction}:{external_id}"
+
+
+def settling_direction(kind: str) -> str:
+    """The direction of the payments that settle a document of this kind."""
+    return next(direction for direction, kinds in SETTLED_KINDS.items() if kind in kinds)
+
+
 def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked | Invalid:
-    invoice_kind = EventKind.CUSTOMER_INVOICE if doc.direction == "inbound" else EventKind.VENDOR_BILL
+    kinds = SETTLED_KINDS[doc.direction]
     source_id = event.source_id
     if doc.invoice_source and doc.invoice_source != event.source.code:
         source = SourceSystem.objects.filter(code=doc.invoice_source).first()
@@ -202,21 +235,87 @@ def _paid_invoice(event: SyncEvent, doc: Payment) -> int | Blocked | Invalid:
                 "unknown_invoice_source", f"invoice_source {doc.invoice_source!r} is not a known source system."
             )
         source_id = source.pk
+    found = list(
+        SyncEvent.objects.filter(source_id=source_id, kind__in=kinds, external_id=doc.invoice_external_id)
+        .only("pk", "kind", "state", "odoo_id", "odoo_model")
+        .order_by("pk")[:2]
+    )
+    if not found:
+        what = " or ".join(kind.label.lower() for kind in kinds)
+        return Blocked(
+            "invoice_not_received",
+            f"The {what} {doc.invoice_external_id!r} this payment settles has not been received.",
+            settled_block_key(source_id, doc.direction, doc.invoice_external_id),
+        )
+    if len(found) > 1:
+        both = " and ".join(f"a {EventKind(e.kind).label.lower()} (event {e.pk})" for e in found)
+        return Invalid(
+            "ambiguous_invoice",
+            f"{doc.invoice_external_id!r} names {both}: the console cannot tell which this payment settles.",
+        )
+    invoice = found[0]
+    label = EventKind(invoice.kind).label.lower()
+    if invoice.state != EventState.POSTED or invoice.odoo_id is None:
+        return Blocked(
+            "invoice_not_posted",
+            f"The {label} {doc.invoice_external_id!r} this payment settles is not posted yet.",
+            event_block_key(invoice.pk),
+        )
+    return invoice.odoo_id
+
+
+def _same_partner(one: Partner, other: Partner) -> bool:
+    """By the source's partner reference when both have one, else by name."""
+    if one.ref and other.ref:
+        return one.ref == other.ref
+    return one.name.strip().casefold() == other.name.strip().casefold()
+
+
+def _credited_invoice(event: SyncEvent, doc: Invoice) -> int | Blocked | Invalid:
+    """The Odoo move of the invoice or bill a credit note credits (same source), for Odoo to
+    link and match them: a credit note waits for it as a payment waits for its invoice."""
+    kind = CREDITED_KIND[event.kind]
+    named = doc.reversed_external_id
+    what = f"The {kind.label.lower()} {named!r} this credit note credits"
     invoice = (
-        SyncEvent.objects.filter(source_id=source_id, kind=invoice_kind, external_id=doc.invoice_external_id)
-        .only("pk", "state", "odoo_id", "odoo_model")
+        SyncEvent.objects.filter(source_id=event.source_id, kind=kind, external_id=named)
+        .select_related("entity")
         .first()
     )
     if invoice is None:
         return Blocked(
             "invoice_not_received",
-            f"The {invoice_kind.label.lower()} {doc.invoice_external_id!r} this payment settles has not been received.",
-            invoice_block_key(source_id, invoice_kind, doc.invoice_external_id),
+            f"{what} has not been received.",
+            invoice_block_key(event.source_id, kind, named),
+        )
+    if invoice.entity_id != event.entity_id:
+        return Invalid(
+            "credited_elsewhere",
+            f"{what} belongs to entity {invoice.entity.code}, this credit note to {event.entity.code}: "
+            "Odoo links documents of one company only.",
+        )
+    if invoice.state == EventState.DISMISSED:
+        return Invalid(
+            "credited_dismissed",
+            f"{what} was dismissed and will never post: clear or correct reversed_external_id and resubmit, "
+            "or dismiss this credit note too.",
+        )
+    try:
+        credited = parse_document(invoice.kind, invoice.effective_payload)
+    except PayloadError:
+        credited = None
+    if isinstance(credited, Invoice) and not _same_partner(credited.partner, doc.partner):
+        # Odoo matches a credit note with the invoice it reverses whoever their partners are.
+        return Invalid(
+            "credited_other_partner",
+            f"{what} is for {credited.partner.name!r}, this credit note for {doc.partner.name!r}: "
+            "posted, it would settle one partner's invoice with another's credit.",
+        )
+    if invoice.currency != doc.currency:
+        return Invalid(
+            "credited_other_currency",
+            f"{what} is in {invoice.currency}, this credit note in {doc.currency}.",
         )
     if invoice.state != EventState.POSTED or invoice.odoo_id is None:
-        return Blocked(
-            "invoice_not_posted",
-            f"The {invoice_kind.label.lower()} {doc.invoice_external_id!r} this payment settles is not posted yet.",
-            event_block_key(invoice.pk),
-        )
+        return Blocked("invoice_not_posted", f"{what} is not posted yet.", event_block_key(invoice.pk))
     return invoice.odoo_id

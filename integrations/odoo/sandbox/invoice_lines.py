@@ -294,8 +294,37 @@ def recompute_amounts(env: Env, move_id: int) -> None:
             for side in ("debit_move_id", "credit_move_id")
         )
         if is_zero(residual):
-            state = "paid"
+            state = "reversed" if _reversed(env, move, terms) else "paid"
         elif touched:
             state = "partial"
     values["payment_state"] = state
     store.update("account.move", move_id, values)
+
+
+# _compute_payment_state: an invoice settled by its credit notes alone (and journal entries) is
+# "reversed", not "paid"; a credit note settled so stays "paid".
+REVERSED_BY = {
+    "out_invoice": "out_refund",
+    "out_receipt": "out_refund",
+    "in_invoice": "in_refund",
+    "in_receipt": "in_refund",
+}
+
+
+def _reversed(env: Env, move: Record, terms: list[int]) -> bool:
+    refund = REVERSED_BY.get(str(move.get("move_type")))
+    if refund is None:
+        return False
+    kinds: set[str] = set()
+    for term in terms:
+        for side, other in (("debit_move_id", "credit_move_id"), ("credit_move_id", "debit_move_id")):
+            for partial_id in env.store.ids_with("account.partial.reconcile", (side,), (term,)):
+                partial = env.store.get("account.partial.reconcile", partial_id) or {}
+                line = env.store.get("account.move.line", partial.get(other) or 0) or {}
+                counterpart = env.store.get("account.move", line.get("move_id") or 0) or {}
+                if not counterpart or counterpart["id"] == move["id"]:
+                    continue
+                if counterpart.get("origin_payment_id") or counterpart.get("statement_line_id"):
+                    return False  # paid (or in payment) whatever else settled it
+                kinds.add(str(counterpart.get("move_type")))
+    return kinds in ({refund}, {refund, "entry"})

@@ -125,6 +125,7 @@ class AccountMove(BaseModel):
         "origin_payment_id": f.many2one("account.payment", "Payment", readonly=True),
         "statement_line_id": f.many2one("account.bank.statement.line", "Statement Line", readonly=True),
         "reversed_entry_id": f.many2one("account.move", "Reversal of"),
+        "reversal_move_ids": f.one2many("account.move", "reversed_entry_id", "Reversal Move", computed=True),
         "matched_payment_ids": f.many2many("account.payment", "Matched Payments", computed=True),
         "duplicated_ref_ids": f.many2many("account.move", "Duplicated Ref", computed=True),
         "sequence_prefix": f.char("Sequence Prefix", readonly=True),
@@ -140,6 +141,9 @@ class AccountMove(BaseModel):
         keep = ("product", *NOT_ACCOUNTABLE)
         lines = (self.env.store.get("account.move.line", i) for i in rec.get("line_ids") or [])
         return [line["id"] for line in lines if line and line.get("display_type") in keep]
+
+    def compute_reversal_move_ids(self, rec: Record) -> list[int]:
+        return sorted(self.env.store.ids_with(self._name, ("reversed_entry_id",), (rec["id"],)))
 
     def compute_commercial_partner_id(self, rec: Record) -> Any:
         return commercial_partner(self.env, rec)
@@ -200,6 +204,16 @@ class AccountMove(BaseModel):
                 "Journal",
                 "journal_id",
                 [self.env["account.journal"].display(journal.get("id"))],
+            )
+        reversed_entry = self.env.store.get(self._name, move.get("reversed_entry_id") or 0)
+        if reversed_entry and reversed_entry["company_id"] != move["company_id"]:
+            # check_company=True on reversed_entry_id: the only thing Odoo checks of it.
+            raise incompatible(
+                move_display_name(move),
+                company,
+                "Reversal of",
+                "reversed_entry_id",
+                [move_display_name(reversed_entry)],
             )
         partner = self.env.store.get("res.partner", move.get("partner_id") or 0)
         if partner and partner.get("company_id") and partner["company_id"] != move["company_id"]:

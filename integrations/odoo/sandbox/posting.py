@@ -21,7 +21,7 @@ from .invoice_lines import (
     recompute_invoice_lines,
 )
 from .money import round_amount
-from .reconcile import partials_of, remove_partials
+from .reconcile import partials_of, reconcile, remove_partials
 from .sequence import (
     accounting_date,
     as_date,
@@ -96,8 +96,35 @@ def post(model: AccountMove, ids: list[int]) -> None:
             start = as_date(move.get("invoice_date") or move["date"])
             day = accounting_date(env, move, start, has_tax=has_tax, locks=locks)
             env.store.update(model._name, move["id"], {"date": day.isoformat()})
+    # Read before posting, as Odoo does: a credit note reversing an entry posted already is
+    # matched with it once both are in the books.
+    reversing = [m for m in moves if _posted(model, m.get("reversed_entry_id"))]
     for move in sorted(moves, key=lambda m: (m["date"], m.get("ref") or "", m["id"])):
         _number_and_post(model, move)
+    for move in reversing:
+        reconcile_reversed(model, model.record(move["reversed_entry_id"]), model.record(move["id"]))
+
+
+def _posted(model: AccountMove, move_id: Any) -> bool:
+    found = model.env.store.get(model._name, move_id) if move_id else None
+    return found is not None and found["state"] == "posted"
+
+
+def reconcile_reversed(model: AccountMove, move: Record, reverse: Record) -> None:
+    """AccountMove._reconcile_reversed_moves: the open items of both moves on the same account
+    and currency are matched, on accounts that allow reconciliation and liquidity ones. Odoo
+    checks neither the partner nor the move types here: a credit note reversing an invoice of
+    another customer would settle it."""
+    env = model.env
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for line in lines_of(env, move) + lines_of(env, reverse):
+        if line.get("reconciled"):
+            continue
+        account = env.store.get("account.account", line.get("account_id") or 0) or {}
+        if account.get("reconcile") or account.get("account_type") in ("asset_cash", "liability_credit_card"):
+            groups.setdefault((line["account_id"], line.get("currency_id")), []).append(line["id"])
+    for line_ids in groups.values():
+        reconcile(env, line_ids)
 
 
 def _number_and_post(model: AccountMove, move: Record) -> None:

@@ -26,11 +26,12 @@ from integrations.canonical import (
     storable_problem,
 )
 from integrations.iso4217 import ACTIVE_CURRENCIES
-from tests.factories import bank_line_event, invoice_event, journal_entry_event, payment_event
+from tests.factories import bank_line_event, credit_note_event, invoice_event, journal_entry_event, payment_event
 from tests.strategies import CROSS_FIELD_RULES, JSON, examples, from_schema, mutated
 
 VALID = {
     "customer_invoice": invoice_event()["data"],
+    "customer_credit_note": credit_note_event("r", "order-1")["data"],
     "payment": payment_event("p", "o-1")["data"],
     "bank_statement_line": bank_line_event("t")["data"],
     "journal_entry": journal_entry_event("j")["data"],
@@ -79,8 +80,9 @@ def test_a_valid_document_with_one_hostile_place_is_storable_or_refused_by_name(
     parse_or_refuse(kind, data.draw(mutated(VALID[kind])))
 
 
-# A vendor bill's data is an invoice's (one schema, one reader): the customer invoice stands for both.
-@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "vendor_bill"])
+# A vendor bill's data is an invoice's (one schema, one reader): the customer invoice stands for
+# both, and the customer credit note for the vendor's.
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind not in ("vendor_bill", "vendor_credit_note")])
 @examples(75)
 @given(data=st.data())
 def test_what_the_schema_allows_the_reader_accepts_unless_a_cross_field_rule_is_broken(

@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from console.sync.api.schema import DATA_BY_KIND, INGEST_REQUEST, PARTNER
+from console.sync.models import EventKind
 from integrations.canonical import (
     DATA_FIELDS,
     INVOICE_LINE_FIELDS,
@@ -84,3 +85,7 @@ def test_amounts_are_patterned_decimal_strings_and_currencies_the_active_codes()
     assert line["quantity"]["pattern"] == r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
     assert set(DATA_BY_KIND["payment"]["properties"]["currency"]["enum"]) == ACTIVE_CURRENCIES
     assert "XXX" not in ACTIVE_CURRENCIES and {"USD", "EUR", "GBP"} <= ACTIVE_CURRENCIES
+
+
+def test_the_event_kinds_stored_are_the_kinds_the_reader_reads() -> None:
+    assert [value for value, _ in EventKind.choices] == list(KINDS)

@@ -19,7 +19,17 @@ def test_generated_events_are_valid_except_for_the_faults_meant_for_odoo() -> No
         except PayloadError as err:  # pragma: no cover - shown if it happens
             raise AssertionError(f"{event['external_id']}: {err}") from err
     kinds = Counter(e["kind"] for e in events)
-    assert set(kinds) == {"customer_invoice", "payment", "vendor_bill", "bank_statement_line", "journal_entry"}
+    assert set(kinds) == {
+        "customer_invoice",
+        "customer_credit_note",
+        "payment",
+        "vendor_bill",
+        "bank_statement_line",
+        "journal_entry",
+    }
+    refunds = [e for e in events if e["kind"] == "payment" and e["data"].get("direction") == "outbound"]
+    credited = {e["external_id"] for e in events if e["kind"] == "customer_credit_note"}
+    assert refunds and {e["data"]["invoice_external_id"] for e in refunds} <= credited
     keys = [(e["source"], e["kind"], e["external_id"]) for e in events]
     assert len(keys) > len(set(keys))  # repeats are part of the traffic
     taxes = {line.get("tax_code") for e in events if e["kind"] == "customer_invoice" for line in e["data"]["lines"]}

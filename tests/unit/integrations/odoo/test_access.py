@@ -81,6 +81,8 @@ def test_the_report_names_the_missing_group_and_the_kinds_it_stops(fresh_admin: 
     assert report == {
         "customer_invoice": None,
         "vendor_bill": None,
+        "customer_credit_note": None,
+        "vendor_credit_note": None,
         "journal_entry": None,
         "payment": None,
         "bank_statement_line": LACKS,

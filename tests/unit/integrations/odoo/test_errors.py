@@ -32,6 +32,15 @@ SERIALIZATION = (
             "missing_record",
         ),
         (xmlrpc.client.Fault(2, "You need to add a line before posting."), ErrorKind.DATA, "validation"),
+        (
+            xmlrpc.client.Fault(
+                2,
+                "You cannot validate an invoice with a negative total amount. You should create a credit note "
+                "instead. Use the action menu to transform it into a credit note or refund.",
+            ),
+            ErrorKind.DATA,
+            "negative_total",
+        ),
         (xmlrpc.client.Fault(3, "Access Denied"), ErrorKind.CONFIG, "access_denied"),
         (xmlrpc.client.Fault(4, "You are not allowed to create 'Journal Entry'"), ErrorKind.CONFIG, "access_rights"),
         (xmlrpc.client.ProtocolError("odoo/xmlrpc", 503, "Service Unavailable", {}), ErrorKind.TRANSIENT, "http_error"),

@@ -1,0 +1,215 @@
+"""Credit notes through the pipeline into the sandbox: posted once as Odoo refunds, linked to
+the invoice they credit when it posted through us, waiting for it as a payment waits for its
+invoice, and settled by the refund payment."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from console.audit.actors import Actor
+from console.casework.models import ExceptionCase
+from console.casework.taxonomy import Category
+from console.mappings.models import MappingKind
+from console.mappings.services import mapping_version_add
+from console.sync.models import EventState, LegalEntity, SyncEvent
+from console.sync.services.demo import MAPPINGS_VALID_FROM
+from console.sync.services.drain import events_drain
+from console.sync.services.interventions import event_dismiss
+from integrations.odoo.client import OdooClient, OdooCredentials
+from tests.factories import credit_note_event, invoice_event, payment_event, vendor_bill_event, with_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def ingest(api: APIClient, *events: dict[str, Any]) -> list[int]:
+    response = api.post("/api/v1/events/", data=json.dumps({"events": list(events)}), content_type="application/json")
+    assert response.status_code in (200, 201), response.content
+    return [r["event_id"] for r in response.json()["results"]]
+
+
+def read(sandbox: Any, model: str, record_id: int | None, fields: list[str]) -> dict[str, Any]:
+    assert record_id is not None
+    client = OdooClient(OdooCredentials(sandbox.url, "sandbox", "admin", "admin", timeout_seconds=5))
+    [row] = client.read(model, [record_id], fields)
+    return dict(row)
+
+
+def move(sandbox: Any, move_id: int | None) -> dict[str, Any]:
+    fields = ["move_type", "name", "amount_total", "payment_state", "amount_residual", "reversed_entry_id"]
+    return read(sandbox, "account.move", move_id, fields)
+
+
+def refund_payment(external_id: str, credit_note: str, amount: str = "115.00") -> dict[str, Any]:
+    event = payment_event(external_id, credit_note, amount)
+    event["data"].update(direction="outbound", invoice_source="shopify")
+    return event
+
+
+def test_a_credit_note_of_a_posted_invoice_posts_as_a_linked_refund_that_reverses_it(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    sandbox = configured["sandbox"]
+    [invoice_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    assert events_drain().posted == 1
+    invoice, note = SyncEvent.objects.get(pk=invoice_id), SyncEvent.objects.get(pk=note_id)
+    assert note.state == EventState.POSTED and note.odoo_model == "account.move"
+    assert note.odoo_name.startswith("RINV/") and note.amount == 100
+    refund = move(sandbox, note.odoo_id)
+    assert (refund["move_type"], refund["amount_total"], refund["payment_state"]) == ("out_refund", 115.0, "paid")
+    assert refund["reversed_entry_id"][0] == invoice.odoo_id
+    assert move(sandbox, invoice.odoo_id)["payment_state"] == "reversed"
+
+
+def test_a_credit_note_before_its_invoice_waits_then_posts_once_after_it(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    sandbox = configured["sandbox"]
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert (note.state, note.reason_code) == (EventState.BLOCKED, "invoice_not_received")
+    assert note.reason_message == "The customer invoice 'order-1' this credit note credits has not been received."
+    case = ExceptionCase.objects.get(event=note)
+    assert case.category == Category.WAITING_ON_INVOICE
+    [invoice_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    note.refresh_from_db()
+    case.refresh_from_db()
+    assert note.state == EventState.POSTED and not case.is_open
+    assert move(sandbox, note.odoo_id)["reversed_entry_id"][0] == SyncEvent.objects.get(pk=invoice_id).odoo_id
+    assert sandbox.control.count("account.move", [["move_type", "=", "out_refund"]]) == 1
+
+
+def test_a_credit_note_of_an_invoice_that_cannot_post_yet_waits_for_it(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    invoice = invoice_event("order-1")
+    invoice["data"]["lines"][0]["tax_code"] = "VAT20"  # no mapping for it
+    [invoice_id] = ingest(api, invoice)
+    events_drain()
+    assert SyncEvent.objects.get(pk=invoice_id).reason_code == "missing_mapping"
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert (note.state, note.reason_code, note.blocked_on) == (
+        EventState.BLOCKED,
+        "invoice_not_posted",
+        f"event:{invoice_id}",
+    )
+
+
+def test_a_vendor_credit_note_reverses_its_bill(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    [bill_id] = ingest(api, vendor_bill_event("bill-1"))
+    [note_id] = ingest(api, credit_note_event("memo-1", "bill-1", vendor=True))
+    events_drain()
+    note, bill = SyncEvent.objects.get(pk=note_id), SyncEvent.objects.get(pk=bill_id)
+    assert note.state == EventState.POSTED and note.odoo_name.startswith("RBILL/")
+    assert move(sandbox, note.odoo_id)["move_type"] == "in_refund"
+    assert move(sandbox, bill.odoo_id)["payment_state"] == "reversed"
+
+
+def test_a_credit_note_without_an_invoice_posts_unlinked(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    [note_id] = ingest(api, credit_note_event("goodwill-1"))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert note.state == EventState.POSTED
+    assert move(sandbox, note.odoo_id)["reversed_entry_id"] is False
+
+
+@pytest.mark.parametrize(
+    ("change", "reason", "says"),
+    [
+        (
+            {"partner": {"name": "Northwind Traders", "ref": "CUST-002"}},
+            "credited_other_partner",
+            "is for 'Blue Harbor Cafe', this credit note for 'Northwind Traders'",
+        ),
+        ({"currency": "EUR"}, "credited_other_currency", "is in USD, this credit note in EUR"),
+    ],
+)
+def test_a_credit_note_that_does_not_match_its_invoice_fails_without_reaching_odoo(
+    api: APIClient, configured: dict[str, Any], change: dict[str, Any], reason: str, says: str
+) -> None:
+    sandbox = configured["sandbox"]
+    client = OdooClient(OdooCredentials(sandbox.url, "sandbox", "admin", "admin", timeout_seconds=5))
+    [euro] = client.search_read("res.currency", [["name", "=", "EUR"]], ["id"])
+    mapping_version_add(
+        kind=MappingKind.CURRENCY,
+        entity=LegalEntity.objects.get(code="US01"),
+        source_value="EUR",
+        odoo_id=int(euro["id"]),
+        valid_from=MAPPINGS_VALID_FROM,
+        actor=Actor.system("test"),
+    )
+    ingest(api, invoice_event("order-1"))
+    events_drain()
+    [note_id] = ingest(api, with_data(credit_note_event("refund-1", "order-1"), **change))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert (note.state, note.reason_code) == (EventState.FAILED, reason)
+    assert says in note.reason_message
+    assert ExceptionCase.objects.get(event=note).category == Category.INVALID_DOCUMENT
+    assert sandbox.control.count("account.move", [["move_type", "=", "out_refund"]]) == 0
+
+
+def test_a_refund_payment_settles_the_customer_credit_note(api: APIClient, configured: dict[str, Any]) -> None:
+    sandbox = configured["sandbox"]
+    ingest(api, invoice_event("order-1"), payment_event("ch_1", "order-1"))
+    events_drain()
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    [refund_id] = ingest(api, refund_payment("re_1", "refund-1"))
+    events_drain()
+    note, refund = SyncEvent.objects.get(pk=note_id), SyncEvent.objects.get(pk=refund_id)
+    assert refund.state == EventState.POSTED and refund.odoo_model == "account.payment"
+    payment = read(sandbox, "account.payment", refund.odoo_id, ["payment_type", "partner_type", "state"])
+    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == ("outbound", "customer", "paid")
+    # The invoice was paid by card: the credit note is what the shop owed and paid back.
+    assert move(sandbox, note.odoo_id)["payment_state"] == "paid"
+
+
+def test_a_refund_payment_before_its_credit_note_waits_then_settles_it(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    sandbox = configured["sandbox"]
+    [refund_id] = ingest(api, refund_payment("re_1", "refund-1"))
+    events_drain()
+    refund = SyncEvent.objects.get(pk=refund_id)
+    assert (refund.state, refund.reason_code) == (EventState.BLOCKED, "invoice_not_received")
+    assert refund.reason_message == (
+        "The vendor bill or customer credit note 'refund-1' this payment settles has not been received."
+    )
+    [note_id] = ingest(api, credit_note_event("refund-1"))
+    events_drain()
+    refund.refresh_from_db()
+    assert refund.state == EventState.POSTED
+    assert move(sandbox, SyncEvent.objects.get(pk=note_id).odoo_id)["payment_state"] == "paid"
+
+
+def test_a_credit_note_of_a_dismissed_invoice_fails_saying_so(api: APIClient, configured: dict[str, Any]) -> None:
+    invoice = invoice_event("order-1")
+    invoice["data"]["lines"][0]["tax_code"] = "VAT20"
+    [invoice_id] = ingest(api, invoice)
+    events_drain()
+    with transaction.atomic():
+        event_dismiss(event=SyncEvent.objects.get(pk=invoice_id), actor=Actor.system("test"), reason="never sold")
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert (note.state, note.reason_code) == (EventState.FAILED, "credited_dismissed")
+    assert note.reason_message.startswith("The customer invoice 'order-1' this credit note credits was dismissed")
