@@ -73,7 +73,7 @@ def _finish(delivery: WebhookDelivery, outcome: Outcome, reason: str, event_coun
 def _process(delivery: WebhookDelivery) -> None:
     source = delivery.source
     try:
-        reading = ADAPTERS[delivery.provider].read(delivery.topic, bytes(delivery.body))
+        reading = ADAPTERS[delivery.provider].read(delivery.topic, bytes(delivery.body), source.webhook_options)
     except Unreadable as err:
         return _finish(delivery, Outcome.UNPARSED, str(err))
     except Unhandled as err:

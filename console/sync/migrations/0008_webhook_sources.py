@@ -33,6 +33,11 @@ class Migration(migrations.Migration):
             name='service_account',
             field=models.ForeignKey(blank=True, help_text='Webhook sources: the account their events are recorded under (it has no token).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.serviceaccount'),
         ),
+        migrations.AddField(
+            model_name='sourcesystem',
+            name='webhook_options',
+            field=models.JSONField(blank=True, default=dict, help_text="Webhook sources: what the provider's reader is told (integrations/<provider>/options.py)."),
+        ),
         migrations.AlterField(
             model_name='sourcesystem',
             name='kind',
