@@ -20,6 +20,7 @@ from integrations.shopify.options import ShopifyOptions
 from integrations.shopify.payloads import read as shopify_read
 from integrations.stripe import signature as stripe_signature
 from integrations.stripe.events import read as stripe_read
+from integrations.stripe.notes import needs_case as stripe_needs_case
 from integrations.stripe.options import StripeOptions
 from integrations.webhooks import Reading
 
@@ -56,6 +57,10 @@ class Adapter(Protocol):
 
     def read(self, topic: str, body: bytes, options: Mapping[str, Any]) -> Reading:
         """The body's drafts; `options` as stored on the source (options_check made them)."""
+        ...
+
+    def needs_attention(self, note: str) -> bool:
+        """The reading's note says money moved, or may have, with nothing drafted for it."""
         ...
 
 
@@ -129,6 +134,9 @@ class Shopify:
     def read(self, topic: str, body: bytes, options: Mapping[str, Any]) -> Reading:
         return shopify_read(topic, body, options=ShopifyOptions(**options))
 
+    def needs_attention(self, note: str) -> bool:
+        return False  # Shopify's notes say why nothing posts; money moved comes as refunds/create
+
 
 class Stripe:
     provider: str = Provider.STRIPE.value
@@ -170,6 +178,9 @@ class Stripe:
 
     def read(self, topic: str, body: bytes, options: Mapping[str, Any]) -> Reading:
         return stripe_read(body, options=StripeOptions(**options))
+
+    def needs_attention(self, note: str) -> bool:
+        return stripe_needs_case(note)
 
 
 ADAPTERS: dict[str, Adapter] = {Provider.SHOPIFY.value: Shopify(), Provider.STRIPE.value: Stripe()}
