@@ -111,13 +111,21 @@ def in_odoo(sandbox: Any) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, 
     """(move type, ref) of the moves and (payment type, memo) of the payments this endpoint posted."""
     proxy = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
 
-    def read(model: str, field: str, kind: str) -> Counter[tuple[str, str]]:
+    def read(model: str, field: str, kind: str, *domain: list[Any]) -> Counter[tuple[str, str]]:
         rows = proxy.execute_kw(
-            "sandbox", 2, "admin", model, "search_read", [[[field, "like", "shop-us/"]]], {"fields": [field, kind]}
+            "sandbox",
+            2,
+            "admin",
+            model,
+            "search_read",
+            [[[field, "like", "shop-us/"], *domain]],
+            {"fields": [field, kind]},
         )
         return Counter((row[kind], row[field]) for row in rows)
 
-    return read("account.move", "ref", "move_type"), read("account.payment", "memo", "payment_type")
+    # A payment's own journal entry carries its memo as ref: the documents are the invoices and refunds.
+    documents = read("account.move", "ref", "move_type", ["move_type", "in", ["out_invoice", "out_refund"]])
+    return documents, read("account.payment", "memo", "payment_type")
 
 
 def outcome_summary() -> str:
@@ -151,7 +159,7 @@ def test_a_replay_storm_and_orders_through_two_topics_post_one_invoice_per_order
     for start in range(200, 250, 4):
         both = [
             delivery(paid_order(n), topic, f"{topic}-{n}")
-            for n in range(start, start + 4)
+            for n in range(start, min(start + 4, 250))
             for topic in ("orders/create", "orders/paid")
         ]
         statuses.update(status for status, *_ in post_raw_together(url, both))
@@ -176,52 +184,69 @@ def test_a_replay_storm_and_orders_through_two_topics_post_one_invoice_per_order
     assert set(payments.values()) == {1} and len(payments) == 250
 
 
-def test_a_refund_before_its_order_and_a_paid_order_before_its_create_both_end_posted_once(
-    shop: dict[str, Any], live_server: Any, workers: Workers
-) -> None:
-    workers.start()
-    url = f"{live_server.url}/webhooks/shopify/shop-us/"
-
+def _deliverer(url: str) -> Any:
     def deliver(body: dict[str, Any], topic: str, event_id: str) -> None:
         status, answer = post_raw(url, *delivery(body, topic, event_id))
         assert status == 200, answer
 
-    def processed() -> bool:
-        return not WebhookDelivery.objects.filter(outcome=Outcome.RECEIVED).exists()
+    return deliver
 
-    # Order 1: its refund comes first and waits for the invoice it credits.
+
+def _processed() -> bool:
+    return not WebhookDelivery.objects.filter(outcome=Outcome.RECEIVED).exists()
+
+
+def _all_posted(count: int) -> None:
+    def done() -> bool:  # all posted, or one failed: then they never will
+        posted = SyncEvent.objects.filter(state=EventState.POSTED).count()
+        return posted == count or SyncEvent.objects.filter(state=EventState.FAILED).exists()
+
+    try:
+        wait_until(done, timeout=240, what=f"{count} events posted")
+    except AssertionError as err:
+        raise AssertionError(f"{err}: {outcome_summary()}") from None
+    assert SyncEvent.objects.filter(state=EventState.POSTED).count() == count, outcome_summary()
+
+
+def test_a_paid_order_before_its_create_posts_once(shop: dict[str, Any], live_server: Any, workers: Workers) -> None:
+    workers.start()
+    deliver = _deliverer(f"{live_server.url}/webhooks/shopify/shop-us/")
+    deliver(paid_order(2), "orders/paid", "p-2")
+    wait_until(_processed, timeout=60, what="orders/paid processed")
+    deliver(paid_order(2), "orders/create", "c-2")
+    wait_until(_processed, timeout=60, what="orders/create processed")
+    _all_posted(2)
+    assert DuplicateAttempt.objects.filter(same_payload=True).count() == 2
+    moves, payments = in_odoo(shop["sandbox"])
+    assert moves == {("out_invoice", "shop-us/order-7000002"): 1}
+    assert payments == {("inbound", "shop-us/order-7000002-payment"): 1}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue14-shopify gives a refund's credit note the partner 'Customer of Shopify order <id>', to be taken "
+    "from the invoice; issue14-creditnotes fails a credit note whose partner is not its invoice's "
+    "(credited_other_partner). One of the two must give way (see the receiving report).",
+)
+def test_a_refund_before_its_order_waits_for_it_and_then_posts_once(
+    shop: dict[str, Any], live_server: Any, workers: Workers
+) -> None:
+    workers.start()
+    deliver = _deliverer(f"{live_server.url}/webhooks/shopify/shop-us/")
     deliver(refund_of(1), "refunds/create", "r-1")
-    wait_until(processed, timeout=60, what="the refund processed")
+    wait_until(_processed, timeout=60, what="the refund processed")
     credit = SyncEvent.objects.get(kind="customer_credit_note")
     wait_until(
         lambda: SyncEvent.objects.get(pk=credit.pk).state == EventState.BLOCKED, timeout=60, what="the refund waiting"
     )
     assert SyncEvent.objects.get(pk=credit.pk).reason_code == "invoice_not_received", outcome_summary()
-    # Order 2: paid before its create.
-    deliver(paid_order(2), "orders/paid", "p-2")
     deliver(paid_order(1), "orders/paid", "p-1")
     deliver(paid_order(1), "orders/create", "c-1")
-    deliver(paid_order(2), "orders/create", "c-2")
-    wait_until(processed, timeout=60, what="the orders processed")
-
-    try:
-        wait_until(lambda: settled(6), timeout=240, what="6 events posted")
-    except AssertionError as err:
-        raise AssertionError(f"{err}: {outcome_summary()}") from None
-    assert SyncEvent.objects.filter(state=EventState.POSTED).count() == 6, outcome_summary()
-    assert Counter(SyncEvent.objects.values_list("kind", flat=True)) == {
-        "customer_invoice": 2,
-        "customer_credit_note": 1,
-        "payment": 3,
-    }
+    wait_until(_processed, timeout=60, what="the order processed")
+    _all_posted(4)
     moves, payments = in_odoo(shop["sandbox"])
-    assert moves == {
-        ("out_invoice", "shop-us/order-7000001"): 1,
-        ("out_invoice", "shop-us/order-7000002"): 1,
-        ("out_refund", "shop-us/refund-880001"): 1,
-    }
+    assert moves == {("out_invoice", "shop-us/order-7000001"): 1, ("out_refund", "shop-us/refund-880001"): 1}
     assert payments == {
         ("inbound", "shop-us/order-7000001-payment"): 1,
-        ("inbound", "shop-us/order-7000002-payment"): 1,
         ("outbound", "shop-us/refund-880001-payment-shopify_payments"): 1,
     }
