@@ -215,6 +215,9 @@ if WEBHOOK_STRIPE_TOLERANCE_SECONDS <= 0:
     raise ConfigError("WEBHOOK_STRIPE_TOLERANCE_SECONDS must be positive: without it any old delivery replays")
 # Deliveries stored this long ago and still not turned into events are sent to the workers again.
 WEBHOOK_SWEEP_STALE_SECONDS = env_int("WEBHOOK_SWEEP_STALE_SECONDS", 60)
+# Each web process remembers which source an endpoint's address names this long: a source's change
+# (deactivated, its secret's variables) reaches its endpoint within it. 0: asked at every delivery.
+WEBHOOK_ENDPOINT_CACHE_SECONDS = env_int("WEBHOOK_ENDPOINT_CACHE_SECONDS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(INGEST_MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES) + 1024
 
 # --- Posting ---------------------------------------------------------------

@@ -29,7 +29,10 @@ class WebhookDelivery(models.Model):
     unique by constraint, so two copies arriving together cannot both be processed; a later
     copy is kept as a repeat of the first (`repeat_of`) and creates nothing."""
 
-    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="webhook_deliveries")
+    # Indexed by the indexes below, which lead with it: Django's own index of it is left out.
+    source = models.ForeignKey(
+        SourceSystem, on_delete=models.PROTECT, related_name="webhook_deliveries", db_index=False
+    )
     provider = models.CharField(max_length=16, choices=Provider.choices)
     topic = models.CharField(max_length=100, blank=True, default="")
     provider_event_id = models.CharField(max_length=200, blank=True, default="")
@@ -42,7 +45,9 @@ class WebhookDelivery(models.Model):
     response_code = models.PositiveSmallIntegerField(default=200)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RECEIVED)
     reason = models.TextField(blank=True, default="")
-    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats")
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats", db_index=False
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0, help_text="Events it named: new ones and ones known before.")
     # The reader said money moved, or may have, with nothing drafted for it (Stripe: a payout
@@ -61,8 +66,11 @@ class WebhookDelivery(models.Model):
         indexes = [
             # The delivery log: one endpoint's deliveries over a day, newest first.
             models.Index(fields=["source", "received_at"], name="webhookdelivery_source_time"),
-            # The sweeper: deliveries stored whose task never ran.
-            models.Index(fields=["received_at"], condition=Q(outcome="received"), name="webhookdelivery_waiting"),
+            # What waits to be turned into events, per source, oldest first: whether a new delivery
+            # needs a message of its own, the worker's next one, the sweeper's (few rows at any time).
+            models.Index(fields=["source", "id"], condition=Q(outcome="received"), name="webhookdelivery_waiting"),
+            # A delivery's repeats: only repeats are in it (every index is one more write per delivery).
+            models.Index(fields=["repeat_of"], condition=Q(repeat_of__isnull=False), name="webhookdelivery_repeats"),
         ]
 
     def __str__(self) -> str:
@@ -81,12 +89,16 @@ class DeliveryItem(models.Model):
     """What one delivery did to one event: a draft recorded (new, a repeat, a conflict, or refused
     with the ingestion's reason), or an event the delivery reports changed at the source."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.PROTECT, related_name="items")
+    delivery = models.ForeignKey(  # indexed by the unique (delivery, position)
+        WebhookDelivery, on_delete=models.PROTECT, related_name="items", db_index=False
+    )
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=32)
     external_id = models.CharField(max_length=200)
     result = models.CharField(max_length=16, choices=ItemResult.choices)
-    event = models.ForeignKey(SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(  # indexed as deliveryitem_event
+        SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     reason_code = models.CharField(max_length=64, blank=True, default="")
     reason = models.TextField(blank=True, default="")
 

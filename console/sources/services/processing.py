@@ -11,10 +11,12 @@ never holds up the others. An event the delivery reports changed after it posted
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import OperationalError, transaction
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from console.audit.actors import Actor
@@ -29,6 +31,8 @@ from integrations.webhooks import Draft, Reading, Unhandled, Unreadable
 logger = logging.getLogger(__name__)
 
 SWEEP_LIMIT = 1000
+DRAIN_LIMIT = 200  # deliveries one message processes before it hands over to the next message
+RELOOK_SECONDS = 0.05
 CHANGED_NOTES = {
     Provider.SHOPIFY: "The order changed after it was invoiced",
     Provider.STRIPE: "It changed at Stripe after it posted",
@@ -36,30 +40,66 @@ CHANGED_NOTES = {
 
 
 def delivery_process(*, delivery_id: int) -> str:
-    """Process the delivery once, whatever number of messages name it; returns its outcome."""
+    """Process the delivery once, whatever number of messages name it, then the deliveries of its
+    source still waiting (they sent no message of their own: receiving.py); returns its outcome."""
+    outcome, source_id = _claim_and_process(WebhookDelivery.objects.filter(pk=delivery_id), delivery_id)
+    if source_id is not None:
+        _drain(source_id)
+    return outcome
+
+
+def _drain(source_id: int) -> None:
+    waiting = WebhookDelivery.objects.filter(source_id=source_id, outcome=Outcome.RECEIVED).order_by("pk")
+    looked_again = False
+    for _ in range(DRAIN_LIMIT):
+        # SKIP LOCKED: workers draining one source side by side each take the next one nobody holds.
+        _, found = _claim_and_process(waiting, None, skip_locked=True)
+        if found is not None:
+            looked_again = False
+            continue
+        if looked_again:
+            return
+        # A delivery whose insert read this source's last one as still waiting, and committed just
+        # after the look above, sent no message: it is here a moment later (receiving.py).
+        time.sleep(RELOOK_SECONDS)
+        looked_again = True
+    # The message after this one: another worker may take over (the next is looked for after the
+    # last commit, as receiving.py needs).
+    following = waiting.values_list("pk", flat=True).first()
+    if following is not None:
+        delivery_send(following)
+
+
+def _claim_and_process(
+    rows: QuerySet[WebhookDelivery], named: int | None, *, skip_locked: bool = False
+) -> tuple[str, int | None]:
+    """(outcome, source id) of the first of `rows`, locked and processed in one transaction;
+    ("gone", None) when there is none (or every one is held by another worker)."""
+    claimed: WebhookDelivery | None = None
     try:
         with transaction.atomic():
-            delivery = (
-                WebhookDelivery.objects.select_for_update(of=("self",))
+            claimed = (
+                rows.select_for_update(of=("self",), skip_locked=skip_locked)
                 .select_related("source", "source__entity", "source__service_account")
-                .filter(pk=delivery_id)
                 .first()
             )
-            if delivery is None:
-                logger.warning("webhook delivery %s is gone: nothing to process", delivery_id)
-                return "gone"
-            if delivery.outcome != Outcome.RECEIVED:
-                return str(delivery.outcome)  # an earlier message did it
-            _process(delivery)
-            return str(delivery.outcome)
+            if claimed is None:
+                if named is not None:
+                    logger.warning("webhook delivery %s is gone: nothing to process", named)
+                return "gone", None
+            if claimed.outcome == Outcome.RECEIVED:
+                _process(claimed)
+            return str(claimed.outcome), claimed.source_id
     except OperationalError:
         raise  # the database went away: the task is retried
     except Exception as err:  # one delivery our code fails on is recorded, not retried forever
-        logger.exception("webhook delivery %s failed in the console", delivery_id)
-        WebhookDelivery.objects.filter(pk=delivery_id, outcome=Outcome.RECEIVED).update(
+        if claimed is None:
+            raise
+        logger.exception("webhook delivery %s failed in the console", claimed.pk)
+        WebhookDelivery.objects.filter(pk=claimed.pk, outcome=Outcome.RECEIVED).update(
             outcome=Outcome.FAILED, reason=f"internal error while processing: {type(err).__name__}"
         )
-        return str(Outcome.FAILED)
+        return str(Outcome.FAILED), claimed.source_id
 
 
 def _finish(
@@ -168,14 +208,17 @@ def _changed(delivery: WebhookDelivery, reading: Reading) -> tuple[list[Delivery
 
 
 def deliveries_sweep() -> int:
-    """Send again the deliveries stored but still not processed (their message was lost, or the
-    broker was down when they came); processing is once per delivery, so a second send is harmless."""
+    """Send again, per source, a message for its oldest delivery stored but still not processed (its
+    message was lost, or the broker was down when it came): its worker takes the source's others
+    too, and processing is once per delivery, so a second send is harmless. Returns the messages sent."""
     stale = timezone.now() - timedelta(seconds=settings.WEBHOOK_SWEEP_STALE_SECONDS)
-    ids = list(
+    oldest = (
         WebhookDelivery.objects.filter(outcome=Outcome.RECEIVED, received_at__lt=stale)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+        .values("source_id")
+        .annotate(first=Min("pk"))
+        .values_list("first", flat=True)
     )
+    ids = sorted(oldest[:SWEEP_LIMIT])
     for delivery_id in ids:
         delivery_send(delivery_id)
     return len(ids)

@@ -5,6 +5,14 @@ never makes the provider time out (Shopify waits 5 s) and retry.
 A refusal stores nothing but a counter and answers the same whatever failed. The first delivery of
 a provider event id per source is claimed by a unique constraint, so copies arriving together
 cannot both be processed: the losers are kept as repeats of the winner and create nothing.
+
+Messages are few: a delivery sends one only when no older delivery of its source is still waiting,
+since the worker turning that one into events takes the source's next ones too (processing.py). A
+message per delivery cost more than storing it; now a storm, when the workers fall behind, sends a
+few. The insert itself says whether an older one waits (one statement: a second one cost a tenth of
+the delivery). Its answer is as of the statement's start, so a worker that finished the older one
+and looked for more just before this insert committed can miss it; it looks once more a moment
+later, and the sweeper sends whatever is still waiting after WEBHOOK_SWEEP_STALE_SECONDS.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from console.env import env
@@ -55,32 +64,84 @@ def secrets_of(source: SourceSystem) -> list[str]:
     return found
 
 
-def _store(fields: dict[str, Any], event_id: str) -> WebhookDelivery:
+_TABLE = WebhookDelivery._meta.db_table
+_COLUMNS = (
+    "source_id",
+    "provider",
+    "topic",
+    "provider_event_id",
+    "headers",
+    "body",
+    "body_sha256",
+    "received_at",
+    "verified_at",
+    "answer_ms",
+    "response_code",
+    "outcome",
+    "reason",
+    "processed_at",
+    "event_count",
+    "needs_attention",
+    "repeat_of_id",
+)
+_BY_COLUMN: dict[str | None, Field[Any, Any]] = {f.column: f for f in WebhookDelivery._meta.concrete_fields}
+_FIELDS = [_BY_COLUMN[column] for column in _COLUMNS]
+# The conflict target is the partial unique index webhookdelivery_first_of_event (same predicate).
+_FIRST_OF_EVENT = "ON CONFLICT (source_id, provider_event_id) WHERE repeat_of_id IS NULL AND NOT provider_event_id = ''"
+
+
+_OLDER_WAITING = (
+    f"EXISTS (SELECT 1 FROM {_TABLE} AS older WHERE older.source_id = {_TABLE}.source_id "
+    f"AND older.outcome = 'received' AND older.id < {_TABLE}.id)"
+)
+
+
+def _insert(values: dict[str, Any], *, claim: bool) -> tuple[int, bool] | None:
+    """One INSERT, in the caller's transaction or committed by itself: (its id, whether an older
+    delivery of its source still waits). With `claim`, the first delivery of its event id only:
+    None when one was stored before (PostgreSQL waits for an uncommitted one, and inserts if it
+    rolls back). Written by hand: the ORM's create() cost a delivery more than all it does besides."""
+    params = [f.get_db_prep_save(values.get(c), connection) for c, f in zip(_COLUMNS, _FIELDS, strict=True)]
+    placeholders = ", ".join(["%s"] * len(_COLUMNS))
+    conflict = f"{_FIRST_OF_EVENT} DO NOTHING " if claim else ""
+    sql = (
+        f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) {conflict}RETURNING id, {_OLDER_WAITING}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), bool(row[1]))
+
+
+def _store(values: dict[str, Any]) -> tuple[int, str]:
+    """The delivery's id and outcome: received (or unparsed) when it is the first of its event id,
+    else a repeat of the first."""
+    event_id = values["provider_event_id"]
     for _ in range(3):
-        try:
-            with transaction.atomic():
-                delivery = WebhookDelivery.objects.create(**fields)
-                if delivery.outcome == Outcome.RECEIVED:
-                    # robust: the broker being down must not turn a stored delivery into a 500 (the
-                    # provider would retry, as a repeat); the sweeper sends its message later.
-                    transaction.on_commit(partial(delivery_send, delivery.pk), robust=True)
-                return delivery
-        except IntegrityError:
-            if not event_id:
-                raise
-        # Seen before: kept as a repeat of the first, which has committed (the constraint waited for it).
-        with transaction.atomic():
-            first = (
-                WebhookDelivery.objects.filter(source=fields["source"], provider_event_id=event_id, repeat_of=None)
-                .only("pk")
-                .first()
-            )
-            if first is not None:
-                return WebhookDelivery.objects.create(
-                    **{**fields, "outcome": Outcome.REPEAT, "reason": f"repeat of delivery {first.pk}"},
-                    repeat_of=first,
-                )
-        # The first rolled back after blocking us: claim the event id again.
+        stored = _insert(values, claim=bool(event_id))
+        if stored is not None:
+            delivery_id, older_waiting = stored
+            if values["outcome"] == Outcome.RECEIVED and not older_waiting:
+                # robust: the broker being down must not turn a stored delivery into a 500 (the
+                # provider would retry, as a repeat); the sweeper sends its message later.
+                transaction.on_commit(partial(delivery_send, delivery_id), robust=True)
+            return delivery_id, str(values["outcome"])
+        first = (
+            WebhookDelivery.objects.filter(source_id=values["source_id"], provider_event_id=event_id, repeat_of=None)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if first is not None:
+            repeat = {
+                **values,
+                "outcome": Outcome.REPEAT,
+                "reason": f"repeat of delivery {first}",
+                "repeat_of_id": first,
+            }
+            repeated = _insert(repeat, claim=False)
+            assert repeated is not None  # no conflict target: it always inserts
+            return repeated[0], str(Outcome.REPEAT)
+        # The first rolled back after we saw it: claim the event id again.
     raise RuntimeError(f"could not store a delivery of event {event_id!r} after 3 tries")
 
 
@@ -104,8 +165,8 @@ def delivery_receive(
         return Answer(401, UNAUTHORIZED)
     verified_at = timezone.now()
     identity = adapter.identify(body, headers)
-    fields: dict[str, Any] = {
-        "source": source,
+    values: dict[str, Any] = {
+        "source_id": source.pk,
         "provider": adapter.provider,
         "topic": identity.topic,
         "provider_event_id": identity.event_id,
@@ -117,9 +178,10 @@ def delivery_receive(
         "response_code": 200,
         "outcome": Outcome.UNPARSED if identity.unreadable else Outcome.RECEIVED,
         "reason": identity.unreadable,
+        "processed_at": verified_at if identity.unreadable else None,
+        "event_count": 0,
+        "needs_attention": False,
         "answer_ms": (time.perf_counter() - started) * 1000,
     }
-    if identity.unreadable:
-        fields["processed_at"] = verified_at
-    delivery = _store(fields, identity.event_id)
-    return Answer(200, {"delivery": delivery.pk, "outcome": delivery.outcome})
+    delivery_id, outcome = _store(values)
+    return Answer(200, {"delivery": delivery_id, "outcome": outcome})

@@ -86,6 +86,12 @@ def stripe_event(event_id: str = "evt_1QAbCdEfGhIjKlMn", kind: str = "charge.suc
     return json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": {}}, **fields}).encode()
 
 
+@pytest.fixture(autouse=True)
+def _endpoints_asked_every_time(settings: Any) -> None:
+    # The tests change sources between deliveries; test_receiving proves what remembering does.
+    settings.WEBHOOK_ENDPOINT_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def endpoints(db: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """US01 with a Shopify endpoint (shop-us) and a Stripe one (stripe-us), their secrets in the environment."""

@@ -14,10 +14,11 @@ import pytest
 from console.casework.models import ExceptionCase
 from console.casework.taxonomy import Category
 from console.sources.models import DeliveryItem, ItemResult, Outcome, WebhookDelivery
-from console.sources.services.processing import delivery_process
+from console.sources.services import processing
+from console.sources.services.processing import deliveries_sweep, delivery_process
 from console.sync.models import DuplicateAttempt, EventState, Flow, SyncEvent
 from tests.tables import table_changes, tables_unchanged
-from tests.unit.console.sources.conftest import Sender
+from tests.unit.console.sources.conftest import DeliveryQueue, Sender
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,43 @@ def test_a_source_missing_its_entity_fails_the_delivery_saying_what_to_run(
         "the source is not set up for webhooks: run manage.py webhook_source",
     )
     assert not DeliveryItem.objects.exists() and not SyncEvent.objects.exists()
+
+
+def test_a_delivery_sends_a_message_only_when_none_of_its_source_waits_and_one_message_takes_them_all(
+    sender: Sender,
+    delivery_queue: DeliveryQueue,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def send(n: int) -> WebhookDelivery:
+        with django_capture_on_commit_callbacks(execute=True):
+            return delivered(sender.shopify(json.dumps(ORDER).encode(), topic="orders/paid", event_id=f"e{n}"))
+
+    first, second, third = send(1), send(2), send(3)
+    # The second and third found the first still waiting: its worker takes them.
+    assert delivery_queue.ids() == [first.pk]
+    assert delivery_process(delivery_id=first.pk) == "processed"
+    outcomes = WebhookDelivery.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("outcome", flat=True)
+    assert set(outcomes) == {Outcome.PROCESSED}
+    assert SyncEvent.objects.count() == 2  # the same order three times: its two events
+    # Nothing waits any more: the next delivery has a message of its own.
+    fourth = send(4)
+    assert delivery_queue.ids() == [first.pk, fourth.pk]
+    # A message handles at most DRAIN_LIMIT deliveries, then sends the next one's message.
+    monkeypatch.setattr(processing, "DRAIN_LIMIT", 1)
+    fifth, sixth = send(5), send(6)
+    delivery_queue.purge()
+    delivery_process(delivery_id=fourth.pk)
+    assert WebhookDelivery.objects.get(pk=fifth.pk).outcome == Outcome.PROCESSED
+    assert WebhookDelivery.objects.get(pk=sixth.pk).outcome == Outcome.RECEIVED
+    assert delivery_queue.ids() == [sixth.pk]
+
+
+def test_the_sweeper_sends_one_message_per_source_for_its_oldest_waiting_delivery(
+    sender: Sender, delivery_queue: DeliveryQueue, settings: Any
+) -> None:
+    ids = [delivered(sender.shopify(b"{}", event_id=f"s{n}")).pk for n in range(3)]
+    stripe = delivered(sender.stripe(b'{"id": "evt_s", "type": "charge.succeeded"}')).pk
+    settings.WEBHOOK_SWEEP_STALE_SECONDS = 0
+    assert deliveries_sweep() == 2
+    assert sorted(delivery_queue.ids()) == sorted([ids[0], stripe])

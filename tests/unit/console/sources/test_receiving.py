@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from console.sources import selectors
 from console.sources.models import Outcome, WebhookDelivery, WebhookRefusal
+from console.sources.selectors import endpoints_forget
 from console.sources.services.processing import deliveries_sweep
 from console.sync.models import SourceSystem
 from integrations.shopify import signature as shopify_signature
@@ -295,3 +299,23 @@ def test_the_sweeper_sends_a_delivery_whose_message_was_lost(
     settings.WEBHOOK_SWEEP_STALE_SECONDS = 0
     assert deliveries_sweep() == 1
     assert delivery_queue.ids() == [delivery.pk]
+
+
+def test_each_process_remembers_an_endpoint_for_the_cache_seconds(
+    sender: Sender, endpoints: dict[str, Any], settings: Any
+) -> None:
+    settings.WEBHOOK_ENDPOINT_CACHE_SECONDS = 5
+    assert sender.shopify(ORDER, event_id="a").status_code == 200  # asked, and remembered
+    with CaptureQueriesContext(connection) as queries:
+        assert sender.shopify(ORDER, event_id="b").status_code == 200
+    # Remembered: the delivery's insert is its one statement (in the test's savepoint).
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 1 and statements[0].startswith("INSERT INTO sources_webhookdelivery ")
+    SourceSystem.objects.filter(pk=endpoints["shopify"].pk).update(is_active=False)
+    assert sender.shopify(ORDER, event_id="c").status_code == 200  # within the seconds: still the endpoint
+    endpoints_forget()  # as the seconds running out do
+    assert sender.shopify(ORDER, event_id="d").status_code == 404
+    # Unknown addresses are remembered as unknown, and cannot grow the memory without bound.
+    for n in range(1500):
+        selectors.endpoint_find(provider="shopify", code=f"made-up-{n}")
+    assert len(selectors._remembered) <= 1000
