@@ -98,24 +98,21 @@ def endpoints(db: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setenv("SHOP_US_WEBHOOK_SECRET", SHOPIFY_SECRET)
     monkeypatch.setenv("STRIPE_US_WEBHOOK_SECRET", STRIPE_SECRET)
     entity = LegalEntity.objects.create(code="US01", name="Acme Inc.", odoo_company_id=1, currency="USD")
-    actor = Actor.system("test")
-    shop = webhook_endpoint_set(
-        actor=actor,
-        user=None,
-        code="shop-us",
-        provider="shopify",
-        entity_code="US01",
-        secret_env="SHOP_US_WEBHOOK_SECRET",
-    ).source
-    stripe = webhook_endpoint_set(
-        actor=actor,
-        user=None,
-        code="stripe-us",
-        provider="stripe",
-        entity_code="US01",
-        secret_env="STRIPE_US_WEBHOOK_SECRET",
-    ).source
-    return {"entity": entity, "shopify": shop, "stripe": stripe}
+    made = {
+        provider: webhook_endpoint_set(
+            actor=Actor.system("test"),
+            user=None,
+            code=code,
+            provider=provider,
+            entity_code="US01",
+            secret_env=variable,
+        ).source
+        for provider, code, variable in (
+            ("shopify", "shop-us", "SHOP_US_WEBHOOK_SECRET"),
+            ("stripe", "stripe-us", "STRIPE_US_WEBHOOK_SECRET"),
+        )
+    }
+    return {"entity": entity, **made}
 
 
 @pytest.fixture

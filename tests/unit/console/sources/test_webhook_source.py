@@ -85,18 +85,10 @@ def test_running_it_again_updates_the_source_keeps_its_flows_and_audits_what_cha
     flow = Flow.objects.get(source__code="shop-us", event_kind="customer_invoice")
     flow.freshness_slo_seconds = 120  # finance's setting, not the command's
     flow.save()
+    rotated = ["shop-us", "--kind", "shopify", "--entity", "FR01", "--secret-env", "SHOP_US_SECRET_2026"]
+    rotated += ["--previous-secret-env", "SHOP_US_SECRET"]
     with table_changes() as changes:
-        out, err = run(
-            "shop-us",
-            "--kind",
-            "shopify",
-            "--entity",
-            "FR01",
-            "--secret-env",
-            "SHOP_US_SECRET_2026",
-            "--previous-secret-env",
-            "SHOP_US_SECRET",
-        )
+        out, err = run(*rotated)
     assert out == "/webhooks/shopify/shop-us/" and "shop-us updated" in err
     source = SourceSystem.objects.get(code="shop-us")
     assert (source.entity.code, source.secret_env, source.previous_secret_env) == (
@@ -113,17 +105,7 @@ def test_running_it_again_updates_the_source_keeps_its_flows_and_audits_what_cha
     assert "US01" in audit["source.webhook_configured"]["before"]
     # The same again changes nothing and writes no audit row.
     with tables_unchanged():
-        run(
-            "shop-us",
-            "--kind",
-            "shopify",
-            "--entity",
-            "FR01",
-            "--secret-env",
-            "SHOP_US_SECRET_2026",
-            "--previous-secret-env",
-            "SHOP_US_SECRET",
-        )
+        run(*rotated)
 
 
 def test_an_existing_api_source_becomes_a_webhook_source(entities: None) -> None:
