@@ -32,11 +32,8 @@ def case_credit_note_draft(case: ExceptionCase) -> CreditNoteDraft:
         draft = credit_note_draft(case.event)
     except CreditNoteError as err:
         raise CaseError(str(err)) from err
-    if draft.flow is None:
-        raise CaseError(
-            f"{case.event.source.code} has no active flow for {draft.kind.label.lower()}s: "
-            "an integration admin adds it, then the case can be turned into a credit note"
-        )
+    if draft.flow_missing:
+        raise CaseError(draft.flow_missing)
     return draft
 
 

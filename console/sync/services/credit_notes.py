@@ -47,7 +47,7 @@ class CreditNoteDraft:
     """What the credit note would be: its kind, data and document, and the flow it goes by
     (None: the source has no active flow for that kind, which an integration admin adds)."""
 
-    original: SyncEvent
+    source_code: str
     kind: EventKind
     data: dict[str, Any]
     document: Invoice
@@ -56,6 +56,16 @@ class CreditNoteDraft:
     @property
     def amount(self) -> Decimal:
         return self.document.amount
+
+    @property
+    def flow_missing(self) -> str:
+        """Why it cannot be recorded yet for want of a flow, or ""."""
+        if self.flow is not None:
+            return ""
+        return (
+            f"{self.source_code} has no active flow for {self.kind.label.lower()}s: "
+            "an integration admin adds it, then the credit note can be recorded"
+        )
 
 
 def credit_note_applies(event: SyncEvent) -> bool:
@@ -92,7 +102,7 @@ def credit_note_draft(event: SyncEvent) -> CreditNoteDraft:
         raise CreditNoteError(f"event {event.pk}'s lines turned do not make a credit note: {err}") from err
     assert isinstance(document, Invoice)
     flow = Flow.objects.filter(source_id=event.source_id, event_kind=kind, is_active=True).first()
-    return CreditNoteDraft(original=event, kind=kind, data=data, document=document, flow=flow)
+    return CreditNoteDraft(source_code=event.source.code, kind=kind, data=data, document=document, flow=flow)
 
 
 def event_credit_note_record(*, event: SyncEvent, actor: Actor, reason: str) -> SyncEvent:
@@ -101,10 +111,7 @@ def event_credit_note_record(*, event: SyncEvent, actor: Actor, reason: str) -> 
     original = SyncEvent.objects.select_for_update(of=("self",)).select_related("entity", "source").get(pk=event.pk)
     draft = credit_note_draft(original)
     if draft.flow is None:
-        raise CreditNoteError(
-            f"{original.source.code} has no active flow for {draft.kind.label.lower()}s: "
-            "an integration admin adds it, then the credit note can be recorded"
-        )
+        raise CreditNoteError(draft.flow_missing)
     now = timezone.now()
     data_json = canonical_data(draft.data)
     try:
