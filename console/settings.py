@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "console.mappings",
     "console.casework",
     "console.dashboard",
+    "console.sources",
 ]
 
 MIDDLEWARE = [
@@ -204,7 +205,20 @@ SPECTACULAR_SETTINGS = {
 # --- Ingestion -------------------------------------------------------------
 INGEST_MAX_BATCH = env_int("INGEST_MAX_BATCH", 1000)
 INGEST_MAX_BODY_BYTES = env_int("INGEST_MAX_BODY_BYTES", 8 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BODY_BYTES + 1024
+
+# --- Webhooks (console/sources) --------------------------------------------
+# A Shopify order of 250 lines is a few hundred kB; a Stripe event a few kB.
+WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# A Stripe signature older than this is refused, however good (a replay).
+WEBHOOK_STRIPE_TOLERANCE_SECONDS = env_int("WEBHOOK_STRIPE_TOLERANCE_SECONDS", 300)
+if WEBHOOK_STRIPE_TOLERANCE_SECONDS <= 0:
+    raise ConfigError("WEBHOOK_STRIPE_TOLERANCE_SECONDS must be positive: without it any old delivery replays")
+# Deliveries stored this long ago and still not turned into events are sent to the workers again.
+WEBHOOK_SWEEP_STALE_SECONDS = env_int("WEBHOOK_SWEEP_STALE_SECONDS", 60)
+# Each web process remembers which source an endpoint's address names this long: a source's change
+# (deactivated, its secret's variables) reaches its endpoint within it. 0: asked at every delivery.
+WEBHOOK_ENDPOINT_CACHE_SECONDS = env_int("WEBHOOK_ENDPOINT_CACHE_SECONDS", 5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(INGEST_MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES) + 1024
 
 # --- Posting ---------------------------------------------------------------
 # Odoo creates and posts 20 to 50 invoices per call far faster than one by one.
@@ -255,8 +269,10 @@ ODOO_TIMEOUT_SECONDS = env_float("ODOO_TIMEOUT_SECONDS", 60.0)
 # A queue per purpose: a person's bulk run and the periodic tasks (sweeper,
 # escalations, audit verification) never wait behind posting messages. A plain
 # `celery -A console worker` consumes every queue; the demo runs one worker on
-# `posting` and one on `bulk,default` with the beat (scripts/demo.sh).
-CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in ("posting", "bulk", "default")}
+# `posting` and one on `webhooks,bulk,default` with the beat (scripts/demo.sh).
+CELERY_TASK_QUEUES = {
+    name: {"exchange": name, "routing_key": name} for name in ("posting", "webhooks", "bulk", "default")
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_DEFAULT_EXCHANGE = "default"
 CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
@@ -266,6 +282,8 @@ CELERY_TASK_ROUTES = {
     "casework.bulk_run": {"queue": "bulk"},
     # A person waits on it, and it is one Odoo call like a posting.
     "casework.receipt_match": {"queue": "posting"},
+    # Turning a stored webhook delivery into events: quick, and never behind a posting batch.
+    "sources.process_delivery": {"queue": "webhooks"},
 }
 # How many workers may post one entity and kind side by side when it has more than a
 # batch waiting (console/sync/services/post_message.py).
@@ -292,6 +310,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-posting": {"task": "sync.sweep_posting", "schedule": SWEEP_INTERVAL_SECONDS},
+    "sweep-webhook-deliveries": {"task": "sources.sweep_deliveries", "schedule": SWEEP_INTERVAL_SECONDS},
     "verify-audit-chain": {
         "task": "audit.verify_chain",
         "schedule": env_float("AUDIT_VERIFY_INTERVAL_SECONDS", 3600.0),

@@ -7,6 +7,9 @@ from console.access.forms import SignInForm
 from console.sync.api.views import api_not_found
 
 urlpatterns = [
+    # First: the providers' deliveries are the busiest requests, and every pattern tried before
+    # theirs (the dashboard's, at "") costs each of them.
+    path("webhooks/", include("console.sources.urls")),
     path("", include("console.dashboard.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

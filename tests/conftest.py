@@ -34,6 +34,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _webhook_endpoints_forgotten() -> None:
+    # Each process remembers which source an endpoint names for a few seconds (console/sources/
+    # selectors.py): a source of the last test's database must not answer for this one's.
+    from console.sources.selectors import endpoints_forget
+
+    endpoints_forget()
+
+
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[Any]:
     from integrations.odoo.sandbox.server import SandboxServer

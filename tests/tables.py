@@ -22,7 +22,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Field, Model
 
-APPS = ("access", "audit", "casework", "mappings", "sync", "auth", "guardian", "auditlog")
+APPS = ("access", "audit", "casework", "mappings", "sources", "sync", "auth", "guardian", "auditlog")
 SKIPPED = {"auth.Permission", "casework.DayTally"}
 USAGE_STAMPS = {
     "access.User": {"last_login"},

@@ -193,3 +193,58 @@ def user_access_set(
         ),
     )
     return after
+
+
+def _source_account_name(source: SourceSystem) -> str:
+    return f"webhook:{source.code}"
+
+
+@transaction.atomic
+def source_account_ensure(*, source: SourceSystem, entity: LegalEntity, actor: Actor) -> ServiceAccount:
+    """The account a webhook source's events are recorded under, scoped to that source and entity
+    alone, so that they pass the same ingestion checks as any token's events. It has no token: its
+    digest is of a random value nobody is shown, so nothing signs in with it."""
+    name = _source_account_name(source)
+    account = ServiceAccount.objects.select_for_update().filter(name=name).first()
+    if account is None:
+        account = ServiceAccount.objects.create(
+            name=name, token_digest=token_digest(token_generate("none_")), token_prefix=""
+        )
+        account.sources.set([source])
+        account.entities.set([entity])
+        audit_record(
+            actor=actor,
+            entry=AuditEntry(
+                action="service_account.created",
+                object_type="service_account",
+                object_id=str(account.pk),
+                entity_code=entity.code,
+                after={"name": name, "sources": [source.code], "entities": [entity.code], "token_prefix": ""},
+                reason=f"the webhook source {source.code}'s own account (no token)",
+            ),
+        )
+        return account
+    if account.token_prefix:
+        # Made by a person, with a token: taking it over would let that token post as the webhooks.
+        raise AccessError(f"a service account named {name!r} with a token exists: rename or remove it first")
+    before = {
+        "sources": sorted(account.sources.values_list("code", flat=True)),
+        "entities": sorted(account.entities.values_list("code", flat=True)),
+    }
+    after = {"sources": [source.code], "entities": [entity.code]}
+    if before != after:
+        account.sources.set([source])
+        account.entities.set([entity])
+        audit_record(
+            actor=actor,
+            entry=AuditEntry(
+                action="service_account.scope_changed",
+                object_type="service_account",
+                object_id=str(account.pk),
+                entity_code=entity.code,
+                before={"name": name, **before},
+                after={"name": name, **after},
+                reason=f"the webhook source {source.code} now posts for {entity.code}",
+            ),
+        )
+    return account

@@ -24,6 +24,7 @@ class Category(models.TextChoices):
     INTERNAL_ERROR = "internal_error", "Failed in the console"
     CLOSED_PERIOD_HELD = "closed_period_held", "Closed period in Odoo"
     UNMATCHED_RECEIPT = "unmatched_receipt", "Unmatched receipt"
+    CHANGED_AT_SOURCE = "changed_at_source", "Changed at the source after it posted"
 
 
 class Severity(models.TextChoices):
@@ -143,6 +144,14 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.MEDIUM,
         OPERATIONS,
     ),
+    Category.CHANGED_AT_SOURCE: CategoryInfo(
+        "The source changed this document after it was posted to Odoo (an order edited after it was "
+        "invoiced). Nothing was posted again: Odoo holds the version received first.",
+        "Compare the source's document with the Odoo record; if they differ, correct it in Odoo (a credit "
+        "note, then a new document), and dismiss this case saying what was done.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -183,6 +192,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "internal_error": Category.INTERNAL_ERROR,
     "closed_period_held": Category.CLOSED_PERIOD_HELD,
     "unmatched_receipt": Category.UNMATCHED_RECEIPT,
+    "changed_at_source": Category.CHANGED_AT_SOURCE,
 }
 
 

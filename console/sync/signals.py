@@ -14,3 +14,8 @@ events_transitioned = Signal()
 # Sent by events_ingest with attempts=[DuplicateAttempt, ...]: the same key sent again
 # with a different payload (the first version is kept), and actor=Actor.
 duplicates_conflicted = Signal()
+
+# Sent by events_changed_report with events=[SyncEvent, ...] (posted ones), actor=Actor and
+# note=what the source reported: the source changed them after they posted (an order edited
+# after it was invoiced). Nothing posts again; casework opens a case for a person to compare.
+events_changed_at_source = Signal()

@@ -20,7 +20,7 @@ from console.casework.models import OPEN_STATES, ActivityKind, CaseState, Except
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
 from console.sync.models import DuplicateAttempt, EventKind, EventState, Flow, SyncEvent, UnmatchedReceipts
-from console.sync.signals import duplicates_conflicted, events_transitioned
+from console.sync.signals import duplicates_conflicted, events_changed_at_source, events_transitioned
 
 FAILING = (EventState.FAILED, EventState.BLOCKED)
 # A suspected duplicate only posts once a person retried it (their answer); a conflict
@@ -214,4 +214,16 @@ def on_duplicates_conflicted(sender: Any, attempts: list[DuplicateAttempt], acto
             reason_code="conflicting_duplicate",
             message=f"The source sent {events[attempt.event_id].external_id} again with different content "
             f"at {attempt.received_at:%Y-%m-%d %H:%M} UTC; the first version was kept.",
+        )
+
+
+@receiver(events_changed_at_source, dispatch_uid="casework.events_changed_at_source")
+def on_events_changed_at_source(sender: Any, events: list[SyncEvent], actor: Actor, note: str, **kwargs: Any) -> None:
+    for event in events:
+        posted_as = event.odoo_name or f"{event.odoo_model} {event.odoo_id}"
+        case_open_or_add(
+            event,
+            actor=actor,
+            reason_code="changed_at_source",
+            message=f"{note} It had posted as {posted_as}; nothing was posted again.",
         )

@@ -9,6 +9,7 @@ from console.sync.models.events import (
     SyncEvent,
 )
 from console.sync.models.sources import (
+    WEBHOOK_KINDS,
     BusinessProcess,
     ClosedPeriod,
     Flow,
@@ -19,6 +20,7 @@ from console.sync.models.sources import (
 )
 
 __all__ = [
+    "WEBHOOK_KINDS",
     "BusinessProcess",
     "ClosedPeriod",
     "DuplicateAttempt",

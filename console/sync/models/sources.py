@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 
-from console.sync.models.entities import code_validator
+from console.sync.models.entities import LegalEntity, code_validator
+
+env_name_validator = RegexValidator(
+    r"^[A-Z_][A-Z0-9_]{0,99}$", "Name an environment variable: capital letters, digits and '_'."
+)
 
 
 class SourceKind(models.TextChoices):
@@ -13,6 +18,12 @@ class SourceKind(models.TextChoices):
     CRM = "crm", "CRM"
     TAX_ENGINE = "tax_engine", "Tax engine"
     OTHER = "other", "Other"
+    # Sources that send signed webhooks to /webhooks/<kind>/<code>/ (console/sources).
+    SHOPIFY = "shopify", "Shopify (signed webhooks)"
+    STRIPE = "stripe", "Stripe (signed webhooks)"
+
+
+WEBHOOK_KINDS = (SourceKind.SHOPIFY, SourceKind.STRIPE)
 
 
 class SourceSystem(models.Model):
@@ -20,6 +31,47 @@ class SourceSystem(models.Model):
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     is_active = models.BooleanField(default=True)
+    # A webhook source (kind shopify or stripe). Its signing secret is never stored: these name the
+    # environment variables (or NAME_FILE) that hold it on the web processes, and the previous one
+    # while a rotation is under way. Its deliveries are recorded for one legal entity, under the
+    # source's own service account, through the ingestion checks any token's events pass.
+    secret_env = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[env_name_validator],
+        help_text="Webhook sources: the environment variable holding the signing secret.",
+    )
+    previous_secret_env = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[env_name_validator],
+        help_text="Webhook sources, during a rotation: the environment variable holding the previous secret.",
+    )
+    entity = models.ForeignKey(
+        LegalEntity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Webhook sources: the legal entity their deliveries post for.",
+    )
+    webhook_options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Webhook sources: what the provider's reader is told (integrations/<provider>/options.py).",
+    )
+    service_account = models.ForeignKey(
+        "access.ServiceAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Webhook sources: the account their events are recorded under (it has no token).",
+    )
 
     def __str__(self) -> str:
         return self.code

@@ -3,6 +3,10 @@
 Messages are a hint, the database is the truth: an event accepted but never
 picked up, a retry that came due, or a claim whose worker died is found here
 and sent again. Claims are conditional, so sending twice is harmless.
+
+And a block whose cause has gone: a payment and its invoice posted by two workers side
+by side (they arrive together in one webhook delivery) can record the payment as waiting
+after the invoice's own unblocking looked for it; the payment is queued again here.
 """
 
 from __future__ import annotations
@@ -14,14 +18,50 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from console.audit.actors import Actor
 from console.sync.models import EventState, SyncEvent
 from console.sync.services.dispatch import groups_wake_on_commit
+from console.sync.services.requeue import events_unblock_after_posting
 
 SWEEP_LIMIT = 5000
 
 
 def posting_sweep() -> int:
     """Returns how many events were sent to the workers again."""
+    return _blocks_cleared() + _resend()
+
+
+def _blocks_cleared() -> int:
+    """Queue again the events still blocked on a document that has posted since."""
+    keys = set(
+        SyncEvent.objects.filter(state=EventState.BLOCKED)
+        .filter(
+            Q(blocked_on__startswith="event:") | Q(blocked_on__startswith="key:") | Q(blocked_on__startswith="settles:")
+        )
+        .values_list("blocked_on", flat=True)[:SWEEP_LIMIT]
+    )
+    ids: set[int] = set()
+    named: set[tuple[int, str]] = set()
+    for key in keys:
+        # event:<id>, key:<source>:<kind>:<external id>, settles:<source>:<direction>:<external id>
+        parts = key.split(":", 3)
+        if parts[0] == "event" and parts[1].isdigit():
+            ids.add(int(parts[1]))
+        elif len(parts) == 4 and parts[1].isdigit():
+            named.add((int(parts[1]), parts[3]))
+    if not ids and not named:
+        return 0
+    found = SyncEvent.objects.filter(state=EventState.POSTED).filter(
+        Q(pk__in=ids) | Q(source_id__in={s for s, _ in named}, external_id__in={x for _, x in named})
+    )
+    posted = [e for e in found if e.pk in ids or (e.source_id, e.external_id) in named]
+    if not posted:
+        return 0
+    with transaction.atomic():
+        return len(events_unblock_after_posting(posted, actor=Actor.system("sweep_posting")))
+
+
+def _resend() -> int:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.SWEEP_STALE_QUEUED_SECONDS)
     due = (

@@ -9,7 +9,13 @@ import pytest
 
 from console.celery import app, queue_depths
 
-PERIODIC = ("sync.sweep_posting", "casework.escalate", "casework.fold_tallies", "audit.verify_chain")
+PERIODIC = (
+    "sync.sweep_posting",
+    "sources.sweep_deliveries",
+    "casework.escalate",
+    "casework.fold_tallies",
+    "audit.verify_chain",
+)
 
 
 def queue_of(task: str) -> str:
@@ -20,6 +26,7 @@ def test_posting_bulk_runs_and_periodic_tasks_go_to_queues_of_their_own() -> Non
     app.loader.import_default_modules()
     assert queue_of("sync.post_events") == "posting"
     assert queue_of("casework.bulk_run") == "bulk"
+    assert queue_of("sources.process_delivery") == "webhooks"
     for task in (*PERIODIC, "mappings.apply_due"):
         assert queue_of(task) == "default", task
     declared = set(app.amqp.queues)
@@ -29,7 +36,7 @@ def test_posting_bulk_runs_and_periodic_tasks_go_to_queues_of_their_own() -> Non
 
 
 def test_a_worker_started_without_queues_consumes_every_queue() -> None:
-    assert set(app.amqp.queues.consume_from) == {"posting", "bulk", "default"}
+    assert set(app.amqp.queues.consume_from) == {"posting", "webhooks", "bulk", "default"}
 
 
 def test_every_periodic_task_of_the_beat_goes_to_the_default_queue() -> None:
@@ -52,4 +59,5 @@ def test_queue_depths_counts_the_messages_waiting_in_each_queue(empty_queues: No
     app.send_task("sync.post_events", args=([1],))
     app.send_task("sync.post_events", args=([2],))
     app.send_task("casework.bulk_run", args=(1,))
-    assert queue_depths() == {"posting": 2, "bulk": 1, "default": 0}
+    app.send_task("sources.process_delivery", args=(1,))
+    assert queue_depths() == {"posting": 2, "webhooks": 1, "bulk": 1, "default": 0}

@@ -65,3 +65,42 @@ def test_a_group_with_many_events_lost_is_woken_by_one_message(
     with django_capture_on_commit_callbacks(execute=True):
         assert posting_sweep() == 12
     assert posting_queue.messages() == [[e.pk for e in lost[:5]]]
+
+
+def test_a_payment_left_waiting_on_an_invoice_that_posted_meanwhile_is_queued_again(
+    sources: dict[str, Any], posting_queue: PostingQueue, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Two workers side by side: the payment's block was recorded after the invoice's posting had
+    looked for waiting payments. Only blocks whose document has posted are lifted."""
+    from console.sync.services.resolution import event_block_key, settled_block_key
+
+    invoice = event(sources, 1, state=EventState.POSTED)
+    unposted = event(sources, 2, state=EventState.QUEUED, enqueued_at=timezone.now())
+    stuck = [
+        event(sources, 3, kind="payment", state=EventState.BLOCKED, blocked_on=event_block_key(invoice.pk)),
+        event(
+            sources,
+            4,
+            kind="payment",
+            state=EventState.BLOCKED,
+            blocked_on=settled_block_key(invoice.source_id, "inbound", invoice.external_id),
+        ),
+    ]
+    waiting = [
+        event(sources, 5, kind="payment", state=EventState.BLOCKED, blocked_on=event_block_key(unposted.pk)),
+        event(sources, 6, kind="payment", state=EventState.BLOCKED, blocked_on="mapping:tax:US01:VAT9"),
+        event(
+            sources,
+            7,
+            kind="payment",
+            state=EventState.BLOCKED,
+            blocked_on=settled_block_key(invoice.source_id, "inbound", "never-received"),
+        ),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert posting_sweep() == 2
+    assert {e.pk for e in SyncEvent.objects.filter(state=EventState.QUEUED, kind="payment")} == {e.pk for e in stuck}
+    assert SyncEvent.objects.filter(pk__in=[e.pk for e in waiting], state=EventState.BLOCKED).count() == 3
+    assert {i for ids in posting_queue.messages() for i in ids} == {e.pk for e in stuck}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert posting_sweep() == 0
