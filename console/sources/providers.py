@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from django.conf import settings
 
 from console.sources.models import Provider
-from console.sync.models import BusinessProcess
+from console.sync.models import BusinessProcess, UnmatchedReceipts
 from console.sync.services.sources import FlowSpec
 from integrations.shopify import signature as shopify_signature
 from integrations.shopify.options import ShopifyOptions
@@ -142,7 +142,14 @@ class Stripe:
     provider: str = Provider.STRIPE.value
     options_type: type[Any] = StripeOptions
     flows: tuple[FlowSpec, ...] = (
-        FlowSpec("payment", "Stripe charges and refunds → payments", BusinessProcess.ORDER_TO_CASH),
+        # A charge names its invoice only through a metadata key the shop may not set: a receipt
+        # that settles nothing gets a case to match it.
+        FlowSpec(
+            "payment",
+            "Stripe charges and refunds → payments",
+            BusinessProcess.ORDER_TO_CASH,
+            unmatched_receipts=UnmatchedReceipts.POST_AND_MATCH,
+        ),
         FlowSpec("journal_entry", "Stripe payouts, disputes and fees → journal entries", BusinessProcess.TREASURY),
     )
 

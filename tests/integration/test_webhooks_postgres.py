@@ -222,12 +222,6 @@ def test_a_paid_order_before_its_create_posts_once(shop: dict[str, Any], live_se
     assert payments == {("inbound", "shop-us/order-7000002-payment"): 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue14-shopify gives a refund's credit note the partner 'Customer of Shopify order <id>', to be taken "
-    "from the invoice; issue14-creditnotes fails a credit note whose partner is not its invoice's "
-    "(credited_other_partner). One of the two must give way (see the receiving report).",
-)
 def test_a_refund_before_its_order_waits_for_it_and_then_posts_once(
     shop: dict[str, Any], live_server: Any, workers: Workers
 ) -> None:

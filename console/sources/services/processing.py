@@ -181,10 +181,11 @@ def _record(source: SourceSystem, draft: Draft, correlation: str) -> DeliveryIte
 def _changed(delivery: WebhookDelivery, reading: Reading) -> tuple[list[DeliveryItem], str]:
     """A case for each changed event that posted; the others will post the version received first."""
     assert delivery.source.service_account is not None
-    note = (
-        f"{CHANGED_NOTES[Provider(delivery.provider)]}: {delivery.topic} received "
-        f"{delivery.received_at:%Y-%m-%d %H:%M} UTC (webhook delivery {delivery.pk})."
-    )
+    # The reader may say what the change means for the books (a payout that failed after it was
+    # booked); otherwise the provider's general words.
+    said = reading.changed_note or CHANGED_NOTES[Provider(delivery.provider)]
+    received = f"{delivery.topic} received {delivery.received_at:%Y-%m-%d %H:%M} UTC (webhook delivery {delivery.pk})"
+    note = f"{said}: {received}."
     events = events_changed_report(
         source=delivery.source,
         external_ids=reading.changed,

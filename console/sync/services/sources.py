@@ -18,7 +18,7 @@ from console.access.services import AccessError, source_account_ensure
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
 from console.sync.errors import SyncError
-from console.sync.models import WEBHOOK_KINDS, Flow, LegalEntity, SourceKind, SourceSystem
+from console.sync.models import WEBHOOK_KINDS, Flow, LegalEntity, SourceKind, SourceSystem, UnmatchedReceipts
 from console.sync.models.entities import code_validator
 from console.sync.models.sources import env_name_validator
 
@@ -30,6 +30,9 @@ class FlowSpec:
     kind: str
     name: str
     business_process: str
+    # What a payment received that settles nothing becomes, for a flow created here (an
+    # existing flow keeps finance's decision).
+    unmatched_receipts: str = UnmatchedReceipts.POST
 
 
 @dataclass
@@ -117,7 +120,13 @@ def webhook_source_set(
     for spec in flows:
         if Flow.objects.filter(source=source, event_kind=spec.kind).exists():
             continue
-        Flow.objects.create(source=source, event_kind=spec.kind, name=spec.name, business_process=spec.business_process)
+        Flow.objects.create(
+            source=source,
+            event_kind=spec.kind,
+            name=spec.name,
+            business_process=spec.business_process,
+            unmatched_receipts=spec.unmatched_receipts,
+        )
         flows_created.append(spec.kind)
     after = _settings(source)
     if before != after or flows_created:
