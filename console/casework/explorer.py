@@ -18,7 +18,7 @@ from console.sync.periods import later_period_text
 
 MAX_FOUND = 50
 # Decisions about the event that its attempts and case activity do not already tell.
-AUDITED_DECISIONS = ("event.requeued", "event.dismissed")
+AUDITED_DECISIONS = ("event.recorded", "event.requeued", "event.dismissed")
 
 
 def events_found(user: Any, query: str) -> QuerySet[SyncEvent]:
@@ -49,6 +49,8 @@ class EventStory:
     payload_json: str
     override_diff: list[dict[str, Any]]
     booked_later: str = ""
+    # Events a person made from this one in the workbench (a negative invoice's credit note).
+    derived: tuple[SyncEvent, ...] = ()
 
 
 def event_story(user: Any, event_id: int) -> EventStory | None:
@@ -79,4 +81,5 @@ def event_story(user: Any, event_id: int) -> EventStory | None:
         payload_json=pretty_json(event.payload),
         override_diff=override_diff(event.payload, event.override or {}),
         booked_later=booked_note(event),
+        derived=tuple(SyncEvent.objects.filter(derived_from=event).only("pk", "kind", "state").order_by("pk")),
     )

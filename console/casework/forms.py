@@ -115,6 +115,14 @@ class MarkDuplicateForm(ActionForm):
     reason = _reason(required=False, help_text="Optional: the default names the other event.")
 
 
+class CreditNoteForm(ActionForm):
+    note = _reason(
+        "Note",
+        required=False,
+        help_text="Optional: why it is a credit note. The case is dismissed naming the credit note.",
+    )
+
+
 class ApproveForm(ActionForm):
     note = _reason("Note", required=False)
 
@@ -131,6 +139,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "resubmit": ResubmitForm,
     "mark_duplicate": MarkDuplicateForm,
     "dismiss": DismissForm,
+    "credit_note": CreditNoteForm,
     "approve": ApproveForm,
     "reject": RejectForm,
 }
@@ -144,6 +153,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "resubmit": ("Resubmit", "Edit and resubmit"),
     "mark_duplicate": ("Mark as duplicate", "Mark as a duplicate"),
     "dismiss": ("Dismiss", "Dismiss (never post)"),
+    "credit_note": ("Turn into a credit note", "Turn into a credit note"),
     "approve": ("Approve", "Approve the request"),
     "reject": ("Reject", "Reject the request"),
 }

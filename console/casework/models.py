@@ -168,6 +168,7 @@ class ApprovalKind(models.TextChoices):
     OVERRIDE = "override", "Override and resubmit"
     MARK_DUPLICATE = "mark_duplicate", "Mark as duplicate"
     POST_ANYWAY = "post_anyway", "Post a suspected duplicate anyway"
+    CREDIT_NOTE = "credit_note", "Turn into a credit note"
 
 
 class ApprovalState(models.TextChoices):

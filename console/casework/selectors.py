@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from console.access.models import User
 from console.access.roles import Role
 from console.access.selectors import restrict_to_entities, user_roles
+from console.casework.materiality import Judgement, judge_ending
 from console.casework.models import (
     ApprovalState,
     CaseActivity,
@@ -29,6 +30,7 @@ from console.casework.services.actions import ACTION_ROLES
 from console.casework.taxonomy import INFO, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, Flow, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
+from console.sync.services.credit_notes import CreditNoteDraft, credit_note_applies
 from console.sync.services.interventions import WORKABLE
 from integrations.canonical import CENT
 
@@ -212,6 +214,7 @@ def allowed_actions(user: Any, case: ExceptionCase, pending: CaseApproval | None
         "resubmit": workable and case.event.state in WORKABLE,
         "mark_duplicate": workable,
         "dismiss": workable,
+        "credit_note": workable and credit_note_applies(case.event),
         "approve": decidable,
         "reject": decidable,
     }
@@ -263,7 +266,12 @@ def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
 
 def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list[TimelineEntry]:
     """The event's story across systems, with the given case activity woven in."""
-    entries = [TimelineEntry(event.received_at, "event", f"Received from {event.source.name}", who=event.source.code)]
+    if event.derived_from_id is not None:
+        made = f"Made from event {event.derived_from_id} in the workbench"
+        entries = [TimelineEntry(event.received_at, "event", made)]
+    else:
+        received = f"Received from {event.source.name}"
+        entries = [TimelineEntry(event.received_at, "event", received, who=event.source.code)]
     for attempt in PostingAttempt.objects.filter(event=event).order_by("number"):
         entries.append(
             TimelineEntry(
@@ -316,3 +324,42 @@ def case_detail(user: Any, case_id: int) -> CaseDetail | None:
         payload_json=pretty_json(event.payload),
         override_diff=override_diff(event.payload, event.override or {}),
     )
+
+
+def credit_note_judgement(case: ExceptionCase) -> Judgement:
+    """Whether turning the case into a credit note waits for a controller: it ends the invoice
+    without posting it, as a dismissal does."""
+    event = case.event
+    return judge_ending(
+        kind=event.kind,
+        payload=event.effective_payload,
+        amount=event.amount,
+        threshold=case.entity.materiality_threshold,
+    )
+
+
+@dataclass(frozen=True)
+class CreditNoteLine:
+    description: str
+    quantity: Decimal
+    unit_price_before: Decimal
+    unit_price: Decimal
+    subtotal: Decimal
+    tax_code: str
+    account_code: str
+
+
+def credit_note_lines(draft: CreditNoteDraft) -> list[CreditNoteLine]:
+    """The credit note's lines beside the invoice's prices they turn, for the confirmation page."""
+    return [
+        CreditNoteLine(
+            line.description,
+            line.quantity,
+            -line.unit_price,
+            line.unit_price,
+            line.subtotal,
+            line.tax_code,
+            line.account_code,
+        )
+        for line in draft.document.lines
+    ]

@@ -27,10 +27,13 @@ from console.casework.selectors import (
     CaseDetail,
     CasePaginator,
     RowNames,
+    allowed_actions,
     case_detail,
     case_get,
     cases_counted,
     cases_visible,
+    credit_note_judgement,
+    credit_note_lines,
     open_cases_counted,
 )
 from console.casework.services.actions import (
@@ -47,6 +50,7 @@ from console.casework.services.actions import (
     case_resubmit,
     case_retry,
 )
+from console.casework.services.credit_notes import case_credit_note, case_credit_note_draft
 from console.casework.services.states import CaseError
 
 CASE_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)
@@ -61,6 +65,7 @@ SERVICES: dict[str, Callable[..., ExceptionCase]] = {
     "resubmit": case_resubmit,
     "mark_duplicate": case_mark_duplicate,
     "dismiss": case_dismiss,
+    "credit_note": case_credit_note,
     "approve": case_approve,
     "reject": case_reject,
 }
@@ -72,6 +77,7 @@ DONE = {
     "resubmit": "resubmitted with the override",
     "mark_duplicate": "closed as a duplicate",
     "dismiss": "dismissed",
+    "credit_note": "turned into a credit note, which is queued for posting; the invoice is dismissed",
     "approve": "request approved",
     "reject": "request rejected",
 }
@@ -126,6 +132,26 @@ def _detail_or_404(request: HttpRequest, case_id: int) -> CaseDetail:
 @role_required(*CASE_READERS)
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return _render_detail(request, _detail_or_404(request, case_id))
+
+
+@require_safe
+@role_required(*ACTION_ROLES["credit_note"])
+def case_credit_note_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
+    """What turning the case into a credit note would record, before the operator confirms it."""
+    case = case_get(request.user, case_id)
+    if case is None:
+        raise Http404("no such case in your legal entities")
+    context: dict[str, Any] = {"case": case, "offered": "credit_note" in allowed_actions(request.user, case)}
+    if context["offered"]:
+        try:
+            context["draft"] = draft = case_credit_note_draft(case)
+        except CaseError as err:
+            context["error"] = str(err)
+        else:
+            context["judgement"] = credit_note_judgement(case)
+            context["lines"] = credit_note_lines(draft)
+            context["form"] = action_form("credit_note", case)
+    return render(request, "casework/credit_note.html", context)
 
 
 @require_POST

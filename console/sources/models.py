@@ -45,6 +45,9 @@ class WebhookDelivery(models.Model):
     repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats")
     processed_at = models.DateTimeField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0, help_text="Events it named: new ones and ones known before.")
+    # The reader said money moved, or may have, with nothing drafted for it (Stripe: a payout
+    # failed, a refund not posted): a person must look, from the delivery log.
+    needs_attention = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name_plural = "webhook deliveries"

@@ -4,10 +4,11 @@ which reader of integrations/ turns its body into drafts, and which flows its so
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -15,7 +16,12 @@ from console.sources.models import Provider
 from console.sync.models import BusinessProcess
 from console.sync.services.sources import FlowSpec
 from integrations.shopify import signature as shopify_signature
+from integrations.shopify.options import ShopifyOptions
+from integrations.shopify.payloads import read as shopify_read
 from integrations.stripe import signature as stripe_signature
+from integrations.stripe.events import read as stripe_read
+from integrations.stripe.notes import needs_case as stripe_needs_case
+from integrations.stripe.options import StripeOptions
 from integrations.webhooks import Reading
 
 MAX_TOPIC = 100
@@ -32,9 +38,14 @@ class Identity:
     unreadable: str = ""  # why the body could not even be read for its id (it is stored as unparsed)
 
 
+class OptionError(ValueError):
+    """An option the provider's reader does not take, or a value it refuses."""
+
+
 class Adapter(Protocol):
     provider: str
     flows: tuple[FlowSpec, ...]
+    options_type: type[Any]  # the reader's frozen options dataclass
 
     def refusal(self, body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> str | None:
         """None when one of the secrets signed the body; else the reason, for counters and logs."""
@@ -44,7 +55,38 @@ class Adapter(Protocol):
 
     def kept_headers(self, headers: Mapping[str, str]) -> dict[str, str]: ...
 
-    def read(self, topic: str, body: bytes) -> Reading: ...
+    def read(self, topic: str, body: bytes, options: Mapping[str, Any]) -> Reading:
+        """The body's drafts; `options` as stored on the source (options_check made them)."""
+        ...
+
+    def needs_attention(self, note: str) -> bool:
+        """The reading's note says money moved, or may have, with nothing drafted for it."""
+        ...
+
+
+def options_check(adapter: Adapter, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The options as the source stores them, once the reader's options type accepts them."""
+    known = {f.name: f for f in dataclasses.fields(adapter.options_type)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise OptionError(f"unknown option(s) {', '.join(unknown)}: {adapter.provider} takes {', '.join(known)}")
+    try:
+        adapter.options_type(**values)
+    except (TypeError, ValueError) as err:
+        raise OptionError(str(err)) from None
+    return dict(values)
+
+
+def option_value(adapter: Adapter, name: str, text: str) -> Any:
+    """An option given as text (`--option name=value`) as its type: true/false for a flag."""
+    field = next((f for f in dataclasses.fields(adapter.options_type) if f.name == name), None)
+    if field is None or not isinstance(field.default, bool):
+        return text
+    if text.lower() in {"true", "yes", "1", "on"}:
+        return True
+    if text.lower() in {"false", "no", "0", "off"}:
+        return False
+    raise OptionError(f"option {name} is true or false, not {text!r}")
 
 
 def _clean(value: str, limit: int) -> str:
@@ -58,6 +100,7 @@ def _kept(headers: Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
 
 class Shopify:
     provider: str = Provider.SHOPIFY.value
+    options_type: type[Any] = ShopifyOptions
     flows: tuple[FlowSpec, ...] = (
         FlowSpec("customer_invoice", "Shopify orders → customer invoices", BusinessProcess.ORDER_TO_CASH),
         FlowSpec("payment", "Shopify order payments and refunds → payments", BusinessProcess.ORDER_TO_CASH),
@@ -88,14 +131,16 @@ class Shopify:
         names = [f"{prefix}Shopify-{name}" for name in self.NAMES for prefix in ("X-", "")]
         return _kept(headers, [*names, "Content-Type", "User-Agent"])
 
-    def read(self, topic: str, body: bytes) -> Reading:
-        from integrations.shopify.payloads import read
+    def read(self, topic: str, body: bytes, options: Mapping[str, Any]) -> Reading:
+        return shopify_read(topic, body, options=ShopifyOptions(**options))
 
-        return read(topic, body)
+    def needs_attention(self, note: str) -> bool:
+        return False  # Shopify's notes say why nothing posts; money moved comes as refunds/create
 
 
 class Stripe:
     provider: str = Provider.STRIPE.value
+    options_type: type[Any] = StripeOptions
     flows: tuple[FlowSpec, ...] = (
         FlowSpec("payment", "Stripe charges and refunds → payments", BusinessProcess.ORDER_TO_CASH),
         FlowSpec("journal_entry", "Stripe payouts, disputes and fees → journal entries", BusinessProcess.TREASURY),
@@ -131,10 +176,11 @@ class Stripe:
     def kept_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         return _kept(headers, [stripe_signature.SIGNATURE_HEADER, "Content-Type", "User-Agent"])
 
-    def read(self, topic: str, body: bytes) -> Reading:
-        from integrations.stripe.events import read
+    def read(self, topic: str, body: bytes, options: Mapping[str, Any]) -> Reading:
+        return stripe_read(body, options=StripeOptions(**options))
 
-        return read(body)
+    def needs_attention(self, note: str) -> bool:
+        return stripe_needs_case(note)
 
 
 ADAPTERS: dict[str, Adapter] = {Provider.SHOPIFY.value: Shopify(), Provider.STRIPE.value: Stripe()}

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from integrations.shopify import fields, lines
+from integrations.shopify.documents import invoice_data, payment_data
 from integrations.shopify.options import ShopifyOptions
 from integrations.shopify.taxes import tax_code
 from integrations.webhooks import Draft, Reading, Unreadable
@@ -83,15 +84,9 @@ def _paid_order(
     placed = fields.moment(order, ("processed_at", "created_at"), path)
     partner = partner_of(order, path, options)
     invoice_lines = _item_lines(order, currency, options) + _shipping_lines(order, currency, options)
-    data: dict[str, Any] = {
-        "partner": partner,
-        "currency": currency,
-        "invoice_date": fields.local_date(placed).isoformat(),
-        "reference": name,
-        "lines": invoice_lines,
-    }
-    if options.sales_journal:
-        data["journal"] = options.sales_journal
+    data = invoice_data(
+        partner=partner, currency=currency, moment=placed, reference=name, lines=invoice_lines, options=options
+    )
     drafts = [Draft("customer_invoice", invoice_key(order_id), fields.utc(placed), data)]
     notes = []
 
@@ -110,16 +105,16 @@ def _paid_order(
     if charged <= 0:
         notes.append(f"order {name} charged nothing: no payment to post")
     elif len(gateways) == 1:
-        payment = {
-            "partner": partner,
-            "currency": currency,
-            "amount": fields.amount_text(charged),
-            "date": fields.local_date(placed).isoformat(),
-            "direction": "inbound",
-            "payment_method": gateways[0],
-            "invoice_external_id": invoice_key(order_id),
-            "reference": name,
-        }
+        payment = payment_data(
+            partner=partner,
+            currency=currency,
+            amount=charged,
+            moment=placed,
+            direction="inbound",
+            method=gateways[0],
+            settles=invoice_key(order_id),
+            reference=name,
+        )
         drafts.append(Draft("payment", payment_key(order_id), fields.utc(placed), payment))
     elif not gateways:
         notes.append(f"order {name} names no payment gateway: no payment is drafted, the invoice stays open")
@@ -183,7 +178,7 @@ def _partner(name: str, email: str, ref: str) -> dict[str, str]:
     return out
 
 
-def _discount_label(order: Mapping[str, Any], allocation: Mapping[str, Any], where: str) -> str:
+def _discount_label(order: Mapping[str, Any], allocation: Mapping[str, Any]) -> str:
     index = allocation.get("discount_application_index")
     applications = fields.items(order, "discount_applications", "order")
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(applications):
@@ -206,7 +201,7 @@ def _discounts(
         at = f"{where}.discount_allocations[{index}]"
         amount = fields.money(allocation, "amount", at, currency)
         if amount:
-            found.append((_discount_label(order, allocation, at), amount))
+            found.append((_discount_label(order, allocation), amount))
     return found
 
 
@@ -214,7 +209,10 @@ def _item_lines(order: Mapping[str, Any], currency: str, options: ShopifyOptions
     items = fields.items(order, "line_items", "order", required=True)
     if not items:
         raise Unreadable("order.line_items: is empty")
-    order_tax = tax_code(fields.items(order, "tax_lines", "order"), "order.tax_lines", currency)
+    order_tax = ""
+    if any("tax_lines" not in item for item in items):
+        # Bodies from before line items carried their tax lines: the order's apply to each.
+        order_tax = tax_code(fields.items(order, "tax_lines", "order"), "order.tax_lines", currency)
     out = []
     for index, item in enumerate(items):
         where = f"order.line_items[{index}]"

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from integrations.shopify import fields, lines
+from integrations.shopify.documents import invoice_data, payment_data
 from integrations.shopify.options import ShopifyOptions
 from integrations.shopify.orders import invoice_key
 from integrations.webhooks import Draft, Reading, Unreadable
@@ -51,7 +52,8 @@ def read_refund(refund: Mapping[str, Any], options: ShopifyOptions) -> Reading:
     refund_id = fields.ident(refund, "id", path)
     order_id = fields.ident(refund, "order_id", path)
     transactions = fields.items(refund, "transactions", path)
-    if not options.include_test_orders and any(fields.flag(t, "test", path) for t in transactions):
+    tests = [fields.flag(t, "test", f"{path}.transactions[{i}]") for i, t in enumerate(transactions)]
+    if any(tests) and not options.include_test_orders:
         return Reading(note=f"refund {refund_id} of order {order_id} is a test refund: nothing to post")
     moment = fields.moment(refund, ("processed_at", "created_at"), path)
     currency = _currency(refund, transactions)
@@ -64,31 +66,25 @@ def read_refund(refund: Mapping[str, Any], options: ShopifyOptions) -> Reading:
     drafts = []
     notes = []
     if credit_lines and credited != 0:
-        data: dict[str, Any] = {
-            "partner": partner,
-            "currency": currency,
-            "invoice_date": fields.local_date(moment).isoformat(),
-            "reference": reference,
-            "lines": credit_lines,
-            "reversed_external_id": invoice_key(order_id),
-        }
-        if options.sales_journal:
-            data["journal"] = options.sales_journal
+        data = invoice_data(
+            partner=partner, currency=currency, moment=moment, reference=reference, lines=credit_lines, options=options
+        )
+        data["reversed_external_id"] = invoice_key(order_id)
         drafts.append(Draft("customer_credit_note", credit_note_key(refund_id), fields.utc(moment), data))
 
     refunded, elsewhere = _refunded(transactions, currency)
+    settles = credit_note_key(refund_id) if drafts else ""
     for gateway, amount in refunded.items():
-        payment = {
-            "partner": partner,
-            "currency": currency,
-            "amount": fields.amount_text(amount),
-            "date": fields.local_date(moment).isoformat(),
-            "direction": "outbound",
-            "payment_method": gateway,
-            "reference": reference,
-        }
-        if drafts:
-            payment["invoice_external_id"] = credit_note_key(refund_id)
+        payment = payment_data(
+            partner=partner,
+            currency=currency,
+            amount=amount,
+            moment=moment,
+            direction="outbound",
+            method=gateway,
+            settles=settles,
+            reference=reference,
+        )
         drafts.append(Draft("payment", refund_payment_key(refund_id, gateway), fields.utc(moment), payment))
     if elsewhere:
         notes.append(

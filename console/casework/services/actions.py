@@ -50,6 +50,7 @@ ACTION_ROLES: dict[str, tuple[Role, ...]] = {
     "resubmit": WORKERS,
     "mark_duplicate": WORKERS,
     "dismiss": WORKERS,
+    "credit_note": WORKERS,
     "approve": APPROVERS,
     "reject": APPROVERS,
 }
@@ -365,6 +366,11 @@ def case_approve(*, user: Any, actor: Actor, case_id: int, note: str = "") -> Ex
     elif approval.kind == ApprovalKind.POST_ANYWAY:
         _workable(case, "posted anyway")
         _retry(case, actor=actor, reason=reason, waive=True)
+    elif approval.kind == ApprovalKind.CREDIT_NOTE:
+        from console.casework.services.credit_notes import credit_note_apply
+
+        _workable(case, "turned into a credit note")
+        credit_note_apply(case, actor=actor, reason=reason)
     else:
         _workable(case, "resubmitted")
         _resubmit(case, actor=actor, changes=approval.changes or {}, reason=reason)

@@ -62,18 +62,22 @@ def delivery_process(*, delivery_id: int) -> str:
         return str(Outcome.FAILED)
 
 
-def _finish(delivery: WebhookDelivery, outcome: Outcome, reason: str, event_count: int = 0) -> None:
+def _finish(
+    delivery: WebhookDelivery, outcome: Outcome, reason: str, event_count: int = 0, needs_attention: bool = False
+) -> None:
     delivery.outcome = outcome
     delivery.reason = reason
     delivery.event_count = event_count
+    delivery.needs_attention = needs_attention
     delivery.processed_at = timezone.now()
-    delivery.save(update_fields=["outcome", "reason", "event_count", "processed_at"])
+    delivery.save(update_fields=["outcome", "reason", "event_count", "needs_attention", "processed_at"])
 
 
 def _process(delivery: WebhookDelivery) -> None:
     source = delivery.source
+    adapter = ADAPTERS[delivery.provider]
     try:
-        reading = ADAPTERS[delivery.provider].read(delivery.topic, bytes(delivery.body))
+        reading = adapter.read(delivery.topic, bytes(delivery.body), source.webhook_options)
     except Unreadable as err:
         return _finish(delivery, Outcome.UNPARSED, str(err))
     except Unhandled as err:
@@ -91,7 +95,10 @@ def _process(delivery: WebhookDelivery) -> None:
         item.delivery, item.position = delivery, position
     DeliveryItem.objects.bulk_create(items)
     named = {item.event_id for item in items if item.event_id and item.result != ItemResult.CHANGED}
-    _finish(delivery, Outcome.PROCESSED, " ".join(notes), event_count=len(named))
+    attention = bool(reading.note) and adapter.needs_attention(reading.note)
+    if attention:
+        logger.warning("webhook delivery %s of %s needs a person: %s", delivery.pk, source.code, reading.note[:300])
+    _finish(delivery, Outcome.PROCESSED, " ".join(notes), event_count=len(named), needs_attention=attention)
 
 
 def _short(value: str, limit: int) -> str:

@@ -87,6 +87,11 @@ class SyncEvent(models.Model):
     # Its flow held it because Odoo had closed its period, and a person released it: it posts
     # into the next open period, whatever happens to it meanwhile (a retry after a timeout).
     period_hold_released = models.BooleanField(default=False, db_default=False)
+    # Made by a person from another event in the workbench (a negative invoice turned into a
+    # credit note), rather than received: the event it replaces, which was dismissed for it.
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived", db_index=False
+    )
 
     class Meta:
         constraints = [
@@ -119,6 +124,8 @@ class SyncEvent(models.Model):
                 condition=Q(state="posted", booked_later=True),
                 name="syncevent_booked_later",
             ),
+            # The few events made from another one, found from it (its story links them).
+            models.Index(fields=["derived_from"], condition=Q(derived_from__isnull=False), name="syncevent_derived"),
             # The case list's search (how an external id, correlation id or Odoo name starts, in
             # any case) has PostgreSQL-only indexes on UPPER(...) text_pattern_ops: see migration 0004.
         ]

@@ -59,6 +59,11 @@ class SourceSystem(models.Model):
         related_name="+",
         help_text="Webhook sources: the legal entity their deliveries post for.",
     )
+    webhook_options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Webhook sources: what the provider's reader is told (integrations/<provider>/options.py).",
+    )
     service_account = models.ForeignKey(
         "access.ServiceAccount",
         null=True,

@@ -4,7 +4,7 @@ service account and its flows. One service, audited, for the command and the con
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ def _settings(source: SourceSystem) -> dict[str, Any]:
         "entity": source.entity.code if source.entity else "",
         "secret_env": source.secret_env,
         "previous_secret_env": source.previous_secret_env,
+        "options": source.webhook_options,
         "is_active": source.is_active,
     }
 
@@ -69,12 +70,14 @@ def webhook_source_set(
     secret_env: str,
     previous_secret_env: str = "",
     name: str = "",
+    options: Mapping[str, Any] | None = None,
     flows: Sequence[FlowSpec] = (),
 ) -> SourceSaved:
     """Create or update the webhook source `code` and the flows it needs (existing flows keep
     their settings). `user` is the integration admin doing it from a page; None is the shell
     (manage.py), as for the other configuration commands. The secrets themselves are never
-    given here: only the names of the variables that hold them."""
+    given here: only the names of the variables that hold them. `options`: what the provider's
+    reader is told, checked by the caller against the reader's options (None keeps them)."""
     if user is not None:
         role_check(user, Role.ADMIN, doing="configuring a webhook source")
     if kind not in WEBHOOK_KINDS:
@@ -101,6 +104,8 @@ def webhook_source_set(
     source.entity = entity
     source.secret_env = secret_env
     source.previous_secret_env = previous_secret_env
+    if options is not None:
+        source.webhook_options = dict(options)
     source.save()  # save(), not update(): the field history records it too
     try:
         source.service_account = source_account_ensure(source=source, entity=entity, actor=actor)

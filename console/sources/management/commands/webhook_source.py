@@ -28,6 +28,13 @@ class Command(BaseCommand):
             "--previous-secret-env", default="", metavar="VAR", help="variable holding the previous secret (rotation)"
         )
         parser.add_argument("--name", default="", help="a name to show (default: the provider and the code)")
+        parser.add_argument(
+            "--option",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="what the provider's reader is told (integrations/<kind>/options.py); NAME= resets one",
+        )
         parser.add_argument("--by", default="", help="the integration admin doing it (default: the shell)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,6 +45,12 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no active user {options['by']!r}")
             actor = Actor.person(user)
+        option_texts = {}
+        for pair in options["option"]:
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip():
+                raise CommandError(f"--option {pair!r}: write it as NAME=VALUE")
+            option_texts[key.strip()] = value.strip()
         try:
             saved = webhook_endpoint_set(
                 actor=actor,
@@ -48,6 +61,7 @@ class Command(BaseCommand):
                 secret_env=options["secret_env"],
                 previous_secret_env=options["previous_secret_env"],
                 name=options["name"],
+                option_texts=option_texts,
             )
         except (SyncError, PermissionDenied) as err:
             raise CommandError(str(err)) from err

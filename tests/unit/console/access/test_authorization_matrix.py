@@ -77,6 +77,8 @@ MATRIX: dict[str, Use] = {
     ),
     "case-list": Use(get=each(READERS, 200)),
     "case-detail": Use(get=each(READERS, 200)),
+    # The confirmation page of "turn into a credit note": an operator's action only.
+    "case-credit-note": Use(get={"operator": 200}),
     "case-action": Use(
         post={"operator": f"302 {CASE}", "controller": f"302 {CASE}"}, body={"text": "asked the tax team"}
     ),

@@ -37,6 +37,7 @@ ACTION_DATA = {
     "resubmit": {"changes": "lines.0.tax_code = SALES15", "reason": "wrong tax code"},
     "mark_duplicate": {"of": "order-other", "reason": "same order"},
     "dismiss": {"reason": "test order"},
+    "credit_note": {"note": "a credit memo"},
     "approve": {"note": "fine"},
     "reject": {"note": "no"},
 }

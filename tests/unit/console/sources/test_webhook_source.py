@@ -4,6 +4,7 @@ through one audited service; the secret's variables named, never the secret; the
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
@@ -194,3 +195,55 @@ def test_the_sources_account_cannot_sign_in_to_the_api(entities: None, client: A
     # Its digest is of a value nobody was shown; no token of the service prefix reaches it.
     response = client.get("/api/v1/events/1/", HTTP_AUTHORIZATION=f"Token fos_{account.token_digest}")
     assert response.status_code == 401
+
+
+def test_options_for_the_reader_are_checked_stored_merged_and_reset(entities: None) -> None:
+    run(
+        "stripe-us",
+        "--kind",
+        "stripe",
+        "--entity",
+        "US01",
+        "--secret-env",
+        "S",
+        "--option",
+        "invoice_metadata_key=order_id",
+        "--option",
+        "invoice_source=shop-us",
+    )
+    source = SourceSystem.objects.get(code="stripe-us")
+    assert source.webhook_options == {"invoice_metadata_key": "order_id", "invoice_source": "shop-us"}
+    run("stripe-us", "--kind", "stripe", "--entity", "US01", "--secret-env", "S", "--option", "invoice_source=")
+    source.refresh_from_db()
+    assert source.webhook_options == {"invoice_metadata_key": "order_id"}
+    run("shop-us", "--kind", "shopify", "--entity", "US01", "--secret-env", "S", "--option", "include_test_orders=yes")
+    assert SourceSystem.objects.get(code="shop-us").webhook_options == {"include_test_orders": True}
+    audited = AuditEvent.objects.filter(action="source.webhook_configured").latest("sequence")
+    assert json.loads(audited.after)["options"] == {"include_test_orders": True}
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("no_such_option=1", "unknown option"),
+        ("payment_method=", None),  # reset to its default: accepted
+        ("include_test_orders=maybe", "true or false"),
+        ("novalue", "NAME=VALUE"),
+    ],
+)
+def test_an_option_the_reader_refuses_is_refused_and_stores_nothing(
+    entities: None, option: str, message: str | None
+) -> None:
+    kind = "shopify" if "include" in option else "stripe"
+    args = ["src", "--kind", kind, "--entity", "US01", "--secret-env", "S", "--option", option]
+    if message is None:
+        run(*args)
+        return
+    with tables_unchanged(), pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+def test_a_stripe_option_its_reader_refuses_in_value_is_refused(entities: None) -> None:
+    with tables_unchanged(), pytest.raises(CommandError, match="payment_method"):
+        too_long = "payment_method=" + "x" * 98
+        run("src", "--kind", "stripe", "--entity", "US01", "--secret-env", "S", "--option", too_long)

@@ -7,7 +7,6 @@ checked by hand in each test."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +268,3 @@ def transaction(
         "test": False,
         "created_at": "2026-11-27T09:00:00-05:00",
     }
-
-
-def amount(value: str) -> Decimal:
-    return Decimal(value)
