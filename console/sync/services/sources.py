@@ -93,7 +93,7 @@ def webhook_source_set(
         # An entity the admin does not hold is not named as existing.
         raise SyncError(f"unknown legal entity {entity_code!r}")
 
-    source = SourceSystem.objects.select_for_update().select_related("entity").filter(code=code).first()
+    source = SourceSystem.objects.select_for_update(of=("self",)).select_related("entity").filter(code=code).first()
     created = source is None
     before = None if source is None else _settings(source)
     if source is None:
