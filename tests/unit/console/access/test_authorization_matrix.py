@@ -115,6 +115,14 @@ MATRIX: dict[str, Use] = {
     "api-mapping-submit": Use(post={"operator": 200}, api=True),
     "api-mapping-approve": Use(post={"controller": 200}, api=True),
     "api-mapping-reject": Use(post={"controller": 200}, body={"note": "not this code"}, api=True),
+    # A webhook endpoint answers a request without the provider's signature 401, whoever sends it.
+    "webhook-shopify": Use(post=each(EVERYONE, 401)),
+    "webhook-stripe": Use(post=each(EVERYONE, 401)),
+    "delivery-endpoints": Use(get={"admin": 200, "auditor": 200}),
+    "delivery-endpoint": Use(get={"admin": 200, "auditor": 200}),
+    "delivery-list": Use(get={"admin": 200, "auditor": 200}),
+    "delivery-refusals": Use(get={"admin": 200, "auditor": 200}),
+    "delivery-detail": Use(get={"admin": 200, "auditor": 200}),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -172,6 +180,10 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
     fr_run = BulkRun.objects.create(
         action="retry", case_ids=[fr_case.pk], total=1, requested_by=fabienne, created_at=now
     )
+    us_shop, us_delivery = _webhook_endpoint("shopify", "shop-us", "US01", "us-webhook-order")
+    us_stripe, _ = _webhook_endpoint("stripe", "stripe-us", "US01", "us-webhook-charge")
+    fr_shop, fr_delivery = _webhook_endpoint("shopify", "shop-fr", "FR01", "fr-secret-order")
+    fr_stripe, _ = _webhook_endpoint("stripe", "stripe-fr", "FR01", "fr-secret-order")
     common = {"token": configured["token"], "kind": "tax", "action": "comment"}
     return {
         "granted": {
@@ -184,6 +196,9 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "draft": proposed(sandbox, "VAT21", submit=False).pk,
             "submitted": proposed(sandbox, "VAT20").pk,
             "submitted_too": proposed(sandbox, "VAT19").pk,
+            "shopify": us_shop,
+            "stripe": us_stripe,
+            "delivery": us_delivery,
         },
         "foreign": {
             **common,
@@ -196,8 +211,40 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "draft": fr_change.pk,
             "submitted": fr_change.pk,
             "submitted_too": fr_change.pk,
+            "shopify": fr_shop,
+            "stripe": fr_stripe,
+            "delivery": fr_delivery,
         },
     }
+
+
+def _webhook_endpoint(provider: str, code: str, entity: str, secret_text: str) -> tuple[str, int]:
+    """A webhook endpoint of the entity and one delivery of it, whose body holds `secret_text`."""
+    from console.audit.actors import Actor
+    from console.sources.models import WebhookDelivery
+    from console.sources.services.endpoints import webhook_endpoint_set
+
+    source = webhook_endpoint_set(
+        actor=Actor.system("test"),
+        user=None,
+        code=code,
+        provider=provider,
+        entity_code=entity,
+        secret_env=f"{code.upper().replace('-', '_')}_SECRET",
+    ).source
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        source=source,
+        provider=provider,
+        topic="orders/paid",
+        provider_event_id=f"evt-{code}",
+        body=f'{{"name": "{secret_text}"}}'.encode(),
+        body_sha256="0" * 64,
+        received_at=now,
+        verified_at=now,
+        answer_ms=1.0,
+    )
+    return code, delivery.pk
 
 
 def _fr_person(fr: LegalEntity) -> User:
@@ -225,6 +272,8 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:request_id>": objects[request],
         "<str:entity_code>": objects["entity"],
         "<str:kind>": objects["kind"],
+        "<str:code>": objects["stripe" if name == "webhook-stripe" else "shopify"],
+        "<int:delivery_id>": objects["delivery"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
