@@ -27,7 +27,6 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
 from django.utils import timezone
 
 from console.env import env
@@ -84,8 +83,6 @@ _COLUMNS = (
     "needs_attention",
     "repeat_of_id",
 )
-_BY_COLUMN: dict[str | None, Field[Any, Any]] = {f.column: f for f in WebhookDelivery._meta.concrete_fields}
-_FIELDS = [_BY_COLUMN[column] for column in _COLUMNS]
 # The conflict target is the partial unique index webhookdelivery_first_of_event (same predicate).
 _FIRST_OF_EVENT = "ON CONFLICT (source_id, provider_event_id) WHERE repeat_of_id IS NULL AND NOT provider_event_id = ''"
 
@@ -96,12 +93,22 @@ _OLDER_WAITING = (
 )
 
 
+def _adapted(column: str, value: Any) -> Any:
+    # What the fields' get_db_prep_save() would give, for the only types these columns hold: a
+    # quarter of the insert's time went there.
+    if column == "headers":
+        return connection.ops.adapt_json_value(value, None)
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
 def _insert(values: dict[str, Any], *, claim: bool) -> tuple[int, bool] | None:
     """One INSERT, in the caller's transaction or committed by itself: (its id, whether an older
     delivery of its source still waits). With `claim`, the first delivery of its event id only:
     None when one was stored before (PostgreSQL waits for an uncommitted one, and inserts if it
     rolls back). Written by hand: the ORM's create() cost a delivery more than all it does besides."""
-    params = [f.get_db_prep_save(values.get(c), connection) for c, f in zip(_COLUMNS, _FIELDS, strict=True)]
+    params = [_adapted(column, values.get(column)) for column in _COLUMNS]
     placeholders = ", ".join(["%s"] * len(_COLUMNS))
     conflict = f"{_FIRST_OF_EVENT} DO NOTHING " if claim else ""
     sql = (
