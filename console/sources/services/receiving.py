@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from console.env import env
 from console.sources.models import Outcome, WebhookDelivery
-from console.sources.providers import ADAPTERS
+from console.sources.providers import ADAPTERS, UNCONFIGURED
 from console.sources.services.refusals import refusal_count
 from console.sync.models import SourceSystem
 
@@ -85,8 +85,6 @@ _COLUMNS = (
 )
 # The conflict target is the partial unique index webhookdelivery_first_of_event (same predicate).
 _FIRST_OF_EVENT = "ON CONFLICT (source_id, provider_event_id) WHERE repeat_of_id IS NULL AND NOT provider_event_id = ''"
-
-
 _OLDER_WAITING = (
     f"EXISTS (SELECT 1 FROM {_TABLE} AS older WHERE older.source_id = {_TABLE}.source_id "
     f"AND older.outcome = 'received' AND older.id < {_TABLE}.id)"
@@ -167,7 +165,7 @@ def delivery_receive(
     reason = adapter.refusal(body, headers, secrets_of(source))
     if reason is not None:
         refusal_count(provider=adapter.provider, source_code=source.code, reason=reason)
-        log = logger.error if reason == "unconfigured" else logger.warning
+        log = logger.error if reason == UNCONFIGURED else logger.warning
         log("webhook %s/%s refused (%s)", adapter.provider, source.code, reason)
         return Answer(401, UNAUTHORIZED)
     verified_at = timezone.now()
