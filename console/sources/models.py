@@ -41,7 +41,9 @@ class WebhookDelivery(models.Model):
     body_sha256 = models.CharField(max_length=64)
     received_at = models.DateTimeField()
     verified_at = models.DateTimeField()
-    answer_ms = models.FloatField(help_text="From the request reaching the view until the delivery was stored.")
+    answer_ms = models.FloatField(
+        help_text="From the request reaching the view to the delivery's insert, which the answer follows."
+    )
     response_code = models.PositiveSmallIntegerField(default=200)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RECEIVED)
     reason = models.TextField(blank=True, default="")

@@ -24,6 +24,10 @@ from integrations.stripe.notes import needs_case as stripe_needs_case
 from integrations.stripe.options import StripeOptions
 from integrations.webhooks import Reading
 
+# No secret to check with: the console's fault, not the sender's (logged as an error).
+UNCONFIGURED = shopify_signature.UNCONFIGURED
+assert UNCONFIGURED == stripe_signature.UNCONFIGURED
+
 MAX_TOPIC = 100
 MAX_EVENT_ID = 200
 MAX_HEADER = 500

@@ -7,9 +7,9 @@ body, the delivery stored, a processing message sent after commit when none of i
 waiting); the no-op requests carry the same body to /bench/noop/ (tests/bench/webhook_wsgi.py),
 behind the same middleware. The two take turns, ROUNDS times each, so both see the same moments of
 a shared machine. Client processes of a few threads each keep the two workers busy; a request's
-answer time runs from its connect to its last byte. The CPU each request cost the gunicorn workers
-and the PostgreSQL backends is read from /proc: on this machine they share the cores with the
-clients. Targets: p99 under 100 ms, and at least 50% of the no-op's throughput.
+answer time runs from its connect to its last byte. The CPU each request cost gunicorn and
+PostgreSQL (every process of each, reaped ones included) is read from /proc: on this machine they
+share the cores with the clients. Targets: p99 under 100 ms, and at least 50% of the no-op's throughput.
 
 No Celery worker runs: turning deliveries into events is not what a provider waits for. So after the
 first delivery every one finds an older one of its source waiting and sends no message, as in a
@@ -104,32 +104,40 @@ def _client(port: int, path: str, signed: bool, first: int, out: Any) -> None:
     out.put((statuses, latencies))
 
 
-def cpu_ticks(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as handle:
+        return handle.read().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def cpu_ticks(root: int) -> int:
+    """CPU ticks of a process and its children, those still running and those it has reaped (a
+    PostgreSQL backend replaced when a web worker's connection reaches CONN_MAX_AGE counts too)."""
+    fields = _stat(root)
+    total = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    for child in _children(root):
         try:
-            with open(f"/proc/{pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
+            child_fields = _stat(child)
         except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
+            continue  # gone since: its parent's cutime and cstime have it
+        total += int(child_fields[11]) + int(child_fields[12])
     return total
 
 
-def server_pids(gunicorn_pid: int) -> dict[str, list[int]]:
-    """The gunicorn workers (the master's children) and the PostgreSQL backends of this database."""
+def server_roots(gunicorn_pid: int) -> dict[str, int]:
+    """The gunicorn master, and PostgreSQL's postmaster (the parent of a backend of this database)."""
     from django.db import connection
 
-    children = Path(f"/proc/{gunicorn_pid}/task/{gunicorn_pid}/children").read_text().split()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        backends = [int(pid) for (pid,) in cursor.fetchall()]
-    return {"gunicorn": [int(pid) for pid in children], "postgres": backends}
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    return {"gunicorn": gunicorn_pid, "postgres": int(_stat(int(backend))[1])}
 
 
-def round_run(port: int, name: str, number: int, pids: dict[str, list[int]]) -> dict[str, Any]:
+def round_run(port: int, name: str, number: int, roots: dict[str, int]) -> dict[str, Any]:
     out: Any = multiprocessing.Queue()
     procs = [
         multiprocessing.Process(
@@ -137,7 +145,7 @@ def round_run(port: int, name: str, number: int, pids: dict[str, list[int]]) -> 
         )
         for i in range(CLIENT_PROCESSES)
     ]
-    before = {role: cpu_ticks(ids) for role, ids in pids.items()}
+    before = {role: cpu_ticks(root) for role, root in roots.items()}
     started = time.perf_counter()
     for proc in procs:
         proc.start()
@@ -151,7 +159,7 @@ def round_run(port: int, name: str, number: int, pids: dict[str, list[int]]) -> 
         latencies.extend(times)
         for status, count in seen.items():
             statuses[status] = statuses.get(status, 0) + count
-    cpu = {role: (cpu_ticks(ids) - before[role]) / TICKS_PER_SECOND for role, ids in pids.items()}
+    cpu = {role: (cpu_ticks(root) - before[role]) / TICKS_PER_SECOND for role, root in roots.items()}
     return {"statuses": statuses, "latencies": latencies, "seconds": seconds, "cpu": cpu}
 
 
@@ -211,10 +219,10 @@ def main() -> None:
                 status = post(port, path, body, f"warm-{n}" if name == "webhook" else None)
                 if status != 200:
                     raise RuntimeError(f"{path} answered {status} while warming up")
-        pids = server_pids(gunicorn_pid)
+        roots = server_roots(gunicorn_pid)
         for number in range(1, ROUNDS + 1):
             for name in PATHS:
-                found[name].append(round_run(port, name, number, pids))
+                found[name].append(round_run(port, name, number, roots))
         procs.check_alive("gunicorn")
     stored = WebhookDelivery.objects.filter(provider_event_id__startswith="bench-", repeat_of=None).count()
     import redis
