@@ -22,3 +22,7 @@ ROLE_GROUPS: dict[Role, str] = {
     Role.AUDITOR: "Auditor",
     Role.ADMIN: "Integration admin",
 }
+
+# Who reads the finance pages (cases, events and the lists behind the dashboard's figures,
+# mappings): one tuple, so a link to those pages is offered to exactly who may open them.
+FINANCE_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from console.access.decorators import role_required
 from console.access.login_audit import client_ip
-from console.access.roles import Role
+from console.access.roles import FINANCE_READERS
 from console.access.selectors import entity_codes_by_id
 from console.audit.actors import Actor
 from console.casework.bulk_forms import bulk_actions_for
@@ -55,7 +55,7 @@ from console.casework.services.receipts import case_match_receipt
 from console.casework.services.states import CaseError
 from console.casework.taxonomy import Category
 
-CASE_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)
+CASE_READERS = FINANCE_READERS
 CASE_WORKERS = tuple(sorted({role for roles in ACTION_ROLES.values() for role in roles}))
 PAGE_SIZE = 50
 

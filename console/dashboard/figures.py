@@ -13,12 +13,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from console.access.roles import Role
+from console.access.roles import FINANCE_READERS
 from console.access.selectors import user_has_role
 from console.sync.selectors.lag import FlowHealth
-
-# Who may open the lists behind the figures (casework.views.CASE_READERS).
-LIST_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,7 @@ class Figures:
 
     @classmethod
     def of(cls, user: object, since: datetime, until: datetime) -> Figures:
-        return cls(since, until, user_has_role(user, *LIST_READERS))
+        return cls(since, until, user_has_role(user, *FINANCE_READERS))
 
     def _link(self, name: str, **query: object) -> str | None:
         if not self.may_open:

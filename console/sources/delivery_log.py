@@ -20,7 +20,7 @@ from django import forms
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from console.access.roles import Role
+from console.access.roles import FINANCE_READERS, Role
 from console.access.selectors import entity_ids_visible, user_has_role
 from console.sources.models import DeliveryItem, Outcome, WebhookDelivery, WebhookRefusal
 from console.sync.models import WEBHOOK_KINDS, SourceSystem
@@ -189,7 +189,6 @@ class DeliveryStory:
 
 
 BODY_SHOWN = 64 * 1024
-EVENT_READERS = (Role.OPERATOR, Role.CONTROLLER, Role.AUDITOR)
 
 
 def delivery_story(user: Any, source: SourceSystem, delivery_id: int) -> DeliveryStory | None:
@@ -211,5 +210,5 @@ def delivery_story(user: Any, source: SourceSystem, delivery_id: int) -> Deliver
         body_text=body[:BODY_SHOWN].decode("utf-8", errors="replace"),
         body_cut=len(body) > BODY_SHOWN,
         body_bytes=len(body),
-        may_open_events=user_has_role(user, *EVENT_READERS),
+        may_open_events=user_has_role(user, *FINANCE_READERS),
     )
