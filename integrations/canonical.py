@@ -53,6 +53,8 @@ DECIMAL_PATTERN = rf"^-?[0-9]{{1,{AMOUNT_DIGITS}}}(\.[0-9]{{1,2}})?$"
 # 9999 (duplicate search, SLAs, periods) would leave Python's range of dates.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 CENT = Decimal("0.01")
+# `date` is also a field's name inside the dataclasses below.
+Day = date
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NUMBER_RE = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?")
 # Enough digits for the exact product of two amounts of 13 + 2 digits each.
@@ -76,7 +78,30 @@ PAYMENT_FIELDS = (
     "invoice_source",
     "reference",
 )
-BANK_LINE_FIELDS = ("bank_account", "currency", "amount", "date", "description", "partner", "reference")
+BANK_LINE_FIELDS = (
+    "bank_account",
+    "currency",
+    "amount",
+    "date",
+    "description",
+    "partner",
+    "reference",
+    # What a bank file says of the line, for Odoo's reconciliation models and the audit trail.
+    "value_date",
+    "counterparty_name",
+    "counterparty_account",
+    "bank_reference",
+    "end_to_end_id",
+    "remittance",
+    "bank_code",
+    "reversal",
+    "statement",
+    "details",
+    "raw",
+)
+# A bank file's entry as written (a camt Ntry element with its batch, an MT940 :61: with its :86:).
+MAX_RAW = 20000
+MAX_DETAILS = 40
 JOURNAL_ENTRY_FIELDS = ("currency", "date", "reference", "journal", "lines")
 JOURNAL_LINE_FIELDS = ("account_code", "description", "debit", "credit", "partner")
 DATA_FIELDS: dict[str, tuple[str, ...]] = {
@@ -197,6 +222,12 @@ class Payment:
 
 @dataclass(frozen=True, slots=True)
 class BankStatementLine:
+    """One movement on a bank account. `bank_account` is the source's name for the account
+    (mapped to an Odoo bank journal); the fields after `reference` are what a statement file
+    says of the movement, empty when it came another way. `details` are further named
+    sub-fields of the bank's (kept for Odoo's transaction_details), `raw` the entry as the file
+    wrote it, `statement` the file's statement it belongs to ("2026-11-14 #123")."""
+
     bank_account: str
     currency: str
     amount: Decimal
@@ -204,6 +235,17 @@ class BankStatementLine:
     description: str
     partner: Partner | None
     reference: str
+    value_date: Day | None = None
+    counterparty_name: str = ""
+    counterparty_account: str = ""
+    bank_reference: str = ""
+    end_to_end_id: str = ""
+    remittance: str = ""
+    bank_code: str = ""
+    reversal: bool = False
+    statement: str = ""
+    details: tuple[tuple[str, str], ...] = ()
+    raw: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,7 +545,42 @@ def _bank_line(data: Mapping[str, Any], path: str) -> BankStatementLine:
         description=_text(data, "description", path, required=True),
         partner=None if partner is None else _partner(partner, f"{path}.partner"),
         reference=_text(data, "reference", path, required=False, limit=MAX_NAME),
+        value_date=_date(data, "value_date", path, required=False),
+        counterparty_name=_text(data, "counterparty_name", path, required=False, limit=MAX_NAME),
+        counterparty_account=_text(data, "counterparty_account", path, required=False, limit=MAX_CODE),
+        bank_reference=_text(data, "bank_reference", path, required=False, limit=MAX_EXTERNAL_REF),
+        end_to_end_id=_text(data, "end_to_end_id", path, required=False, limit=MAX_EXTERNAL_REF),
+        remittance=_text(data, "remittance", path, required=False),
+        bank_code=_text(data, "bank_code", path, required=False, limit=MAX_CODE),
+        reversal=_flag(data, "reversal", path),
+        statement=_text(data, "statement", path, required=False, limit=MAX_NAME),
+        details=_details(data, path),
+        raw=_text(data, "raw", path, required=False, limit=MAX_RAW),
     )
+
+
+def _flag(data: Mapping[str, Any], key: str, path: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise PayloadError(f"{path}.{key}", "must be true or false")
+    return value
+
+
+def _details(data: Mapping[str, Any], path: str) -> tuple[tuple[str, str], ...]:
+    value = data.get("details")
+    if value is None:
+        return ()
+    where = f"{path}.details"
+    if not isinstance(value, dict):
+        raise PayloadError(where, "must be an object of names and texts")
+    if len(value) > MAX_DETAILS:
+        raise PayloadError(where, f"has more than {MAX_DETAILS} entries")
+    pairs = []
+    for name in value:
+        if not isinstance(name, str) or not name or len(name) > MAX_CODE or storable_problem(name) is not None:
+            raise PayloadError(where, f"has a name that is not a short text: {printable_name(str(name))}")
+        pairs.append((name, _text(value, name, where, required=False)))
+    return tuple(pairs)
 
 
 def _journal_entry(data: Mapping[str, Any], path: str) -> JournalEntry:

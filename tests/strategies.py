@@ -11,6 +11,8 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from integrations.canonical import storable_problem
+
 
 def examples(count: int) -> settings:
     """`count` examples under the "ci" profile (150 by default), as many more under "deep"."""
@@ -146,6 +148,13 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema["type"]
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "object" and "properties" not in schema:  # a map of names to values
+        names = st.text(min_size=1, max_size=64).filter(lambda name: storable_problem(name) is None)
+        return st.dictionaries(
+            names, from_schema(schema["additionalProperties"]), max_size=schema.get("maxProperties", 8)
+        )
     if kind == "object":
         return st.one_of([_object_of(schema, alternative) for alternative in schema.get("anyOf", [{}])])
     if kind == "array":

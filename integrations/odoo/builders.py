@@ -145,7 +145,37 @@ def statement_line_vals(
         vals["unique_import_id"] = statement_import_id(req)
     if partner_id is not None:
         vals["partner_id"] = partner_id
+    # What Odoo's reconciliation models match on: the other party's name and account, and
+    # the bank's own words for the movement.
+    if doc.counterparty_name:
+        vals["partner_name"] = doc.counterparty_name
+    if doc.counterparty_account:
+        vals["account_number"] = doc.counterparty_account
+    if doc.bank_code:
+        vals["transaction_type"] = doc.bank_code
+    details = statement_line_details(doc)
+    if details:
+        vals["transaction_details"] = details
     return vals
+
+
+def statement_line_details(doc: BankStatementLine) -> dict[str, Any]:
+    """The line as the bank file gave it, for Odoo's transaction_details (a JSON field)."""
+    named: dict[str, Any] = {
+        "value_date": doc.value_date.isoformat() if doc.value_date else "",
+        "bank_reference": doc.bank_reference,
+        "end_to_end_id": doc.end_to_end_id,
+        "remittance": doc.remittance,
+        "statement": doc.statement,
+    }
+    details: dict[str, Any] = {key: value for key, value in named.items() if value}
+    if doc.reversal:
+        details["reversal"] = True
+    if doc.details:
+        details["details"] = dict(doc.details)
+    if doc.raw:
+        details["raw"] = doc.raw
+    return details
 
 
 def statement_import_id(req: PostingRequest) -> str:

@@ -43,6 +43,9 @@ class AccountBankStatementLine(BaseModel):
         "partner_name": f.char("Partner Name"),
         "transaction_type": f.char("Transaction Type"),
         "payment_ref": f.char("Label"),
+        # Odoo: fields.Json(readonly=True), "Technical field to store details about the bank
+        # statement line"; readonly is the form's, create writes it.
+        "transaction_details": f.json("Transaction Details", readonly=True),
         "amount": f.monetary("Amount"),
         "foreign_currency_id": f.many2one("res.currency", "Foreign Currency"),
         "amount_currency": f.monetary("Amount in Currency"),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from integrations.canonical import Invoice, JournalEntry, PayloadError, parse_document
+from integrations.canonical import BankStatementLine, Invoice, JournalEntry, PayloadError, parse_document
 from tests.factories import bank_line_event, invoice_event, journal_entry_event, payment_event, with_data
 
 
@@ -82,3 +84,35 @@ def test_hostile_text_is_kept_verbatim() -> None:
     doc = parse_document("customer_invoice", event["data"])
     assert isinstance(doc, Invoice)
     assert doc.reference == hostile
+
+
+def test_a_bank_line_keeps_what_its_file_says() -> None:
+    from tests.unit.integrations.odoo.test_statement_line_details import FILE_LINE
+
+    doc = parse_document("bank_statement_line", FILE_LINE)
+    assert isinstance(doc, BankStatementLine)
+    assert (doc.value_date, doc.counterparty_account, doc.bank_code, doc.reversal) == (
+        date(2026, 11, 15),
+        "NL69INGB0123456789",
+        "PMNT/ICDT/ESCT",
+        False,
+    )
+    assert doc.details == (("purpose", "SUPP"),) and doc.raw.startswith("<Ntry>")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("reversal", "yes", "data.reversal: must be true or false"),
+        ("details", ["a"], "data.details: must be an object of names and texts"),
+        ("details", {"a": 1}, "data.details.a: must be a string"),
+        ("raw", "x" * 20001, "data.raw: is longer than 20000 characters"),
+        ("value_date", "15/11/2026", "data.value_date"),
+    ],
+)
+def test_a_bank_line_refuses_malformed_file_fields_by_name(field: str, value: Any, message: str) -> None:
+    from tests.unit.integrations.odoo.test_statement_line_details import FILE_LINE
+
+    with pytest.raises(PayloadError) as err:
+        parse_document("bank_statement_line", {**FILE_LINE, field: value})
+    assert str(err.value).startswith(message)
