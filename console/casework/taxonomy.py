@@ -25,6 +25,7 @@ class Category(models.TextChoices):
     CLOSED_PERIOD_HELD = "closed_period_held", "Closed period in Odoo"
     UNMATCHED_RECEIPT = "unmatched_receipt", "Unmatched receipt"
     CHANGED_AT_SOURCE = "changed_at_source", "Changed at the source after it posted"
+    HELD_BY_CONTROLS = "held_by_controls", "Held: its file does not add up"
 
 
 class Severity(models.TextChoices):
@@ -152,6 +153,16 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.MEDIUM,
         OPERATIONS,
     ),
+    Category.HELD_BY_CONTROLS: CategoryInfo(
+        "The file this came in (a bank statement, a pay run) failed a control finance checks before "
+        "anything reaches Odoo: it does not balance, a statement before it is missing, or its totals "
+        "disagree. Every line of it waits; the summary names the difference.",
+        "Import the file that completes it (the missing statement, the corrected export): the hold then "
+        "lifts by itself. Or, having checked the difference, release the hold with a reason on the file's "
+        "page (a controller when the difference is material).",
+        Severity.HIGH,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -193,6 +204,11 @@ REASON_CATEGORIES: dict[str, Category] = {
     "closed_period_held": Category.CLOSED_PERIOD_HELD,
     "unmatched_receipt": Category.UNMATCHED_RECEIPT,
     "changed_at_source": Category.CHANGED_AT_SOURCE,
+    # console/sources' file controls (statement_controls, payroll_controls)
+    "statement_unbalanced": Category.HELD_BY_CONTROLS,
+    "statement_sequence_gap": Category.HELD_BY_CONTROLS,
+    "statement_discontinuous": Category.HELD_BY_CONTROLS,
+    "payrun_disagrees": Category.HELD_BY_CONTROLS,
 }
 
 

@@ -8,6 +8,7 @@ from console.sync.models.events import (
     PostingOutcome,
     SyncEvent,
 )
+from console.sync.models.holds import PostingHold
 from console.sync.models.sources import (
     WEBHOOK_KINDS,
     BusinessProcess,
@@ -32,6 +33,7 @@ __all__ = [
     "LegalEntity",
     "OdooConnection",
     "PostingAttempt",
+    "PostingHold",
     "PostingOutcome",
     "SourceKind",
     "SourceSystem",

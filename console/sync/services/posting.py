@@ -23,6 +23,7 @@ from console.sync.models import SyncEvent
 from console.sync.services.claims import Claim, events_claim
 from console.sync.services.connections import odoo_client_for
 from console.sync.services.holds import HoldCheck, closed_periods_check
+from console.sync.services.posting_holds import holds_blocking
 from console.sync.services.recording import DATABASE_GONE, BatchSummary, Recorder, in_odoo
 from console.sync.services.requeue import events_requeue_blocked, events_unblock_after_posting
 from console.sync.services.resolution import Blocked, Invalid, Resolved, event_resolve
@@ -94,8 +95,9 @@ def _post_group(claim: Claim, events: list[SyncEvent], *, worker: str, actor: Ac
     table = MappingTable(mapping_candidates(entity_ids=[entity.pk], kinds=MappingKind.values))
     resolved: list[tuple[SyncEvent, Resolved]] = []
     early: list[tuple[SyncEvent, Blocked | Invalid]] = []
+    held = holds_blocking(events)
     for event in events:
-        outcome = _resolve_one(event, table)
+        outcome = held.get(event.pk) or _resolve_one(event, table)
         if isinstance(outcome, Resolved):
             resolved.append((event, outcome))
         else:
