@@ -218,6 +218,9 @@ WEBHOOK_SWEEP_STALE_SECONDS = env_int("WEBHOOK_SWEEP_STALE_SECONDS", 60)
 # Each web process remembers which source an endpoint's address names this long: a source's change
 # (deactivated, its secret's variables) reaches its endpoint within it. 0: asked at every delivery.
 WEBHOOK_ENDPOINT_CACHE_SECONDS = env_int("WEBHOOK_ENDPOINT_CACHE_SECONDS", 5)
+# --- Statement and payroll files (console/sources) -------------------------
+# A year of a busy account in camt.053 is a few MB; larger is refused before it is read.
+STATEMENT_FILE_MAX_BYTES = env_int("STATEMENT_FILE_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(INGEST_MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES) + 1024
 
 # --- Posting ---------------------------------------------------------------

@@ -132,3 +132,19 @@ class WebhookRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.provider}/{self.source_code or '?'} {self.reason}: {self.count}"
+
+
+# Statement files live in a module of their own; imported here for Django to find them.
+from console.sources.file_models import BankStatement, FileFormat, StatementFile  # noqa: E402
+
+__all__ = [
+    "BankStatement",
+    "DeliveryItem",
+    "FileFormat",
+    "ItemResult",
+    "Outcome",
+    "Provider",
+    "StatementFile",
+    "WebhookDelivery",
+    "WebhookRefusal",
+]

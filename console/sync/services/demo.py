@@ -58,6 +58,7 @@ FLOWS = [
         3600,
     ),
 ]
+DEMO_BANK_ACCOUNT = "123456784321"
 # (kind, source code) -> (Odoo model, domain) of the target
 MAPPINGS: list[tuple[str, str, str, list[Any]]] = [
     (MappingKind.CURRENCY, "USD", "res.currency", [["name", "=", "USD"]]),
@@ -66,6 +67,8 @@ MAPPINGS: list[tuple[str, str, str, list[Any]]] = [
     (MappingKind.JOURNAL, "journal_entry", "account.journal", [["code", "=", "MISC"]]),
     (MappingKind.JOURNAL, "card", "account.journal", [["code", "=", "BNK1"]]),
     (MappingKind.JOURNAL, "operating", "account.journal", [["code", "=", "BNK1"]]),
+    # The operating account as the bank's statement files name it (camt Acct/Id/Othr/Id, MT940 :25:).
+    (MappingKind.JOURNAL, DEMO_BANK_ACCOUNT, "account.journal", [["code", "=", "BNK1"]]),
     (MappingKind.TAX, "SALES15", "account.tax", [["type_tax_use", "=", "sale"], ["amount", "=", 15.0]]),
     (MappingKind.TAX, "PURCH15", "account.tax", [["type_tax_use", "=", "purchase"], ["amount", "=", 15.0]]),
     (MappingKind.ACCOUNT, "4000", "account.account", [["code", "=", "400000"]]),

@@ -1,0 +1,396 @@
+"""Bringing a bank statement file in: a preview that stores nothing, then the import.
+
+Both walk the file's pieces the same way (`_Walk`): each entry is checked alone (its currency,
+then the canonical reader), keyed (integrations.bank.keys) and looked up in batches, so a
+100,000-entry file streams through in bounded memory and one bad entry is refused by itself,
+named by where it is in the file, while the others go on. The import records the new entries
+through the one ingestion service, as lines of a correlation per statement, and judges each
+statement (statement_controls) before the transaction ends: a statement that fails a control
+holds its lines, so none of them reaches Odoo before a person or the missing file lets it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from console.access.models import ServiceAccount
+from console.access.services import source_account_ensure
+from console.audit.actors import Actor
+from console.audit.services import AuditEntry, audit_record
+from console.sources.file_models import BankStatement, StatementFile
+from console.sources.services.statement_controls import statement_judge, statement_name
+from console.sync.models import EventKind, LegalEntity, SourceSystem, SyncEvent
+from console.sync.services.ingest import IngestError, events_ingest
+from integrations.bank.keys import StatementKeys
+from integrations.bank.statement import Balance, Entry, FileRefused, Piece, StatementEnd, StatementHead
+from integrations.canonical import MAX_NAME, MAX_RAW, MAX_TEXT, PayloadError, parse_document
+
+BATCH = 1000
+REFUSALS_KEPT = 1000
+KIND = EventKind.BANK_STATEMENT_LINE
+
+
+class ImportRefused(ValueError):
+    """The file as a whole cannot be imported; the message says why (and where)."""
+
+
+@dataclass
+class StatementFigures:
+    position: int
+    head: StatementHead
+    entries: int = 0
+    total: Decimal = Decimal("0")
+    credits: Decimal = Decimal("0")
+    debits: Decimal = Decimal("0")
+    new: int = 0
+    known: int = 0
+    refused: int = 0
+    first_booking: Any = None
+    last_booking: Any = None
+    closing: Balance | None = None  # the end's, else the head's
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def difference(self) -> Decimal | None:
+        """closing - (opening + entries); None when the statement gives no balances."""
+        opening = self.head.opening
+        if opening is None or self.closing is None:
+            return None
+        return self.closing.amount - (opening.amount + self.total)
+
+
+@dataclass
+class FileFigures:
+    sha256: str
+    size: int
+    statements: list[StatementFigures] = field(default_factory=list)
+    refusals: list[dict[str, str]] = field(default_factory=list)
+    repeat_of: StatementFile | None = None
+
+    def _sum(self, name: str) -> int:
+        return sum(int(getattr(s, name)) for s in self.statements)
+
+    @property
+    def entries(self) -> int:
+        return self._sum("entries")
+
+    @property
+    def new(self) -> int:
+        return self._sum("new")
+
+    @property
+    def known(self) -> int:
+        return self._sum("known")
+
+    @property
+    def refused(self) -> int:
+        return self._sum("refused")
+
+    def totals(self) -> dict[str, Decimal]:
+        """The entries' signed sum per currency."""
+        sums: dict[str, Decimal] = {}
+        for s in self.statements:
+            sums[s.head.currency] = sums.get(s.head.currency, Decimal("0")) + s.total
+        return sums
+
+
+def _line_data(account: str, statement_label: str, entry: Entry) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "bank_account": account,
+        "currency": entry.currency,
+        "amount": f"{entry.amount:.2f}",
+        "date": entry.booking_date.isoformat(),
+        "description": (entry.description or entry.remittance or entry.bank_code or "bank entry")[:MAX_TEXT],
+        "reference": (entry.bank_reference or entry.end_to_end_id)[:MAX_NAME],
+        "statement": statement_label[:MAX_NAME],
+        "raw": entry.raw[:MAX_RAW],
+    }
+    optional = {
+        "value_date": entry.value_date.isoformat() if entry.value_date else "",
+        "counterparty_name": entry.counterparty_name[:MAX_NAME],
+        "counterparty_account": entry.counterparty_account[:64],
+        "bank_reference": entry.bank_reference[:200],
+        "end_to_end_id": entry.end_to_end_id[:200],
+        "remittance": entry.remittance[:MAX_TEXT],
+        "bank_code": entry.bank_code[:64],
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    if entry.reversal:
+        data["reversal"] = True
+    if entry.details:
+        data["details"] = {name[:64]: value[:MAX_TEXT] for name, value in entry.details[:40]}
+    return data
+
+
+@dataclass
+class _Pending:
+    key: str
+    where: str
+    data: dict[str, Any]
+    occurred_at: datetime
+
+
+class _Walk:
+    """One pass over a file's pieces. `record` is called with each batch of new entries
+    (None in a preview); `opened`/`closed` around each statement."""
+
+    def __init__(
+        self,
+        figures: FileFigures,
+        source: SourceSystem,
+        record: Callable[[StatementFigures, list[_Pending]], None] | None,
+        opened: Callable[[StatementFigures], None] | None = None,
+        closed: Callable[[StatementFigures], None] | None = None,
+    ) -> None:
+        self.figures = figures
+        self.source = source
+        self.record = record
+        self.opened = opened
+        self.closed = closed
+        self.current: StatementFigures | None = None
+        self.keys = StatementKeys("")
+        self.pending: list[_Pending] = []
+
+    def run(self, pieces: Iterable[Piece]) -> None:
+        for piece in pieces:
+            if isinstance(piece, StatementHead):
+                self._head(piece)
+            elif isinstance(piece, Entry):
+                self._entry(piece)
+            elif isinstance(piece, StatementEnd):
+                self._end(piece)
+        if self.current is not None:
+            raise FileRefused("", "the file ends inside a statement")
+
+    def _head(self, head: StatementHead) -> None:
+        if self.current is not None:
+            raise FileRefused(head.where, "a statement starts before the one before it ended")
+        self.current = StatementFigures(position=len(self.figures.statements) + 1, head=head, closing=head.closing)
+        self.figures.statements.append(self.current)
+        self.keys = StatementKeys(head.account)
+        if self.opened is not None:
+            self.opened(self.current)
+
+    def _refuse(self, where: str, reason: str) -> None:
+        assert self.current is not None
+        self.current.refused += 1
+        if len(self.figures.refusals) < REFUSALS_KEPT:
+            self.figures.refusals.append({"where": where, "reason": reason})
+
+    def _entry(self, entry: Entry) -> None:
+        current = self.current
+        if current is None:
+            raise FileRefused(entry.where, "an entry outside any statement")
+        current.entries += 1
+        current.total += entry.amount
+        if entry.amount >= 0:
+            current.credits += entry.amount
+        else:
+            current.debits += entry.amount
+        day = entry.booking_date
+        current.first_booking = day if current.first_booking is None else min(current.first_booking, day)
+        current.last_booking = day if current.last_booking is None else max(current.last_booking, day)
+        key = self.keys.key(entry)  # counted even when refused: occurrences stay stable
+        head = current.head
+        if entry.currency != head.currency:
+            self._refuse(
+                entry.where,
+                f"entry in {entry.currency} on a {head.currency} account: foreign currency is not supported yet",
+            )
+            return
+        data = _line_data(head.account, statement_name(head.account, head.sequence, head.statement_id), entry)
+        try:
+            parse_document(KIND, data)
+        except PayloadError as err:
+            self._refuse(entry.where, str(err))
+            return
+        occurred = datetime.combine(day, time(0), tzinfo=UTC)
+        self.pending.append(_Pending(key=key, where=entry.where, data=data, occurred_at=occurred))
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        current = self.current
+        if not self.pending or current is None:
+            return
+        batch, self.pending = self.pending, []
+        known = set(
+            SyncEvent.objects.filter(source=self.source, kind=KIND, external_id__in=[p.key for p in batch]).values_list(
+                "external_id", flat=True
+            )
+        )
+        fresh = [p for p in batch if p.key not in known]
+        current.known += len(batch) - len(fresh)
+        if self.record is None:
+            current.new += len(fresh)
+        elif fresh:
+            self.record(current, fresh)
+
+    def _end(self, end: StatementEnd) -> None:
+        current = self.current
+        if current is None:
+            raise FileRefused(end.where, "a statement ends that never started")
+        self._flush()
+        if end.closing is not None:
+            current.closing = end.closing
+        if self.closed is not None:
+            self.closed(current)
+        self.current = None
+
+
+def _check_size(content: bytes) -> None:
+    limit = settings.STATEMENT_FILE_MAX_BYTES
+    if len(content) > limit:
+        raise ImportRefused(f"the file is {len(content):,} bytes, over the limit of {limit:,}")
+    if not content.strip():
+        raise ImportRefused("the file is empty")
+
+
+def _repeat_of(source: SourceSystem, sha256: str) -> StatementFile | None:
+    return StatementFile.objects.filter(source=source, sha256=sha256, repeat_of=None).order_by("pk").first()
+
+
+def statement_file_preview(*, source: SourceSystem, content: bytes, pieces: Iterable[Piece]) -> FileFigures:
+    """What importing the file would do, storing nothing."""
+    _check_size(content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    figures = FileFigures(sha256=sha256, size=len(content), repeat_of=_repeat_of(source, sha256))
+    _Walk(figures, source, None).run(pieces)
+    for statement in figures.statements:
+        difference = statement.difference
+        if difference:
+            statement.problems.append(f"does not balance: difference {difference:,.2f} {statement.head.currency}")
+    return figures
+
+
+def statement_file_import(
+    *,
+    source: SourceSystem,
+    entity: LegalEntity,
+    name: str,
+    fmt: str,
+    profile: str,
+    content: bytes,
+    pieces: Iterable[Piece],
+    user: Any | None,
+    actor: Actor,
+) -> StatementFile:
+    """Import the file in one transaction: its statements, their new entries as events, the
+    holds its controls call for, and the audit record. FileRefused leaves nothing behind."""
+    _check_size(content)
+    if not source.flows.filter(event_kind=KIND).exists():
+        raise ImportRefused(f"source {source.code} has no flow of bank statement lines: add one first")
+    sha256 = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        account = source_account_ensure(source=source, entity=entity, actor=actor)
+        file = StatementFile.objects.create(
+            source=source,
+            entity=entity,
+            format=fmt,
+            profile=profile,
+            name=name[:255],
+            sha256=sha256,
+            size=len(content),
+            content=content,
+            uploaded_by=user,
+            uploaded_by_label=actor.label,
+            uploaded_at=timezone.now(),
+            repeat_of=_repeat_of(source, sha256),
+        )
+        figures = FileFigures(sha256=sha256, size=len(content), repeat_of=file.repeat_of)
+        rows: dict[int, BankStatement] = {}
+
+        def opened(stmt: StatementFigures) -> None:
+            head = stmt.head
+            rows[stmt.position] = BankStatement.objects.create(
+                file=file,
+                source=source,
+                entity=entity,
+                position=stmt.position,
+                account=head.account[:64],
+                currency=head.currency,
+                statement_id=head.statement_id[:200],
+                sequence=head.sequence[:64],
+                opening=head.opening.amount if head.opening else None,
+                opening_date=head.opening.date if head.opening else None,
+            )
+
+        def record(stmt: StatementFigures, batch: list[_Pending]) -> None:
+            row = rows[stmt.position]
+            stmt.new += _ingest(account, source, entity, row, batch, figures)
+
+        def closed(stmt: StatementFigures) -> None:
+            row = rows[stmt.position]
+            row.closing = stmt.closing.amount if stmt.closing else None
+            row.closing_date = stmt.closing.date if stmt.closing else None
+            row.first_booking, row.last_booking = stmt.first_booking, stmt.last_booking
+            row.entry_count, row.total = stmt.entries, stmt.total
+            row.new_count, row.known_count, row.refused_count = stmt.new, stmt.known, stmt.refused
+            row.difference = stmt.difference
+            row.save()
+            statement_judge(row, actor=actor)
+            stmt.problems = list(row.problems)
+
+        _Walk(figures, source, record, opened, closed).run(pieces)
+        file.statement_count = len(figures.statements)
+        file.entry_count, file.new_count = figures.entries, figures.new
+        file.known_count, file.refused_count = figures.known, figures.refused
+        file.refusals = figures.refusals
+        file.save()
+        audit_record(
+            actor=actor,
+            entry=AuditEntry(
+                action="statement_file.imported",
+                object_type="statement_file",
+                object_id=str(file.pk),
+                entity_code=entity.code,
+                after={
+                    "name": file.name,
+                    "sha256": sha256,
+                    "format": fmt,
+                    "statements": file.statement_count,
+                    "entries": file.entry_count,
+                    "new": file.new_count,
+                    "known": file.known_count,
+                    "refused": file.refused_count,
+                },
+            ),
+        )
+    return file
+
+
+def _ingest(
+    account: ServiceAccount,
+    source: SourceSystem,
+    entity: LegalEntity,
+    row: BankStatement,
+    batch: list[_Pending],
+    figures: FileFigures,
+) -> int:
+    items = [
+        {
+            "source": source.code,
+            "kind": KIND,
+            "external_id": p.key,
+            "entity": entity.code,
+            "occurred_at": p.occurred_at.isoformat(),
+            "correlation_id": row.correlation_id,
+            "data": p.data,
+        }
+        for p in batch
+    ]
+    try:
+        results = events_ingest(account=account, items=items)
+    except IngestError as err:
+        # Checked alone already; what the service still refuses (a flow missing) is the file's.
+        raise ImportRefused(f"{err.message} ({batch[0].where})") from err
+    return sum(1 for r in results if r.result == "created")
