@@ -138,7 +138,8 @@ def test_a_missing_statement_holds_the_next_until_it_arrives(configured: dict[st
     events_drain()
     held = BankStatement.objects.get(sequence="320")
     assert held.problems == [
-        "statement 2026-11-16 #320 of account ...4321 follows statement 2026-11-14 #318 of account ...4321: #319 missing",
+        "statement 2026-11-16 #320 of account ...4321 follows statement 2026-11-14 #318 of account ...4321: "
+        "#319 missing",
         "statement 2026-11-16 #320 of account ...4321 opens at 1,150.00 USD but statement 2026-11-14 #318 of "
         "account ...4321 closed at 1,100.00 USD: difference 50.00 USD",
     ]
