@@ -19,10 +19,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from console.access.decorators import role_check
 from console.access.models import ServiceAccount
+from console.access.roles import Role
+from console.access.selectors import entity_ids_visible
 from console.access.services import source_account_ensure
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
@@ -247,6 +251,18 @@ class _Walk:
         self.current = None
 
 
+IMPORTERS = (Role.OPERATOR, Role.ADMIN)
+
+
+def statement_import_check(user: Any | None, entity: LegalEntity) -> None:
+    """PermissionDenied unless `user` may bring files in for `entity` (None: the shell or the system)."""
+    if user is None:
+        return
+    role_check(user, *IMPORTERS, doing="importing a statement file")
+    if entity.pk not in entity_ids_visible(user):
+        raise PermissionDenied(f"importing a statement file needs access to entity {entity.code}")
+
+
 def _check_size(content: bytes) -> None:
     limit = settings.STATEMENT_FILE_MAX_BYTES
     if len(content) > limit:
@@ -259,8 +275,11 @@ def _repeat_of(source: SourceSystem, sha256: str) -> StatementFile | None:
     return StatementFile.objects.filter(source=source, sha256=sha256, repeat_of=None).order_by("pk").first()
 
 
-def statement_file_preview(*, source: SourceSystem, content: bytes, pieces: Iterable[Piece]) -> FileFigures:
+def statement_file_preview(
+    *, source: SourceSystem, entity: LegalEntity, content: bytes, pieces: Iterable[Piece], user: Any | None
+) -> FileFigures:
     """What importing the file would do, storing nothing."""
+    statement_import_check(user, entity)
     _check_size(content)
     sha256 = hashlib.sha256(content).hexdigest()
     figures = FileFigures(sha256=sha256, size=len(content), repeat_of=_repeat_of(source, sha256))
@@ -286,6 +305,7 @@ def statement_file_import(
 ) -> StatementFile:
     """Import the file in one transaction: its statements, their new entries as events, the
     holds its controls call for, and the audit record. FileRefused leaves nothing behind."""
+    statement_import_check(user, entity)
     _check_size(content)
     if not source.flows.filter(event_kind=KIND).exists():
         raise ImportRefused(f"source {source.code} has no flow of bank statement lines: add one first")

@@ -142,6 +142,9 @@ COMMANDS = {
     "odoo_sandbox": "serves the Odoo sandbox; changes nothing of the console",
     "odoo_check": "reads the integration user's Odoo groups; changes nothing",
     "flow_closed_period": "audited: flow.closed_period_changed (tests/unit/console/sync/test_closed_periods.py)",
+    "import_statement": (
+        "audited: statement_file.imported, hold.* (tests/unit/console/sources/test_import_statement_command.py)"
+    ),
     "webhook_source": "audited: source.webhook_configured (tests/unit/console/sources/test_webhook_source.py)",
     "flow_unmatched_receipts": (
         "audited: flow.unmatched_receipts_changed (tests/unit/console/sync/test_unmatched_receipts_setting.py)"

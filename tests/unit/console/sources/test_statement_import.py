@@ -158,6 +158,8 @@ def test_a_preview_stores_nothing_and_counts_what_is_new(configured: dict[str, A
     before = (SyncEvent.objects.count(), StatementFile.objects.count(), AuditEvent.objects.count())
     figures = statement_file_preview(
         source=SourceSystem.objects.get(code="bankfeed"),
+        entity=LegalEntity.objects.get(code="US01"),
+        user=persona("operator"),
         content=b"second",
         pieces=statement(entry("250.00", ref="A1"), entry("-20.00", ref="A2"), closing="1000.00"),
     )
@@ -172,3 +174,22 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(configured: dic
     with pytest.raises(ImportRefused, match="over the limit of 10"):
         bring_in(statement(entry("1.00")), b"x" * 11)
     assert StatementFile.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["auditor", "controller"])
+def test_who_may_not_import_is_refused_and_nothing_is_stored(configured: dict[str, Any], role: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="importing a statement file needs the role"):
+        statement_file_import(
+            source=SourceSystem.objects.get(code="bankfeed"),
+            entity=LegalEntity.objects.get(code="US01"),
+            name="s.xml",
+            fmt="camt053",
+            profile="",
+            content=b"file",
+            pieces=statement(entry("1.00")),
+            user=persona(role),
+            actor=Actor.system(role),
+        )
+    assert StatementFile.objects.count() == 0 and not lines()
