@@ -1,0 +1,191 @@
+"""Statement files in the browser: upload with a preview that stores nothing, confirm, the
+file log and a statement's page with its release. Thin: the services decide."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from console.access.decorators import role_check, role_required
+from console.access.login_audit import client_ip
+from console.access.selectors import user_has_role
+from console.audit.actors import Actor
+from console.sources import file_log
+from console.sources.file_forms import HoldReleaseForm, StatementConfirmForm, StatementUploadForm
+from console.sources.file_log import FILE_READERS, IMPORTERS
+from console.sources.services.statement_import import (
+    ImportRefused,
+    statement_file_import,
+    statement_file_preview,
+)
+from console.sources.services.statement_reading import format_sniffed, statement_pieces
+from console.sync.errors import SyncError
+from console.sync.services.posting_holds import RELEASERS, posting_hold_release
+from integrations.bank.statement import FileRefused
+
+PAGE_SIZE = 100
+
+
+def _waiting_room() -> Path:
+    """Where a previewed file waits for its confirmation: outside the database, which holds
+    nothing of it until the person confirms."""
+    room = Path(settings.VAR_DIR) / "uploads"
+    room.mkdir(parents=True, exist_ok=True)
+    return room
+
+
+@require_safe
+@role_required(*FILE_READERS)
+def file_index(request: HttpRequest) -> HttpResponse:
+    page = Paginator(file_log.files_visible(request.user), 50).get_page(request.GET.get("page"))
+    may_import = user_has_role(request.user, *IMPORTERS)
+    return render(request, "sources/files/index.html", {"page": page, "may_import": may_import})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*IMPORTERS)
+def file_upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "sources/files/upload.html", {"form": StatementUploadForm(request.user)})
+    form = StatementUploadForm(request.user, request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "sources/files/upload.html", {"form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.STATEMENT_FILE_MAX_BYTES:
+        form.add_error(
+            "file", f"the file is {upload.size:,} bytes, over the limit of {settings.STATEMENT_FILE_MAX_BYTES:,}"
+        )
+        return render(request, "sources/files/upload.html", {"form": form}, status=413)
+    content = upload.read()
+    fmt = form.cleaned_data["format"] or format_sniffed(content)
+    source, entity = form.cleaned_data["source"], form.cleaned_data["entity"]
+    try:
+        if not fmt:
+            raise FileRefused("", "the file does not say its format: choose one")
+        figures = statement_file_preview(
+            source=source, entity=entity, content=content, pieces=statement_pieces(fmt, content), user=request.user
+        )
+    except (FileRefused, ImportRefused) as err:
+        form.add_error("file", f"refused: {err}")
+        return render(request, "sources/files/upload.html", {"form": form}, status=400)
+    (_waiting_room() / figures.sha256).write_bytes(content)
+    confirm = StatementConfirmForm(
+        request.user,
+        initial={
+            "entity": entity.code,
+            "source": source.code,
+            "format": fmt,
+            "sha256": figures.sha256,
+            "name": upload.name,
+        },
+    )
+    context = {
+        "figures": figures,
+        "confirm": confirm,
+        "name": upload.name,
+        "source": source,
+        "entity": entity,
+        "fmt": fmt,
+    }
+    return render(request, "sources/files/preview.html", context)
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def file_confirm(request: HttpRequest) -> HttpResponse:
+    form = StatementConfirmForm(request.user, request.POST)
+    if not form.is_valid() or not form.cleaned_data["format"]:
+        return render(
+            request, "sources/files/upload.html", {"form": StatementUploadForm(request.user), "stale": True}, status=400
+        )
+    data = form.cleaned_data
+    waiting = _waiting_room() / data["sha256"]
+    content = waiting.read_bytes() if waiting.exists() else b""
+    if hashlib.sha256(content).hexdigest() != data["sha256"]:
+        context = {"form": StatementUploadForm(request.user), "stale": True}
+        return render(request, "sources/files/upload.html", context, status=400)
+    try:
+        file = statement_file_import(
+            source=data["source"],
+            entity=data["entity"],
+            name=data["name"],
+            fmt=data["format"],
+            profile="",
+            content=content,
+            pieces=statement_pieces(data["format"], content),
+            user=request.user,
+            actor=Actor.person(request.user, client_ip(request)),
+        )
+    except (FileRefused, ImportRefused) as err:
+        form.add_error(None, f"refused: {err}")
+        return render(
+            request,
+            "sources/files/upload.html",
+            {"form": StatementUploadForm(request.user), "refused": str(err)},
+            status=400,
+        )
+    waiting.unlink(missing_ok=True)
+    messages.success(request, f"{file.name}: {file.new_count} new entries, {file.known_count} imported before.")
+    return redirect("file-detail", file_id=file.pk)
+
+
+@require_safe
+@role_required(*FILE_READERS)
+def file_detail(request: HttpRequest, file_id: int) -> HttpResponse:
+    file = file_log.file_visible(request.user, file_id)
+    if file is None:
+        raise Http404("no statement file of that number in your legal entities")
+    statements = [(s, file_log.may_release(request.user, s)) for s in file_log.file_statements(file)]
+    context = {"file": file, "statements": statements, "release_form": HoldReleaseForm()}
+    return render(request, "sources/files/detail.html", context)
+
+
+@require_safe
+@role_required(*FILE_READERS)
+def statement_detail(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = file_log.statement_visible(request.user, statement_id)
+    if statement is None:
+        raise Http404("no statement of that number in your legal entities")
+    page = Paginator(file_log.statement_lines(statement), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "statement": statement,
+        "page": page,
+        "may_release": file_log.may_release(request.user, statement),
+        "release_form": HoldReleaseForm(),
+    }
+    return render(request, "sources/files/statement.html", context)
+
+
+@require_POST
+@role_required(*FILE_READERS)
+def statement_release(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = file_log.statement_visible(request.user, statement_id)
+    if statement is None:
+        raise Http404("no statement of that number in your legal entities")
+    role_check(request.user, *RELEASERS, doing="releasing a hold")
+    form = HoldReleaseForm(request.POST)
+    if statement.hold is None or not form.is_valid():
+        messages.error(request, "Say why you release it." if statement.hold else "This statement is not held.")
+        return redirect("statement-detail", statement_id=statement.pk)
+    try:
+        posting_hold_release(
+            hold_id=statement.hold.pk,
+            user=request.user,
+            actor=Actor.person(request.user, client_ip(request)),
+            reason=form.cleaned_data["reason"],
+        )
+    except SyncError as err:
+        messages.error(request, str(err))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, "Released: its lines are queued to post.")
+    return redirect("statement-detail", statement_id=statement.pk)
