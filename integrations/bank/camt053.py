@@ -55,7 +55,7 @@ from integrations.bank.statement import Balance, Entry, FileRefused, Piece, Stat
 
 _NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.[0-9]{2}\Z")
 # ISO 20022's amounts: at most 18 digits, 5 of them after the point, never negative (the sign is CdtDbtInd).
-_AMOUNT = re.compile(r"(?=[0-9.]{1,19}\Z)[0-9]+(?:\.[0-9]{1,5})?\Z")
+_AMOUNT = re.compile(r"(?!(?:[0-9]\.?){19})[0-9]+(?:\.[0-9]{1,5})?\Z")
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 _ZONE = r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})" + _ZONE + r"\Z")
@@ -72,7 +72,7 @@ _TRUE = frozenset({"true", "1"})
 # not looked at.
 _BANK_CODE = ("BkTxCd/Domn/Cd", "BkTxCd/Domn/Fmly/Cd", "BkTxCd/Domn/Fmly/SubFmlyCd", "BkTxCd/Prtry/Cd")
 _OF_ENTRY = (
-    *("Amt", "CdtDbtInd", "RvslInd", "Sts", "Sts/Cd", "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm"),
+    *("Amt", "CdtDbtInd", "RvslInd", "Sts", "BookgDt", "ValDt"),
     *(
         "AcctSvcrRef",
         "AddtlNtryInf",
@@ -85,9 +85,11 @@ _OF_ENTRY = (
     ),
 )
 _OF_TRANSACTION = (
-    *("Amt", "AmtDtls/TxAmt/Amt", "RmtInf", "AddtlTxInf", "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry", *_BANK_CODE),
+    *("RmtInf", "AddtlTxInf", "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry", *_BANK_CODE),
     *("Refs/AcctSvcrRef", "Refs/EndToEndId", "Refs/InstrId", "Refs/TxId", "Refs/MndtId"),
 )
+# A transaction of a batch has its own amount and may have its own direction.
+_OF_BATCHED = ("Amt", "AmtDtls/TxAmt/Amt", "CdtDbtInd")
 
 
 def _of_party(party: str) -> tuple[str, str, str, str, str, str]:
@@ -108,7 +110,7 @@ _OF_STATEMENT = (
     *("Id", "ElctrncSeqNb", "LglSeqNb", "CreDtTm", "Acct/Id/IBAN", "Acct/Id/Othr/Id", "Acct/Ccy", "Acct/Nm"),
     *("Acct/Ownr/Nm", "Acct/Svcr/FinInstnId/BIC", "Acct/Svcr/FinInstnId/BICFI"),
 )
-_OF_BALANCE = ("Tp/CdOrPrtry/Cd", "Amt", "CdtDbtInd", "Dt/Dt", "Dt/DtTm")
+_OF_BALANCE = ("Tp/CdOrPrtry/Cd", "Amt", "CdtDbtInd", "Dt")
 
 _Fields = dict[str, etree._Element]
 # A tag as lxml writes it -> (the path recorded for it, or None; the vocabulary of its
@@ -211,53 +213,56 @@ class _Reader:
         self.of_entry = _vocabulary(p, _OF_ENTRY)
         self.of_credit = _vocabulary(p, _OF_CREDIT)
         self.of_debit = _vocabulary(p, _OF_DEBIT)
+        self.of_batched_credit = _vocabulary(p, (*_OF_BATCHED, *_OF_CREDIT))
+        self.of_batched_debit = _vocabulary(p, (*_OF_BATCHED, *_OF_DEBIT))
+        self.tag_date, self.tag_date_time, self.tag_code = p + "Dt", p + "DtTm", p + "Cd"
         self.of_statement = _vocabulary(p, _OF_STATEMENT)
         self.of_balance = _vocabulary(p, _OF_BALANCE)
         self.group_created = ""
         self.stmt_number = 0
         self.ntry_number = 0
         self.not_booked = 0
-        self.head: StatementHead | None = None
         self.available: Balance | None = None
 
     def pieces(self, xml: SafeXml) -> Iterator[Piece]:
+        # End events only: a statement's head is read when its first Ntry has ended (all
+        # before it is there), or when it ends without any.
         stmt: etree._Element | None = None
-        for event, element in xml.events((self.tag_stmt, self.tag_ntry)):
-            if element.tag == self.tag_ntry:
-                if stmt is None or element.getparent() is not stmt:
+        tag_ntry, tag_stmt = self.tag_ntry, self.tag_stmt
+        for _event, element in xml.events((tag_stmt, tag_ntry), ("end",)):
+            if element.tag == tag_ntry:
+                parent = element.getparent()
+                if parent is None or (parent is not stmt and parent.tag != tag_stmt):
                     continue
-                if event == "start":
-                    if self.head is None:
-                        self.head = self._head(stmt)
-                        yield self.head
-                    continue
+                if parent is not stmt:
+                    stmt = parent
+                    yield self._begin(parent)
                 self.ntry_number += 1
                 yield from self._entries(element)
                 # What is read is dropped, the Ntry and all before it: memory stays flat.
                 element.clear()
                 while element.getprevious() is not None:
-                    del stmt[0]
-            elif event == "start":
-                stmt = element
-                self.stmt_number += 1
-                self.ntry_number = 0
-                self.not_booked = 0
-                self.head = None
-            elif stmt is not None:
-                if self.head is None:
-                    self.head = self._head(stmt)
-                    yield self.head
+                    del parent[0]
+            else:
+                if element is not stmt:
+                    yield self._begin(element)
                 yield StatementEnd(
                     available=self.available, where=f"Stmt[{self.stmt_number}]", not_booked=self.not_booked
                 )
-                parent = stmt.getparent()
-                stmt.clear()
-                if parent is not None:
-                    while stmt.getprevious() is not None:
-                        del parent[0]
+                document = element.getparent()
+                element.clear()
+                if document is not None:
+                    while element.getprevious() is not None:
+                        del document[0]
                 stmt = None
         if self.stmt_number == 0:
             raise FileRefused("", "the document holds no statement (no BkToCstmrStmt/Stmt)")
+
+    def _begin(self, stmt: etree._Element) -> StatementHead:
+        self.stmt_number += 1
+        self.ntry_number = 0
+        self.not_booked = 0
+        return self._head(stmt)
 
     # -- reading elements -----------------------------------------------------------------
 
@@ -286,26 +291,28 @@ class _Reader:
             raise FileRefused(_at(element, f"{where}/CdtDbtInd"), f"CdtDbtInd is neither CRDT nor DBIT: {text!r}")
         return sign
 
-    @staticmethod
-    def _date(fields: _Fields, holder: str, where: str) -> date | None:
-        """The date of `holder/Dt` or `holder/DtTm`; None when neither is there."""
-        element = fields.get(holder + "/Dt")
-        if element is not None:
-            text = _text(element)
+    def _date(self, fields: _Fields, holder: str, where: str) -> date | None:
+        """The date of `holder` (`Dt`, or the day of `DtTm`); None when there is no holder."""
+        element = fields.get(holder)
+        if element is None:
+            return None
+        # The holder is a choice of one element: no need to walk it.
+        choice = element[0] if len(element) else None
+        if choice is not None and choice.tag == self.tag_date:
+            text = _text(choice)
             if _DATE.match(text):
                 try:
                     return date.fromisoformat(text[:10])
                 except ValueError:
                     pass
-            raise FileRefused(_at(element, f"{where}/{holder}/Dt"), f"not a date: {text!r}")
-        element = fields.get(holder + "/DtTm")
-        if element is None:
-            return None
-        text = _text(element)
-        found = _parse_date_time(text)
-        if found is None:
-            raise FileRefused(_at(element, f"{where}/{holder}/DtTm"), f"not a date and time: {text!r}")
-        return found
+            raise FileRefused(_at(choice, f"{where}/{holder}/Dt"), f"not a date: {text!r}")
+        if choice is not None and choice.tag == self.tag_date_time:
+            text = _text(choice)
+            found = _parse_date_time(text)
+            if found is None:
+                raise FileRefused(_at(choice, f"{where}/{holder}/DtTm"), f"not a date and time: {text!r}")
+            return found
+        raise FileRefused(_at(element, f"{where}/{holder}"), "neither Dt nor DtTm")
 
     @staticmethod
     def _bank_code(fields: _Fields) -> str:
@@ -384,13 +391,16 @@ class _Reader:
 
     # -- entries --------------------------------------------------------------------------
 
+    def _status(self, status: etree._Element) -> str:
+        """`Sts/Cd` from version 08 on, `Sts` before."""
+        code = status[0] if len(status) else None
+        return _text(code) if code is not None and code.tag == self.tag_code else _text(status)
+
     def _entries(self, ntry: etree._Element) -> list[Entry]:
         where = f"Stmt[{self.stmt_number}]/Ntry[{self.ntry_number}]"
         fields = _walk(ntry, self.of_entry, {})
-        status = fields.get("Sts/Cd")
-        if status is None:
-            status = fields.get("Sts")
-        if status is not None and _text(status) != "BOOK":
+        status = fields.get("Sts")
+        if status is not None and _text(status) != "BOOK" and self._status(status) != "BOOK":
             self.not_booked += 1
             return []
         amount, currency = self._amount(fields.get("Amt"), ntry, where, "Amt")
@@ -452,7 +462,7 @@ class _Reader:
                 tx_where = f"{where}/NtryDtls{f'[{number}]' if numbered else ''}/TxDtls[{position}]"
                 sign_element = tx.find(self.tag_sign)
                 tx_sign = sign if sign_element is None else self._sign(sign_element, tx, tx_where)
-                fields = _walk(tx, self.of_credit if tx_sign > 0 else self.of_debit, {})
+                fields = _walk(tx, self.of_batched_credit if tx_sign > 0 else self.of_batched_debit, {})
                 found, name = fields.get("Amt"), "Amt"
                 if found is None:
                     found, name = fields.get("AmtDtls/TxAmt/Amt"), "AmtDtls/TxAmt/Amt"

@@ -45,6 +45,7 @@ _PROLOG_LIMIT = 1024 * 1024
 _ASCII_COMPATIBLE = re.compile(r"(?:utf-?8|us-ascii|ascii|iso[-_]?8859-\d{1,2}|latin-?1|windows-125\d|cp125\d)\Z", re.I)
 _UTF16 = re.compile(r"utf-?16(?:le|be)?\Z", re.I)
 _ENCODING = re.compile(r"""encoding\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_POSITION = re.compile(r", line [0-9]+, column [0-9]+\Z")
 _MORE = "more"
 _ROOT = "root"
 
@@ -134,9 +135,10 @@ def refusal(log: Any, error: etree.XMLSyntaxError) -> FileRefused:
     if entries:
         first = entries[0]
         return FileRefused(f"line {first.line}, column {first.column}", f"not well-formed XML: {first.message}")
+    message = _POSITION.sub("", error.msg or "") or "no element found"
     if error.lineno:
-        return FileRefused(f"line {error.lineno}", f"not well-formed XML: {error.msg}")
-    return FileRefused("", f"not well-formed XML: {error.msg or 'no element found'}")
+        return FileRefused(f"line {error.lineno}, column {(error.offset or 0) + 1}", f"not well-formed XML: {message}")
+    return FileRefused("", f"not well-formed XML: {message}")
 
 
 class SafeXml:
@@ -169,20 +171,40 @@ class SafeXml:
         try:
             probe.feed(fed)
             while True:
-                for _event, element in probe.read_events():
-                    if isinstance(element, etree._Element):
-                        return element.tag, fed
+                root = SafeXml._first_start(probe)
+                if root is not None:
+                    return root, fed
                 chunk = stream.read(_CHUNK)
-                if not chunk or len(fed) > _PROLOG_LIMIT:
+                if not chunk:
+                    break
+                if len(fed) > _PROLOG_LIMIT:
                     raise FileRefused("", "not an XML file: its root element does not end")
                 fed += chunk
                 probe.feed(chunk)
+            # The whole file is read: libxml2 holds back its last bytes until told so.
+            probe.close()
         except etree.XMLSyntaxError as error:
+            root = SafeXml._first_start(probe)
+            if root is not None:
+                return root, fed  # a file cut short: the real parse says where, after what it could read
             raise refusal(probe.error_log, error) from None
+        root = SafeXml._first_start(probe)
+        if root is None:
+            raise FileRefused("", "not an XML file: it has no root element")
+        return root, fed
 
-    def events(self, tags: tuple[str, ...]) -> Iterator[tuple[str, etree._Element]]:
-        """("start" | "end", element) for the elements named `tags`, in file order."""
-        parse = etree.iterparse(self._source, events=("start", "end"), tag=tags, **PARSER_OPTIONS)
+    @staticmethod
+    def _first_start(probe: etree.XMLPullParser) -> str | None:
+        for _event, element in probe.read_events():
+            if isinstance(element, etree._Element):
+                return element.tag
+        return None
+
+    def events(
+        self, tags: tuple[str, ...], kinds: tuple[str, ...] = ("start", "end")
+    ) -> Iterator[tuple[str, etree._Element]]:
+        """(kind, element) for the elements named `tags`, in file order."""
+        parse = etree.iterparse(self._source, events=kinds, tag=tags, **PARSER_OPTIONS)
         try:
             for event, element in parse:
                 if isinstance(element, etree._Element):
