@@ -173,7 +173,8 @@ def test_a_reversal_is_marked_and_keeps_the_sign_of_its_cdtdbtind() -> None:
 def test_a_batch_is_one_entry_per_transaction_each_with_its_amount_sign_and_index() -> None:
     batch = """<Btch><PmtInfId>PMT-9</PmtInfId><NbOfTxs>3</NbOfTxs></Btch>
       <TxDtls><Refs><EndToEndId>A</EndToEndId></Refs><Amt Ccy="EUR">60.00</Amt></TxDtls>
-      <TxDtls><Refs><EndToEndId>B</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">50.00</Amt></TxAmt></AmtDtls></TxDtls>
+      <TxDtls><Refs><EndToEndId>B</EndToEndId></Refs>
+        <AmtDtls><TxAmt><Amt Ccy="EUR">50.00</Amt></TxAmt></AmtDtls></TxDtls>
       <TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><Amt Ccy="EUR">10.00</Amt>
         <CdtDbtInd>DBIT</CdtDbtInd></TxDtls>"""
     found = entries(one(ntry("100.00", "CRDT", details=batch, after_details="<AddtlNtryInf>BATCH</AddtlNtryInf>")))

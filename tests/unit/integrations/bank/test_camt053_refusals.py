@@ -86,7 +86,8 @@ def test_a_batch_whose_transactions_do_not_add_up_is_refused_with_the_entrys_pat
 
 
 def test_a_batch_of_a_debit_adds_up_signed() -> None:
-    txs = '<TxDtls><Amt Ccy="EUR">1.00</Amt></TxDtls><TxDtls><Amt Ccy="EUR">2.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>'
+    txs = '<TxDtls><Amt Ccy="EUR">1.00</Amt></TxDtls>'
+    txs += '<TxDtls><Amt Ccy="EUR">2.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>'
 
     assert "add up to 1.00 EUR, the entry to -3.00 EUR" in str(refusal(one(ntry("3.00", "DBIT", details=txs))))
 
