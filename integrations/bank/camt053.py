@@ -4,7 +4,9 @@ stream of `statement.py` pieces.
 The file is parsed by `safe_xml` (no DTD, no entity, nothing fetched) with
 `lxml.etree.iterparse`; each `Ntry` is read when it ends, then cleared with what came
 before it, so a 100,000-entry file takes the memory of one entry. A statement's head
-(account, balances) is read when its first `Ntry` starts, or at its end when it has none.
+(account, balances) is read when its first `Ntry` ends (all before it is complete then),
+or at the statement's end when it has none. `raw` is the Ntry serialized by lxml: its
+content as in the file, without the whitespace between elements or any comment.
 
 Choices, where the standard or other parsers leave room:
 
@@ -31,6 +33,8 @@ Choices, where the standard or other parsers leave room:
   BIC from RltdAgts (`BIC` or `BICFI`).
 - Description: the remittance (`Ustrd` lines joined by a space, else the structured
   creditor references), else `AddtlTxInf`, else `AddtlNtryInf`, else the bank code.
+  `details` keeps NtryRef, Btch/PmtInfId, Refs/InstrId, TxId and MndtId, the return
+  reason (RtrInf/Rsn) and whichever of AddtlTxInf and AddtlNtryInf is not the description.
 - The account owner is `Acct/Ownr/Nm`, else the account's name `Acct/Nm`.
 - Balances are not checked against the entries (the console does that: some banks'
   files do not add up and must still be read). Only the `urn:iso:std:iso:20022:tech:xsd:`
@@ -209,13 +213,13 @@ class _Reader:
         self.tag_stmt, self.tag_ntry, self.tag_bal = p + "Stmt", p + "Ntry", p + "Bal"
         self.tag_details, self.tag_tx, self.tag_batch = p + "NtryDtls", p + "TxDtls", p + "Btch"
         self.tag_ustrd, self.tag_strd, self.tag_sign = p + "Ustrd", p + "Strd", p + "CdtDbtInd"
+        self.tag_date, self.tag_date_time, self.tag_code = p + "Dt", p + "DtTm", p + "Cd"
         self.path_ref = f"{p}CdtrRefInf/{p}Ref"
         self.of_entry = _vocabulary(p, _OF_ENTRY)
         self.of_credit = _vocabulary(p, _OF_CREDIT)
         self.of_debit = _vocabulary(p, _OF_DEBIT)
         self.of_batched_credit = _vocabulary(p, (*_OF_BATCHED, *_OF_CREDIT))
         self.of_batched_debit = _vocabulary(p, (*_OF_BATCHED, *_OF_DEBIT))
-        self.tag_date, self.tag_date_time, self.tag_code = p + "Dt", p + "DtTm", p + "Cd"
         self.of_statement = _vocabulary(p, _OF_STATEMENT)
         self.of_balance = _vocabulary(p, _OF_BALANCE)
         self.group_created = ""
