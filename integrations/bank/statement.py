@@ -83,6 +83,7 @@ class StatementEnd:
     closing: Balance | None = None  # MT940 :62F:/:62M:; None when the head had it
     available: Balance | None = None  # camt CLAV, MT940 :64:; shown, never checked
     where: str = ""
+    not_booked: int = 0  # entries the file lists but the bank has not booked (camt Sts PDNG, INFO): not yielded
 
 
 Piece = StatementHead | Entry | StatementEnd
