@@ -123,6 +123,16 @@ MATRIX: dict[str, Use] = {
     "delivery-list": Use(get={"admin": 200, "auditor": 200}),
     "delivery-refusals": Use(get={"admin": 200, "auditor": 200}),
     "delivery-detail": Use(get={"admin": 200, "auditor": 200}),
+    "file-index": Use(get=each(ROLES, 200)),
+    "file-detail": Use(get=each(ROLES, 200)),
+    "statement-detail": Use(get=each(ROLES, 200)),
+    # Without a file the upload and confirm forms re-render with their errors.
+    "file-upload": Use(get={"operator": 200, "admin": 200}, post={"operator": 400, "admin": 400}),
+    "file-confirm": Use(post={"operator": 400, "admin": 400}),
+    # The granted statement is held for a small difference: an operator or a controller releases it.
+    "statement-release": Use(
+        post={"operator": "302 /files/statements/", "controller": "302 /files/statements/"}, body={"reason": "checked"}
+    ),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -184,6 +194,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
     us_stripe, _ = _webhook_endpoint("stripe", "stripe-us", "US01", "us-webhook-charge")
     fr_shop, fr_delivery = _webhook_endpoint("shopify", "shop-fr", "FR01", "fr-secret-order")
     fr_stripe, _ = _webhook_endpoint("stripe", "stripe-fr", "FR01", "fr-secret-order")
+    us_file, us_statement = _statement_file("US01", "us-statement")
+    fr_file, fr_statement = _statement_file("FR01", "fr-secret-order")
     common = {"token": configured["token"], "kind": "tax", "action": "comment"}
     return {
         "granted": {
@@ -199,6 +211,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "shopify": us_shop,
             "stripe": us_stripe,
             "delivery": us_delivery,
+            "file": us_file,
+            "statement": us_statement,
         },
         "foreign": {
             **common,
@@ -214,6 +228,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "shopify": fr_shop,
             "stripe": fr_stripe,
             "delivery": fr_delivery,
+            "file": fr_file,
+            "statement": fr_statement,
         },
     }
 
@@ -247,6 +263,27 @@ def _webhook_endpoint(provider: str, code: str, entity: str, secret_text: str) -
     return code, delivery.pk
 
 
+def _statement_file(entity: str, secret_text: str) -> tuple[int, int]:
+    """A statement file of the entity whose one statement does not balance (held), named `secret_text`."""
+    from console.audit.actors import Actor
+    from console.sources.services.statement_import import statement_file_import
+    from tests.unit.console.sources.statement_pieces import entry, statement
+
+    source = SourceSystem.objects.get(code="bankfeed")
+    file = statement_file_import(
+        source=source,
+        entity=LegalEntity.objects.get(code=entity),
+        name=f"{secret_text}.xml",
+        fmt="camt053",
+        profile="",
+        content=secret_text.encode(),
+        pieces=statement(entry("250.00", ref=f"{secret_text}-1", remittance=secret_text), closing="1.00"),
+        user=None,
+        actor=Actor.system("test"),
+    )
+    return file.pk, file.statements.get().pk
+
+
 def _fr_person(fr: LegalEntity) -> User:
     from guardian.shortcuts import assign_perm
 
@@ -274,6 +311,8 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<str:kind>": objects["kind"],
         "<str:code>": objects["stripe" if name == "webhook-stripe" else "shopify"],
         "<int:delivery_id>": objects["delivery"],
+        "<int:file_id>": objects["file"],
+        "<int:statement_id>": objects["statement"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
