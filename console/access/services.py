@@ -199,34 +199,56 @@ def _source_account_name(source: SourceSystem) -> str:
     return f"webhook:{source.code}"
 
 
+def _file_account_name(source: SourceSystem, entity: LegalEntity) -> str:
+    return f"file:{source.code}@{entity.code}"
+
+
+def _tokenless_account(
+    *, name: str, source: SourceSystem, entity: LegalEntity, actor: Actor, why: str
+) -> tuple[ServiceAccount, bool]:
+    """The tokenless account called `name` under a lock, created for `source` and `entity`
+    when absent (True when it was). It has no token: its digest is of a random value nobody
+    is shown, so nothing signs in with it."""
+    account = ServiceAccount.objects.select_for_update().filter(name=name).first()
+    if account is not None:
+        if account.token_prefix:
+            # Made by a person, with a token: taking it over would let that token post as this source.
+            raise AccessError(f"a service account named {name!r} with a token exists: rename or remove it first")
+        return account, False
+    account = ServiceAccount.objects.create(
+        name=name, token_digest=token_digest(token_generate("none_")), token_prefix=""
+    )
+    account.sources.set([source])
+    account.entities.set([entity])
+    audit_record(
+        actor=actor,
+        entry=AuditEntry(
+            action="service_account.created",
+            object_type="service_account",
+            object_id=str(account.pk),
+            entity_code=entity.code,
+            after={"name": name, "sources": [source.code], "entities": [entity.code], "token_prefix": ""},
+            reason=why,
+        ),
+    )
+    return account, True
+
+
 @transaction.atomic
 def source_account_ensure(*, source: SourceSystem, entity: LegalEntity, actor: Actor) -> ServiceAccount:
     """The account a webhook source's events are recorded under, scoped to that source and entity
-    alone, so that they pass the same ingestion checks as any token's events. It has no token: its
-    digest is of a random value nobody is shown, so nothing signs in with it."""
+    alone, so that they pass the same ingestion checks as any token's events. A webhook source
+    feeds one entity: when it is moved to another, its account follows, audited."""
     name = _source_account_name(source)
-    account = ServiceAccount.objects.select_for_update().filter(name=name).first()
-    if account is None:
-        account = ServiceAccount.objects.create(
-            name=name, token_digest=token_digest(token_generate("none_")), token_prefix=""
-        )
-        account.sources.set([source])
-        account.entities.set([entity])
-        audit_record(
-            actor=actor,
-            entry=AuditEntry(
-                action="service_account.created",
-                object_type="service_account",
-                object_id=str(account.pk),
-                entity_code=entity.code,
-                after={"name": name, "sources": [source.code], "entities": [entity.code], "token_prefix": ""},
-                reason=f"the webhook source {source.code}'s own account (no token)",
-            ),
-        )
+    account, created = _tokenless_account(
+        name=name,
+        source=source,
+        entity=entity,
+        actor=actor,
+        why=f"the webhook source {source.code}'s own account (no token)",
+    )
+    if created:
         return account
-    if account.token_prefix:
-        # Made by a person, with a token: taking it over would let that token post as the webhooks.
-        raise AccessError(f"a service account named {name!r} with a token exists: rename or remove it first")
     before = {
         "sources": sorted(account.sources.values_list("code", flat=True)),
         "entities": sorted(account.entities.values_list("code", flat=True)),
@@ -247,4 +269,19 @@ def source_account_ensure(*, source: SourceSystem, entity: LegalEntity, actor: A
                 reason=f"the webhook source {source.code} now posts for {entity.code}",
             ),
         )
+    return account
+
+
+@transaction.atomic
+def file_account_ensure(*, source: SourceSystem, entity: LegalEntity, actor: Actor) -> ServiceAccount:
+    """The account the events of files a source sends for one entity are recorded under. One per
+    source and entity, never rescoped: a bank source whose files feed two entities keeps two
+    accounts, each passing the ingestion checks for its own entity only."""
+    account, _ = _tokenless_account(
+        name=_file_account_name(source, entity),
+        source=source,
+        entity=entity,
+        actor=actor,
+        why=f"the files of source {source.code} for {entity.code} (no token)",
+    )
     return account

@@ -70,6 +70,9 @@ class BankStatement(models.Model):
     new_count = models.PositiveIntegerField(default=0)
     known_count = models.PositiveIntegerField(default=0)
     refused_count = models.PositiveIntegerField(default=0)
+    not_booked_count = models.PositiveIntegerField(
+        default=0, help_text="Entries the bank listed as pending or for information: shown, never imported."
+    )
     # None when the statement gives no balances to check.
     difference = models.DecimalField(max_digits=22, decimal_places=2, null=True, blank=True)
     problems = models.JSONField(default=list, blank=True, help_text="What its controls found, in words.")

@@ -27,7 +27,7 @@ from console.access.decorators import role_check
 from console.access.models import ServiceAccount
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible
-from console.access.services import source_account_ensure
+from console.access.services import file_account_ensure
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
 from console.sources.file_models import BankStatement, StatementFile
@@ -58,6 +58,7 @@ class StatementFigures:
     new: int = 0
     known: int = 0
     refused: int = 0
+    not_booked: int = 0  # entries the bank lists but has not booked (pending, information): never imported
     first_booking: Any = None
     last_booking: Any = None
     closing: Balance | None = None  # the end's, else the head's
@@ -246,6 +247,7 @@ class _Walk:
         self._flush()
         if end.closing is not None:
             current.closing = end.closing
+        current.not_booked = end.not_booked
         if self.closed is not None:
             self.closed(current)
         self.current = None
@@ -311,7 +313,7 @@ def statement_file_import(
         raise ImportRefused(f"source {source.code} has no flow of bank statement lines: add one first")
     sha256 = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
-        account = source_account_ensure(source=source, entity=entity, actor=actor)
+        account = file_account_ensure(source=source, entity=entity, actor=actor)
         file = StatementFile.objects.create(
             source=source,
             entity=entity,
@@ -355,6 +357,7 @@ def statement_file_import(
             row.first_booking, row.last_booking = stmt.first_booking, stmt.last_booking
             row.entry_count, row.total = stmt.entries, stmt.total
             row.new_count, row.known_count, row.refused_count = stmt.new, stmt.known, stmt.refused
+            row.not_booked_count = stmt.not_booked
             row.difference = stmt.difference
             row.save()
             statement_judge(row, actor=actor)

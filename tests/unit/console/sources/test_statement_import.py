@@ -4,6 +4,7 @@ controls (balance, sequence, continuity) holding a statement's lines until it is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,8 @@ from console.sources.services.statement_import import (
 from console.sync.models import EventState, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.drain import events_drain
 from console.sync.services.posting_holds import posting_hold_release
-from integrations.bank.statement import Piece
+from integrations.bank.statement import Piece, StatementEnd
+from tests.conftest import login
 from tests.unit.console.sources.statement_pieces import DAY, entry, statement
 from tests.unit.console.sync.test_closed_periods import persona
 
@@ -193,3 +195,25 @@ def test_who_may_not_import_is_refused_and_nothing_is_stored(configured: dict[st
             actor=Actor.system(role),
         )
     assert StatementFile.objects.count() == 0 and not lines()
+
+
+def test_entries_the_bank_has_not_booked_are_counted_and_shown_never_imported(
+    configured: dict[str, Any], client: Any
+) -> None:
+    *head_and_entries, end = statement(entry("250.00", ref="B1"))
+    assert isinstance(end, StatementEnd)
+    pieces = [*head_and_entries, replace(end, not_booked=2)]
+    preview = statement_file_preview(
+        source=SourceSystem.objects.get(code="bankfeed"),
+        entity=LegalEntity.objects.get(code="US01"),
+        content=b"file one",
+        pieces=list(pieces),
+        user=None,
+    )
+    assert [s.not_booked for s in preview.statements] == [2]
+    file = bring_in(pieces)
+    row = BankStatement.objects.get(file=file)
+    assert (row.entry_count, row.not_booked_count, row.problems) == (1, 2, [])
+    assert len(lines()) == 1
+    page = login(client, "operator").get(f"/files/{file.pk}/").content.decode()
+    assert 'data-figure="not-booked">2 listed by the bank as pending' in page
