@@ -162,12 +162,13 @@ def write_camt053(
     opening: Decimal = Decimal("10000.00"),
     first_day: date = date(2025, 1, 1),
     seed: int = 53,
+    account: str = "",
 ) -> CamtFile:
     """`entries` Ntry over `statements` statements of one account (camt.053.001.0`version`).
     With `batch_every` n > 0, every n-th entry is a batch of `batch_size` transactions."""
     path = Path(path)
     rng = random.Random(seed)
-    account = iban("DE", "50010517", 5_319_000_000)
+    account = account or iban("DE", "50010517", 5_319_000_000)
     balance = opening
     transactions = 0
     per_statement = [entries // statements + (1 if s < entries % statements else 0) for s in range(statements)]
