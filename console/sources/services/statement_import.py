@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -34,9 +34,10 @@ from console.sources.file_models import BankStatement, StatementFile
 from console.sources.services.statement_controls import statement_judge, statement_name
 from console.sync.models import EventKind, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.ingest import IngestError, events_ingest
+from integrations.bank.accounts import compact, counterparty_account, iban_problem, looks_like_iban
 from integrations.bank.keys import StatementKeys
 from integrations.bank.statement import Balance, Entry, FileRefused, Piece, StatementEnd, StatementHead
-from integrations.canonical import MAX_NAME, MAX_RAW, MAX_TEXT, PayloadError, parse_document
+from integrations.canonical import MAX_DETAILS, MAX_NAME, MAX_RAW, MAX_TEXT, PayloadError, parse_document
 
 BATCH = 1000
 REFUSALS_KEPT = 1000
@@ -119,10 +120,11 @@ def _line_data(account: str, statement_label: str, entry: Entry) -> dict[str, An
         "statement": statement_label[:MAX_NAME],
         "raw": entry.raw[:MAX_RAW],
     }
+    counterparty, counterparty_problem = counterparty_account(entry.counterparty_account)
     optional = {
         "value_date": entry.value_date.isoformat() if entry.value_date else "",
         "counterparty_name": entry.counterparty_name[:MAX_NAME],
-        "counterparty_account": entry.counterparty_account[:64],
+        "counterparty_account": counterparty[:64],
         "bank_reference": entry.bank_reference[:200],
         "end_to_end_id": entry.end_to_end_id[:200],
         "remittance": entry.remittance[:MAX_TEXT],
@@ -131,8 +133,12 @@ def _line_data(account: str, statement_label: str, entry: Entry) -> dict[str, An
     data.update({key: value for key, value in optional.items() if value})
     if entry.reversal:
         data["reversal"] = True
-    if entry.details:
-        data["details"] = {name[:64]: value[:MAX_TEXT] for name, value in entry.details[:40]}
+    details = list(entry.details[: MAX_DETAILS - 1])
+    if counterparty_problem:
+        # Kept as the bank wrote it, with the finding beside it: a reconciliation model will not match it.
+        details.append(("counterparty account check", counterparty_problem))
+    if details:
+        data["details"] = {name[:64]: value[:MAX_TEXT] for name, value in details}
     return data
 
 
@@ -179,6 +185,11 @@ class _Walk:
     def _head(self, head: StatementHead) -> None:
         if self.current is not None:
             raise FileRefused(head.where, "a statement starts before the one before it ended")
+        account = compact(head.account)
+        if looks_like_iban(account) and (problem := iban_problem(account)):
+            raise FileRefused(head.where, f"the statement's account {problem}")
+        if account != head.account:
+            head = replace(head, account=account)
         self.current = StatementFigures(position=len(self.figures.statements) + 1, head=head, closing=head.closing)
         self.figures.statements.append(self.current)
         self.keys = StatementKeys(head.account)

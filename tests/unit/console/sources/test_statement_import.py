@@ -23,8 +23,9 @@ from console.sources.services.statement_import import (
 from console.sync.models import EventState, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.drain import events_drain
 from console.sync.services.posting_holds import posting_hold_release
-from integrations.bank.statement import Piece, StatementEnd
+from integrations.bank.statement import FileRefused, Piece, StatementEnd
 from tests.conftest import login
+from tests.tables import tables_unchanged
 from tests.unit.console.sources.statement_pieces import DAY, entry, statement
 from tests.unit.console.sync.test_closed_periods import persona
 
@@ -217,3 +218,26 @@ def test_entries_the_bank_has_not_booked_are_counted_and_shown_never_imported(
     assert len(lines()) == 1
     page = login(client, "operator").get(f"/files/{file.pk}/").content.decode()
     assert 'data-figure="not-booked">2 listed by the bank as pending' in page
+
+
+def test_a_statement_whose_own_iban_does_not_verify_is_refused_by_name_and_leaves_nothing(
+    configured: dict[str, Any],
+) -> None:
+    with tables_unchanged(), pytest.raises(FileRefused, match="Stmt\\[1\\]: the statement's account 'DE8937"):
+        bring_in(statement(entry("1.00", ref="A1"), account="DE89370400440532013001"))
+
+
+def test_an_iban_in_groups_keys_its_entries_like_the_compact_one(configured: dict[str, Any]) -> None:
+    bring_in(statement(entry("5.00", ref="A1"), account="de89 3704 0044 0532 0130 00"))
+    again = bring_in(statement(entry("5.00", ref="A1"), account="DE89370400440532013000"), content=b"file two")
+    assert [e.external_id for e in lines()] == ["DE89370400440532013000:ref:A1"]
+    assert again.known_count == 1
+
+
+def test_a_counterparty_iban_that_does_not_verify_is_kept_with_the_finding_in_its_details(
+    configured: dict[str, Any],
+) -> None:
+    bring_in(statement(entry("5.00", ref="A1", counterparty_account="DE89 3704 0044 0532 0130 01")))
+    data = lines()[0].payload
+    assert data["counterparty_account"] == "DE89370400440532013001"
+    assert "invalid checksum digits" in data["details"]["counterparty account check"]
