@@ -89,7 +89,7 @@ class Dialect:
         except ValueError:
             readable = False
         if not readable:
-            raise BadSetting("date_format", f"{self.date_format!r} does not write and read back the year, month and day")
+            raise BadSetting("date_format", f"{self.date_format!r} does not write and read back a year, month and day")
         if self.decimal_separator not in DECIMAL_SEPARATORS:
             raise BadSetting("decimal_separator", f"{self.decimal_separator!r} is not one of {DECIMAL_SEPARATORS}")
         if self.thousands_separator not in THOUSANDS_SEPARATORS or self.thousands_separator == self.decimal_separator:

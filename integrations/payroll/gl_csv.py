@@ -142,7 +142,9 @@ def _header(header: list[str], profile: GLProfile, line: int) -> dict[str, int]:
 class _Cells:
     """One row's cells by field, and where each is (`line 7, column debit`)."""
 
-    def __init__(self, cells: list[str], index: dict[str, int], profile: GLProfile, dialect: Dialect, line: int) -> None:
+    def __init__(
+        self, cells: list[str], index: dict[str, int], profile: GLProfile, dialect: Dialect, line: int
+    ) -> None:
         self.cells, self.index, self.profile, self.dialect, self.line = cells, index, profile, dialect, line
 
     def where(self, name: str) -> str:
