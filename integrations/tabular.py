@@ -77,7 +77,7 @@ class Dialect:
         if len(self.quotechar) != 1 or self.quotechar in "\r\n" or self.quotechar == self.delimiter:
             raise BadSetting("quotechar", f"{self.quotechar!r} is not one character other than the delimiter")
         try:
-            b"".decode(self.encoding)
+            "a".encode(self.encoding)  # not b"".decode(): it answers "" for any name
         except LookupError:
             raise BadSetting("encoding", f"{self.encoding!r} is not a text encoding") from None
         for setting in ("skip_rows", "footer_rows"):
@@ -92,11 +92,12 @@ class Dialect:
             raise BadSetting("date_format", f"{self.date_format!r} does not write and read back a year, month and day")
         if self.decimal_separator not in DECIMAL_SEPARATORS:
             raise BadSetting("decimal_separator", f"{self.decimal_separator!r} is not one of {DECIMAL_SEPARATORS}")
-        if self.thousands_separator not in THOUSANDS_SEPARATORS or self.thousands_separator == self.decimal_separator:
+        if self.thousands_separator not in THOUSANDS_SEPARATORS:
             raise BadSetting(
-                "thousands_separator",
-                f"{self.thousands_separator!r} is not one of {THOUSANDS_SEPARATORS} other than the decimal separator",
+                "thousands_separator", f"{self.thousands_separator!r} is not one of {THOUSANDS_SEPARATORS}"
             )
+        if self.thousands_separator == self.decimal_separator:
+            raise BadSetting("thousands_separator", f"{self.thousands_separator!r} is the decimal separator too")
 
     def amount(self, value: str) -> Decimal:
         """The amount a cell writes ("" is 0.00), exact to the cent; ValueError saying why it is not one."""
