@@ -219,7 +219,7 @@ def _lines(stream: BinaryIO, dialect: Dialect, max_bytes: int | None, max_row: i
             start = end + 1
         pending = pending[start:]
         if len(pending) > max_row:
-            raise TableRefused(f"line {decoded_lines + 1}", f"is longer than {max_row:,} characters")
+            raise TableRefused(f"line {decoded_lines + 1}", f"the row is longer than {max_row:,} characters")
         if not chunk:
             if pending:
                 yield pending

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from integrations.bank import csv_statement
+from integrations.bank.csv_profile import profile_named
 from integrations.bank.statement import Balance, Entry, StatementEnd, StatementHead, gather
 from tests.unit.integrations.bank.csv_documents import SIGNED, entries, pieces, profile, statements
 
@@ -343,3 +344,24 @@ def test_the_first_entry_comes_before_the_file_is_read_whole() -> None:
     assert stream.taken <= 2 * 64 * 1024 < len(stream.getvalue()) // 10
     rest = list(found)
     assert sum(isinstance(piece, Entry) for piece in rest) == 100_000 - 1 - 5
+
+
+def test_the_chase_example_reads_a_file_of_the_layout_it_documents() -> None:
+    data = (
+        b"Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+        b"DEBIT,11/04/2026,ONLINE TRANSFER TO SAV,-500.00,ACCT_XFER,1500.00,,\n"
+        b"CHECK,11/03/2026,CHECK 1042,-120.00,CHECK_PAID,2000.00,1042,\n"
+        b"CREDIT,11/02/2026,PAYROLL ACME,2120.00,ACH_CREDIT,2120.00,,\n"
+    )
+    [statement] = statements(data, profile_named("chase_checking"), account="CHASE-1")
+    assert (statement.head.currency, statement.head.opening, statement.closing) == (
+        "USD",
+        Balance(D("0.00"), "USD", date(2026, 11, 2)),
+        Balance(D("1500.00"), "USD", date(2026, 11, 4)),
+    )
+    check = statement.entries[1]
+    assert (check.amount, check.bank_code, check.details) == (
+        D("-120.00"),
+        "CHECK_PAID",
+        (("Details", "CHECK"), ("Check or Slip #", "1042")),
+    )
