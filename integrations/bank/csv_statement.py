@@ -91,7 +91,7 @@ def read(
     fixed_account, fixed_currency = _fixed(profile, account, currency)
     after_row = profile.balance_is_after_row
     openings: list[Balance | None] = []
-    with _rewindable(stream, profile, max_bytes) as source:
+    with _Rewindable(stream, profile, max_bytes) as source:
         if profile.newest_first and profile.balance:
             start = source.tell()
             last: _Booked | None = None
@@ -152,7 +152,7 @@ def _fixed(profile: CsvProfile, account: str, currency: str) -> tuple[str, str]:
     return account, currency
 
 
-class _rewindable:
+class _Rewindable:
     """The stream, or a temporary copy that can seek when it cannot and must be read twice."""
 
     def __init__(self, stream: BinaryIO, profile: CsvProfile, max_bytes: int) -> None:
