@@ -18,7 +18,6 @@ file's, counting the rows skipped and the header.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from integrations.payroll.errors import FileRefused
 from integrations.payroll.gl_profile import GLProfile
 from integrations.payroll.json_values import MAX_ID, in_range
 from integrations.payroll.run import JOURNAL_KEY, ZERO, PayLine, PayRun
+from integrations.tabular import Dialect, Row, TableRefused, table_rows
 
 RUN_FIELDS = ("pay_date", "period_start", "period_end")
 
@@ -75,19 +75,18 @@ def read_gl_csv(
         raise FileRefused("", f"profile {profile.name} has no run id column: the upload must name the run")
     if not profile.pay_date and pay_date is None:
         raise FileRefused("", f"profile {profile.name} has no pay date column: the upload must give the pay date")
-    rows = list(_rows(content, profile))
-    if profile.footer_rows:
-        rows = rows[: max(0, len(rows) - profile.footer_rows)]
+    dialect = profile.dialect()
+    rows = list(_rows(content, profile, dialect))
     if len(rows) < 2:
         raise FileRefused("", "has no lines after its header")
-    header_line, header = rows[0]
+    header_line, header, _ = rows[0]
     index = _header(header, profile, header_line)
     upload = {"pay_date": pay_date, "period_start": period_start, "period_end": period_end}
     runs: dict[str, _Run] = {}
-    for line, cells in rows[1:]:
+    for line, cells, _ in rows[1:]:
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             raise FileRefused(f"line {line}", f"has {len(cells)} fields, the header {len(header)}")
-        cell = _Cells(cells, index, profile, line)
+        cell = _Cells(cells, index, profile, dialect, line)
         debit, credit = cell.amount("debit", currency), cell.amount("credit", currency)
         account = cell.text("account", limit=MAX_CODE)
         if not account:
@@ -120,28 +119,12 @@ def read_gl_csv(
     return [_pay_run(run, profile, currency, upload, journal) for run in runs.values()]
 
 
-def _rows(content: bytes, profile: GLProfile) -> Iterator[tuple[int, list[str]]]:
-    """The file's non-empty rows after the skipped ones, each with the line it starts on."""
+def _rows(content: bytes, profile: GLProfile, dialect: Dialect) -> Iterator[Row]:
+    """The file's non-empty rows after the skipped lines and before the footer rows."""
     try:
-        text = content.decode(profile.encoding)
-    except UnicodeDecodeError as err:
-        line = content[: err.start].count(b"\n") + 1
-        raise FileRefused(f"line {line}", f"is not {profile.encoding} text (byte {content[err.start]:#04x})") from None
-    except LookupError:
-        raise FileRefused("", f"profile {profile.name}: {profile.encoding!r} is not an encoding") from None
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=profile.delimiter, quotechar=profile.quotechar, strict=True
-    )
-    start, seen = 1, 0
-    try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            seen += 1
-            if seen <= profile.skip_rows or not any(cell.strip() for cell in cells):
-                continue
-            yield line, cells
-    except csv.Error as err:
-        raise FileRefused(f"line {start}", f"is not CSV as profile {profile.name} reads it: {err}") from None
+        yield from table_rows(io.BytesIO(content), dialect, label=f"profile {profile.name}")
+    except TableRefused as err:
+        raise FileRefused(err.where, err.message) from None
 
 
 def _header(header: list[str], profile: GLProfile, line: int) -> dict[str, int]:
@@ -159,8 +142,10 @@ def _header(header: list[str], profile: GLProfile, line: int) -> dict[str, int]:
 class _Cells:
     """One row's cells by field, and where each is (`line 7, column debit`)."""
 
-    def __init__(self, cells: list[str], index: dict[str, int], profile: GLProfile, line: int) -> None:
-        self.cells, self.index, self.profile, self.line = cells, index, profile, line
+    def __init__(
+        self, cells: list[str], index: dict[str, int], profile: GLProfile, dialect: Dialect, line: int
+    ) -> None:
+        self.cells, self.index, self.profile, self.dialect, self.line = cells, index, profile, dialect, line
 
     def where(self, name: str) -> str:
         return f"line {self.line}, column {self.profile.columns().get(name, name)}"
@@ -182,7 +167,7 @@ class _Cells:
 
     def amount(self, name: str, currency: str) -> Decimal:
         try:
-            value = self.profile.amount(self.raw(name))
+            value = self.dialect.amount(self.raw(name))
         except ValueError as err:
             raise FileRefused(self.where(name), str(err)) from None
         if value < 0:
@@ -198,7 +183,7 @@ class _Cells:
         if not value:
             return None
         try:
-            parsed = self.profile.day(value)
+            parsed = self.dialect.day(value)
         except ValueError as err:
             raise FileRefused(self.where(name), str(err)) from None
         return in_range(parsed, self.where(name))
