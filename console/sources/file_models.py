@@ -91,3 +91,17 @@ class BankStatement(models.Model):
     @property
     def day(self) -> object:
         return self.closing_date or self.last_booking
+
+
+class StatementProfile(models.Model):
+    """How one bank writes its CSV statements (integrations/bank's CsvProfile, as data): stored
+    by integration admins, chosen at each CSV upload. Changing one is audited with its before
+    and after, and files keep the name of the profile that read them."""
+
+    name = models.CharField(max_length=64, unique=True)
+    definition = models.JSONField(help_text="CsvProfile.to_dict(): the dialect, formats, columns and its note.")
+    updated_at = models.DateTimeField()
+    updated_by_label = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,7 +4,9 @@ file log and a statement's page with its release. Thin: the services decide."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +31,7 @@ from console.sources.services.statement_import import (
 from console.sources.services.statement_reading import format_sniffed, statement_pieces
 from console.sync.errors import SyncError
 from console.sync.services.posting_holds import RELEASERS, posting_hold_release
-from integrations.bank.statement import FileRefused
+from integrations.bank.statement import FileRefused, Piece
 
 PAGE_SIZE = 100
 
@@ -40,6 +42,11 @@ def _waiting_room() -> Path:
     room = Path(settings.VAR_DIR) / "uploads"
     room.mkdir(parents=True, exist_ok=True)
     return room
+
+
+def _pieces(fmt: str, content: bytes, data: dict[str, Any]) -> Iterator[Piece]:
+    entity = data["entity"]
+    return statement_pieces(fmt, content, profile=data["profile"], account=data["account"], currency=entity.currency)
 
 
 @require_safe
@@ -70,8 +77,9 @@ def file_upload(request: HttpRequest) -> HttpResponse:
     try:
         if not fmt:
             raise FileRefused("", "the file does not say its format: choose one")
+        pieces = _pieces(fmt, content, form.cleaned_data)
         figures = statement_file_preview(
-            source=source, entity=entity, content=content, pieces=statement_pieces(fmt, content), user=request.user
+            source=source, entity=entity, content=content, pieces=pieces, user=request.user
         )
     except (FileRefused, ImportRefused) as err:
         form.add_error("file", f"refused: {err}")
@@ -85,6 +93,8 @@ def file_upload(request: HttpRequest) -> HttpResponse:
             "format": fmt,
             "sha256": figures.sha256,
             "name": upload.name,
+            "profile": form.cleaned_data["profile"],
+            "account": form.cleaned_data["account"],
         },
     )
     context = {
@@ -94,6 +104,8 @@ def file_upload(request: HttpRequest) -> HttpResponse:
         "source": source,
         "entity": entity,
         "fmt": fmt,
+        "profile": form.cleaned_data["profile"],
+        "account": form.cleaned_data["account"],
     }
     return render(request, "sources/files/preview.html", context)
 
@@ -118,9 +130,9 @@ def file_confirm(request: HttpRequest) -> HttpResponse:
             entity=data["entity"],
             name=data["name"],
             fmt=data["format"],
-            profile="",
+            profile=data["profile"],
             content=content,
-            pieces=statement_pieces(data["format"], content),
+            pieces=_pieces(data["format"], content, data),
             user=request.user,
             actor=Actor.person(request.user, client_ip(request)),
         )

@@ -6,17 +6,25 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from integrations.bank import camt053
+from console.sources.services.statement_profiles import csv_profile
+from integrations.bank import camt053, csv_statement
 from integrations.bank.statement import FileRefused, Piece
 
 
-def statement_pieces(fmt: str, content: bytes) -> Iterator[Piece]:
-    """The pieces of `content` read as `fmt`; FileRefused names where the file is wrong."""
+def statement_pieces(
+    fmt: str, content: bytes, *, profile: str = "", account: str = "", currency: str = ""
+) -> Iterator[Piece]:
+    """The pieces of `content` read as `fmt`; FileRefused names where the file is wrong. A CSV
+    is read through the named profile; `account` and `currency` are for a CSV whose profile
+    has no column for them (the entity's currency is the usual one)."""
+    if fmt != "csv" and (profile or account):
+        raise FileRefused("", f"a profile and an account are for CSV files: a {fmt} file names its own")
     if fmt == "camt053":
         return camt053.read(io.BytesIO(content))
-    if fmt in ("mt940", "csv"):
-        # Their parsers are being written (issue 15); until they land such files are refused by name.
-        raise FileRefused("", f"{fmt} statements cannot be imported yet: only camt.053 for now")
+    if fmt == "mt940":
+        raise FileRefused("", "mt940 statements cannot be imported yet: only camt.053 and CSV for now")
+    if fmt == "csv":
+        return csv_statement.read(io.BytesIO(content), csv_profile(profile), account=account, currency=currency)
     raise FileRefused("", f"unknown statement format {fmt!r}: camt053, mt940 or csv")
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from console.sources.services.statement_import import (
 )
 from console.sources.services.statement_reading import format_sniffed, statement_pieces
 from console.sync.models import LegalEntity, SourceSystem
-from integrations.bank.statement import FileRefused
+from integrations.bank.statement import FileRefused, Piece
 
 
 class Command(BaseCommand):
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--entity", required=True, help="the legal entity its lines post for")
         parser.add_argument("--format", choices=FileFormat.values, default="", help="default: told by the file")
         parser.add_argument("--profile", default="", help="the CSV profile's name (CSV files only)")
+        parser.add_argument(
+            "--account", default="", help="CSV only, when the export has no account column: the account it is of"
+        )
         parser.add_argument("--dry-run", action="store_true", help="show the preview, store nothing")
         parser.add_argument("--by", default="", help="the person importing it (default: the shell)")
 
@@ -55,10 +59,16 @@ class Command(BaseCommand):
         fmt = options["format"] or format_sniffed(content)
         if not fmt:
             raise CommandError("the file does not say its format: give --format (and --profile for CSV)")
+
+        def pieces() -> Iterator[Piece]:
+            return statement_pieces(
+                fmt, content, profile=options["profile"], account=options["account"], currency=entity.currency
+            )
+
         try:
             if options["dry_run"]:
                 figures = statement_file_preview(
-                    source=source, entity=entity, content=content, pieces=statement_pieces(fmt, content), user=user
+                    source=source, entity=entity, content=content, pieces=pieces(), user=user
                 )
                 self._preview(figures)
                 return
@@ -69,7 +79,7 @@ class Command(BaseCommand):
                 fmt=fmt,
                 profile=options["profile"],
                 content=content,
-                pieces=statement_pieces(fmt, content),
+                pieces=pieces(),
                 user=user,
                 actor=actor,
             )
