@@ -113,7 +113,7 @@ def _line_data(account: str, statement_label: str, entry: Entry) -> dict[str, An
     data: dict[str, Any] = {
         "bank_account": account,
         "currency": entry.currency,
-        "amount": f"{entry.amount:.2f}",
+        "amount": format(entry.amount, "f"),  # as written: the canonical reader judges its decimals
         "date": entry.booking_date.isoformat(),
         "description": (entry.description or entry.remittance or entry.bank_code or "bank entry")[:MAX_TEXT],
         "reference": (entry.bank_reference or entry.end_to_end_id)[:MAX_NAME],

@@ -241,3 +241,11 @@ def test_a_counterparty_iban_that_does_not_verify_is_kept_with_the_finding_in_it
     data = lines()[0].payload
     assert data["counterparty_account"] == "DE89370400440532013001"
     assert "invalid checksum digits" in data["details"]["counterparty account check"]
+
+
+def test_an_amount_with_more_decimals_than_its_currency_is_refused_alone_never_rounded(
+    configured: dict[str, Any],
+) -> None:
+    file = bring_in(statement(entry("12.345", ref="A1", where="Stmt[1]/Ntry[1]"), entry("5.00", ref="A2")))
+    assert [e.external_id for e in lines()] == ["123456784321:ref:A2"]
+    assert file.refused_count == 1 and file.refusals[0]["where"] == "Stmt[1]/Ntry[1]"
