@@ -7,6 +7,7 @@ so containers and systemd credentials never put secrets in the process table.
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 
@@ -56,6 +57,19 @@ def env_float(name: str, default: float) -> float:
         return float(value)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number, got {value!r}") from exc
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    """A decimal read exactly (a share, a rate): never through float."""
+    value = env(name)
+    written = default if value is None or value == "" else value.strip()
+    try:
+        number = Decimal(written)
+    except InvalidOperation as exc:
+        raise ConfigError(f"{name} must be a decimal number such as 0.25, got {value!r}") from exc
+    if not number.is_finite():
+        raise ConfigError(f"{name} must be a decimal number such as 0.25, got {value!r}")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

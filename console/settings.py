@@ -16,7 +16,7 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from console.database_url import parse_database_url, sqlite_database
-from console.env import ConfigError, env, env_bool, env_float, env_int, env_list, env_str
+from console.env import ConfigError, env, env_bool, env_decimal, env_float, env_int, env_list, env_str
 
 # Lets generic Django classes (ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -221,6 +221,11 @@ WEBHOOK_ENDPOINT_CACHE_SECONDS = env_int("WEBHOOK_ENDPOINT_CACHE_SECONDS", 5)
 # --- Statement and payroll files (console/sources) -------------------------
 # A year of a busy account in camt.053 is a few MB; larger is refused before it is read.
 STATEMENT_FILE_MAX_BYTES = env_int("STATEMENT_FILE_MAX_BYTES", 50 * 1024 * 1024)
+# A pay run whose total is further than this share from the average of its source's last six
+# runs opens a case for a second look (it still posts). A decimal, 0.25 for 25%.
+PAYROLL_DEVIATION_SHARE = env_decimal("FINOPS_PAYROLL_DEVIATION_SHARE", "0.25")
+if PAYROLL_DEVIATION_SHARE <= 0:
+    raise ConfigError("FINOPS_PAYROLL_DEVIATION_SHARE must be above 0 (0.25 for 25%)")
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(INGEST_MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES) + 1024
 
 # --- Posting ---------------------------------------------------------------

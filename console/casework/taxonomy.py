@@ -26,6 +26,7 @@ class Category(models.TextChoices):
     UNMATCHED_RECEIPT = "unmatched_receipt", "Unmatched receipt"
     CHANGED_AT_SOURCE = "changed_at_source", "Changed at the source after it posted"
     HELD_BY_CONTROLS = "held_by_controls", "Held: its file does not add up"
+    UNUSUAL_TOTAL = "unusual_total", "Unusual total: a second look"
 
 
 class Severity(models.TextChoices):
@@ -163,6 +164,16 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.HIGH,
         OPERATIONS,
     ),
+    Category.UNUSUAL_TOTAL: CategoryInfo(
+        "The pay run's total is further from the average of its source's last six runs than the share "
+        "finance set (FINOPS_PAYROLL_DEVIATION_SHARE). Nothing holds it: it posts as usual; this case asks "
+        "a person to look at it once more.",
+        "Compare the run with the payroll system's report (a bonus run, new hires, a missed or doubled run); "
+        "say what you found in a comment and dismiss the case. If the run is wrong, correct it in Odoo and "
+        "say so here.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -209,6 +220,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "statement_sequence_gap": Category.HELD_BY_CONTROLS,
     "statement_discontinuous": Category.HELD_BY_CONTROLS,
     "payrun_disagrees": Category.HELD_BY_CONTROLS,
+    "payrun_unusual_total": Category.UNUSUAL_TOTAL,
 }
 
 

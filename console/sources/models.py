@@ -136,6 +136,7 @@ class WebhookRefusal(models.Model):
 
 # Statement files live in a module of their own; imported here for Django to find them.
 from console.sources.file_models import BankStatement, FileFormat, StatementFile  # noqa: E402
+from console.sources.payroll_models import PayrollFile, PayrollFormat, PayrollRun, RunStatus  # noqa: E402
 
 __all__ = [
     "BankStatement",
@@ -143,7 +144,11 @@ __all__ = [
     "FileFormat",
     "ItemResult",
     "Outcome",
+    "PayrollFile",
+    "PayrollFormat",
+    "PayrollRun",
     "Provider",
+    "RunStatus",
     "StatementFile",
     "WebhookDelivery",
     "WebhookRefusal",

@@ -19,3 +19,8 @@ duplicates_conflicted = Signal()
 # note=what the source reported: the source changed them after they posted (an order edited
 # after it was invoiced). Nothing posts again; casework opens a case for a person to compare.
 events_changed_at_source = Signal()
+
+# Sent by event_flag with event=SyncEvent, actor=Actor, reason_code and message: another app
+# judged the event worth a second look (a pay run far from its trailing average). It posts as
+# usual; casework opens a case that posting does not close.
+event_flagged = Signal()

@@ -20,12 +20,13 @@ from console.casework.models import OPEN_STATES, ActivityKind, CaseState, Except
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
 from console.sync.models import DuplicateAttempt, EventKind, EventState, Flow, SyncEvent, UnmatchedReceipts
-from console.sync.signals import duplicates_conflicted, events_changed_at_source, events_transitioned
+from console.sync.signals import duplicates_conflicted, event_flagged, events_changed_at_source, events_transitioned
 
 FAILING = (EventState.FAILED, EventState.BLOCKED)
 # A suspected duplicate only posts once a person retried it (their answer); a conflict
-# (which version is right?) stays a question after the first version posts.
-DUPLICATE_CATEGORIES = (Category.CONFLICTING_DUPLICATE,)
+# (which version is right?) stays a question after the first version posts, and so does a
+# second look at an unusual total (it was never a reason not to post).
+STAY_OPEN_WHEN_POSTED = (Category.CONFLICTING_DUPLICATE, Category.UNUSUAL_TOTAL)
 
 
 def case_context(event: SyncEvent) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def on_events_transitioned(
         ExceptionCase.objects.select_for_update(of=("self",))
         .select_related("entity", "event")
         .filter(event_id__in=posted, state__in=OPEN_STATES)
-        .exclude(category__in=DUPLICATE_CATEGORIES)
+        .exclude(category__in=STAY_OPEN_WHEN_POSTED)
         .order_by("pk")
     )
     for case in cases:
@@ -227,3 +228,10 @@ def on_events_changed_at_source(sender: Any, events: list[SyncEvent], actor: Act
             reason_code="changed_at_source",
             message=f"{note} It had posted as {posted_as}; nothing was posted again.",
         )
+
+
+@receiver(event_flagged, dispatch_uid="casework.event_flagged")
+def on_event_flagged(
+    sender: Any, event: SyncEvent, actor: Actor, reason_code: str, message: str, **kwargs: Any
+) -> None:
+    case_open_or_add(event, actor=actor, reason_code=reason_code, message=message, failure=False)
