@@ -36,7 +36,7 @@ from integrations.bank.statement import FileRefused, Piece
 PAGE_SIZE = 100
 
 
-def _waiting_room() -> Path:
+def waiting_room() -> Path:
     """Where a previewed file waits for its confirmation: outside the database, which holds
     nothing of it until the person confirms."""
     room = Path(settings.VAR_DIR) / "uploads"
@@ -84,7 +84,7 @@ def file_upload(request: HttpRequest) -> HttpResponse:
     except (FileRefused, ImportRefused) as err:
         form.add_error("file", f"refused: {err}")
         return render(request, "sources/files/upload.html", {"form": form}, status=400)
-    (_waiting_room() / figures.sha256).write_bytes(content)
+    (waiting_room() / figures.sha256).write_bytes(content)
     confirm = StatementConfirmForm(
         request.user,
         initial={
@@ -119,7 +119,7 @@ def file_confirm(request: HttpRequest) -> HttpResponse:
             request, "sources/files/upload.html", {"form": StatementUploadForm(request.user), "stale": True}, status=400
         )
     data = form.cleaned_data
-    waiting = _waiting_room() / data["sha256"]
+    waiting = waiting_room() / data["sha256"]
     content = waiting.read_bytes() if waiting.exists() else b""
     if hashlib.sha256(content).hexdigest() != data["sha256"]:
         context = {"form": StatementUploadForm(request.user), "stale": True}

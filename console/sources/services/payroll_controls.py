@@ -116,9 +116,7 @@ def deviation(run: PayRun, count: int, average: Decimal | None) -> str:
     )
 
 
-def payrun_hold(
-    row: PayrollRun, run: PayRun, problems: Sequence[Problem], flag: str, *, actor: Actor
-) -> PostingHold:
+def payrun_hold(row: PayrollRun, run: PayRun, problems: Sequence[Problem], flag: str, *, actor: Actor) -> PostingHold:
     """Hold the run's event; the message names each difference (and the deviation, if any)."""
     message = disagreement(run, problems)
     if flag:

@@ -76,6 +76,10 @@ class RunFigures:
         return run_total(self.run)
 
     @property
+    def label(self) -> str:
+        return str(RunStatus(self.status).label)
+
+    @property
     def messages(self) -> list[str]:
         return [p.message for p in self.problems]
 

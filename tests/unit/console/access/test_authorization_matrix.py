@@ -133,6 +133,15 @@ MATRIX: dict[str, Use] = {
     "statement-release": Use(
         post={"operator": "302 /files/statements/", "controller": "302 /files/statements/"}, body={"reason": "checked"}
     ),
+    "payroll-index": Use(get=each(ROLES, 200)),
+    "payroll-detail": Use(get=each(ROLES, 200)),
+    # Without a file the upload and confirm forms re-render with their errors.
+    "payroll-upload": Use(get={"operator": 200, "admin": 200}, post={"operator": 400, "admin": 400}),
+    "payroll-confirm": Use(post={"operator": 400, "admin": 400}),
+    # The granted run is held for a small difference: an operator or a controller releases it.
+    "payrun-release": Use(
+        post={"operator": "302 /files/payroll/", "controller": "302 /files/payroll/"}, body={"reason": "checked"}
+    ),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -196,6 +205,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
     fr_stripe, _ = _webhook_endpoint("stripe", "stripe-fr", "FR01", "fr-secret-order")
     us_file, us_statement = _statement_file("US01", "us-statement")
     fr_file, fr_statement = _statement_file("FR01", "fr-secret-order")
+    us_payroll, us_payrun = _payroll_file("US01", "us-payroll")
+    fr_payroll, fr_payrun = _payroll_file("FR01", "fr-secret-order")
     common = {"token": configured["token"], "kind": "tax", "action": "comment"}
     return {
         "granted": {
@@ -213,6 +224,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "delivery": us_delivery,
             "file": us_file,
             "statement": us_statement,
+            "payroll": us_payroll,
+            "payrun": us_payrun,
         },
         "foreign": {
             **common,
@@ -230,6 +243,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "delivery": fr_delivery,
             "file": fr_file,
             "statement": fr_statement,
+            "payroll": fr_payroll,
+            "payrun": fr_payrun,
         },
     }
 
@@ -284,6 +299,18 @@ def _statement_file(entity: str, secret_text: str) -> tuple[int, int]:
     return file.pk, file.statements.get().pk
 
 
+def _payroll_file(entity: str, secret_text: str) -> tuple[int, int]:
+    """A payroll file of the entity, named `secret_text`, whose one run does not agree: held in
+    US01; in FR01 (which books in EUR) a Gusto run in USD cannot post at all."""
+    from datetime import date
+
+    from tests.unit.console.sources.payroll_pieces import bring_in_payroll, gusto_runs, with_company_debit
+
+    content = with_company_debit(gusto_runs((f"{secret_text}-run", date(2026, 11, 30), "1000.00")), "1000.00")
+    file = bring_in_payroll(content, name=f"{secret_text}.json", entity=entity)
+    return file.pk, file.runs.get().pk
+
+
 def _fr_person(fr: LegalEntity) -> User:
     from guardian.shortcuts import assign_perm
 
@@ -313,6 +340,8 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:delivery_id>": objects["delivery"],
         "<int:file_id>": objects["file"],
         "<int:statement_id>": objects["statement"],
+        "<int:payroll_file_id>": objects["payroll"],
+        "<int:payrun_id>": objects["payrun"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():

@@ -148,6 +148,9 @@ COMMANDS = {
     "statement_profile": (
         "audited: statement_profile.created/changed (tests/unit/console/sources/test_statement_profiles.py)"
     ),
+    "import_payroll": (
+        "audited: payroll_file.imported, hold.* (tests/unit/console/sources/test_import_payroll_command.py)"
+    ),
     "webhook_source": "audited: source.webhook_configured (tests/unit/console/sources/test_webhook_source.py)",
     "flow_unmatched_receipts": (
         "audited: flow.unmatched_receipts_changed (tests/unit/console/sync/test_unmatched_receipts_setting.py)"

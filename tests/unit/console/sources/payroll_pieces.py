@@ -112,6 +112,14 @@ def gusto_runs(*runs: tuple[str, date, str]) -> bytes:
     return json.dumps([payroll(*run) for run in runs]).encode()
 
 
+def with_company_debit(content: bytes, company_debit: str) -> bytes:
+    """The file's payrolls each saying the company was debited `company_debit`."""
+    value = json.loads(content)
+    for payroll in value:
+        payroll["totals"]["company_debit"] = company_debit
+    return json.dumps(value).encode()
+
+
 def fortnights(count: int, gross: str = "10000.00", start: date = date(2026, 6, 5)) -> list[tuple[str, date, str]]:
     return [(f"run-{i + 1:02d}", start + timedelta(days=14 * i), gross) for i in range(count)]
 

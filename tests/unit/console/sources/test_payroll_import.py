@@ -137,7 +137,7 @@ def test_a_material_difference_is_released_by_a_controller_only(mapped: dict[str
     LegalEntity.objects.filter(code="US01").update(materiality_threshold=Decimal("500.00"))
     held = PayrollRun.objects.get(file=bring_in_payroll(disagreeing_company_debit()), position=1)
     assert held.hold is not None
-    with pytest.raises(PermissionDenied, match="741.58 USD is material"):
+    with pytest.raises(PermissionDenied, match=r"741\.58 USD is material"):
         posting_hold_release(hold_id=held.hold.pk, user=persona("operator"), actor=Actor.system("o"), reason="ok")
     posting_hold_release(hold_id=held.hold.pk, user=persona("controller"), actor=Actor.system("c"), reason="ok")
     events_drain()
