@@ -176,12 +176,19 @@ LEAVE_UNMATCHED_HELP = (
     "Why it stays unmatched (an advance, a payment to refund): the case closes and the payment stays "
     "in Odoo's outstanding credits of its customer."
 )
+# A second look at an unusual total never held the run: closing it leaves the run posting as usual.
+SECOND_LOOK_LABELS: dict[str, tuple[str, str]] = {
+    "dismiss": ("Close the second look", "Close the second look (the run posts as usual)")
+}
+SECOND_LOOK_HELP = "What you compared it with and found (a bonus run, new hires): the run posts as usual."
 
 
 def action_labels(action: str, case: ExceptionCase) -> tuple[str, str]:
     """(button, heading) of the action on this case."""
     if case.category == Category.UNMATCHED_RECEIPT and action in RECEIPT_LABELS:
         return RECEIPT_LABELS[action]
+    if case.category == Category.UNUSUAL_TOTAL and action in SECOND_LOOK_LABELS:
+        return SECOND_LOOK_LABELS[action]
     return ACTION_LABELS[action]
 
 
@@ -191,4 +198,6 @@ def action_form(action: str, case: ExceptionCase, data: Any = None) -> ActionFor
     form.action = action
     if action == "dismiss" and case.category == Category.UNMATCHED_RECEIPT:
         form.fields["reason"].help_text = LEAVE_UNMATCHED_HELP
+    if action == "dismiss" and case.category == Category.UNUSUAL_TOTAL:
+        form.fields["reason"].help_text = SECOND_LOOK_HELP
     return form

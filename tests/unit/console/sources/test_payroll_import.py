@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from console.audit.actors import Actor
 from console.audit.models import AuditEvent
 from console.casework.models import CaseState, ExceptionCase
+from console.casework.services.actions import case_dismiss
 from console.casework.taxonomy import Category
 from console.sources.payroll_models import PayrollFile, PayrollRun, RunStatus
 from console.sources.services.payroll_import import payroll_file_preview
@@ -22,6 +24,7 @@ from console.sources.services.payroll_reading import payroll_runs
 from console.sync.models import DuplicateAttempt, EventState, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.drain import events_drain
 from console.sync.services.posting_holds import posting_hold_release
+from tests.conftest import login
 from tests.unit.console.sources.payroll_pieces import (
     FIRST_RUN,
     bring_in_payroll,
@@ -230,3 +233,33 @@ def test_an_operator_of_another_entity_is_refused(mapped: dict[str, Any]) -> Non
     with pytest.raises(PermissionDenied, match="needs access to entity US02"):
         bring_in_payroll(processed(), entity="US02", user=persona("operator"))
     assert not PayrollFile.objects.exists()
+
+
+def test_a_payroll_category_without_an_account_mapping_blocks_the_run_until_it_is_mapped(
+    configured: dict[str, Any],
+) -> None:
+    bring_in_payroll(gusto_runs(("run-01", date(2026, 11, 30), "10000.00")))
+    events_drain()
+    [event] = entries()
+    assert (event.state, event.reason_code) == (EventState.BLOCKED, "missing_mapping")
+    case = ExceptionCase.objects.get(event=event)
+    assert case.category == Category.MISSING_MAPPING
+    payroll_mapped()  # approving the mappings queues it again
+    events_drain()
+    event.refresh_from_db()
+    assert event.state == EventState.POSTED
+
+
+def test_an_operator_closes_a_second_look_and_the_run_stays_posted(mapped: dict[str, Any], client: Client) -> None:
+    bring_in_payroll(gusto_runs(*fortnights(6, gross="5000.00")))
+    run = bring_in_payroll(gusto_runs(("run-07", date(2026, 8, 28), "6500.00"))).runs.get()
+    events_drain()
+    case = ExceptionCase.objects.get(event=run.event, category=Category.UNUSUAL_TOTAL)
+    login(client, "operator")
+    page = client.get(f"/cases/{case.pk}/")
+    assert b"Close the second look" in page.content and b"Dismiss (never post)" not in page.content
+    operator = persona("operator")
+    case_dismiss(user=operator, actor=Actor.person(operator), case_id=case.pk, reason="the summer bonus run")
+    case.refresh_from_db()
+    assert case.state == CaseState.DISMISSED
+    assert SyncEvent.objects.get(pk=run.event_id).state == EventState.POSTED
