@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from integrations.bank import camt053
+from integrations.bank import camt053, mt940
 from integrations.bank.statement import FileRefused, Piece
 
 
@@ -14,9 +14,11 @@ def statement_pieces(fmt: str, content: bytes) -> Iterator[Piece]:
     """The pieces of `content` read as `fmt`; FileRefused names where the file is wrong."""
     if fmt == "camt053":
         return camt053.read(io.BytesIO(content))
-    if fmt in ("mt940", "csv"):
-        # Their parsers are being written (issue 15); until they land such files are refused by name.
-        raise FileRefused("", f"{fmt} statements cannot be imported yet: only camt.053 for now")
+    if fmt == "mt940":
+        return mt940.read(io.BytesIO(content))
+    if fmt == "csv":
+        # Its parser is being written (issue 15); until it lands such files are refused by name.
+        raise FileRefused("", f"{fmt} statements cannot be imported yet: only camt.053 and MT940 for now")
     raise FileRefused("", f"unknown statement format {fmt!r}: camt053, mt940 or csv")
 
 
