@@ -84,7 +84,7 @@ _DATE6 = re.compile(r"[0-9]{6}")
 _DATE4 = re.compile(r"[0-9]{4}")
 _MARK = re.compile(r"R?[CD]")
 _FUNDS = re.compile(r"[A-Z]")
-_AMOUNT_TEXT = re.compile(r"[0-9,]+")
+_AMOUNT_TEXT = re.compile(r"[0-9][0-9,.]*")
 _AMOUNT = re.compile(r"(?=[0-9,]{1,18}\Z)[0-9]+(?:,[0-9]*)?\Z")
 _TYPE = re.compile(r"[NFS][A-Z0-9]{3}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -113,16 +113,16 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
     size = 0
     number = 0
     while True:
-        raw = stream.readline(MAX_LINE + 2)
+        raw = stream.readline(MAX_LINE + 3)
         if not raw:
             return
         number += 1
         size += len(raw)
         if size > MAX_BYTES:
             raise FileRefused(f"line {number}", f"the file is over the limit of {MAX_BYTES:,} bytes")
-        if len(raw) == MAX_LINE + 2 and not raw.endswith(b"\n"):
-            raise FileRefused(f"line {number}", f"the line is longer than {MAX_LINE:,} bytes")
         raw = raw.rstrip(b"\r\n")
+        if len(raw) > MAX_LINE:
+            raise FileRefused(f"line {number}", f"the line is longer than {MAX_LINE:,} bytes")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -464,7 +464,7 @@ def _entry(fields: list[_Field], currency: str) -> Entry:
     if code is None:
         raise FileRefused(
             where,
-            f"{what} has no transaction type (N, F or S and 3 characters) after its amount: {text[position:][:20]!r}",
+            f"{what} has no transaction type (N, F or S, then 3 characters) after its amount: {text[position:][:20]!r}",
         )
     rest = text[code.end() :]
     split = rest.find("//", 0, 18)
