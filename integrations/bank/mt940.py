@@ -376,15 +376,19 @@ def _date6(text: str, where: str, what: str) -> date:
 
 def _entry_date(text: str, value: date, where: str) -> date:
     """The MMDD entry date in the year that puts it nearest the value date."""
+    month, day = int(text[:2]), int(text[2:])
     candidates = []
-    for year in (value.year - 1, value.year, value.year + 1):
+    for year in (value.year, value.year - 1, value.year + 1):
         try:
-            candidates.append(date(year, int(text[:2]), int(text[2:])))
+            candidate = date(year, month, day)
         except ValueError:
             continue
+        if year == value.year and abs((candidate - value).days) <= 182:
+            return candidate  # nearer than any in the year before or after
+        candidates.append(candidate)
     if not candidates:
         raise FileRefused(where, f"the :61: entry date is not a date (MMDD): {text!r}")
-    return min(candidates, key=lambda day: abs((day - value).days))
+    return min(candidates, key=lambda candidate: abs((candidate - value).days))
 
 
 def _amount(text: str, where: str, what: str) -> Decimal:
