@@ -88,7 +88,6 @@ _AMOUNT_TEXT = re.compile(r"[0-9][0-9,.]*")
 _AMOUNT = re.compile(r"(?=[0-9,]{1,18}\Z)[0-9]+(?:,[0-9]*)?\Z")
 _TYPE = re.compile(r"[NFS][A-Z0-9]{3}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
-_BALANCE_TAGS = {"60F": "opening", "60M": "opening", "62F": "closing", "62M": "closing", "64": "available"}
 _NO_REFERENCE = "NONREF"
 _WIDTH = 65  # SWIFT's line of x characters
 _GVC_WIDTH = 27  # a ?2x sub-field
@@ -239,6 +238,8 @@ class _Reader:
             if block == "4:":
                 rest = text[position + 3 :]
                 if rest.strip():
+                    if not _TAG.match(rest):
+                        raise FileRefused(where, f"text after {{4: that is not a field: {rest[:40]!r}")
                     yield from self._line(number, rest)
                 return
             end = _block_end(text, position)

@@ -416,3 +416,45 @@ def test_an_86_before_any_entry_is_statement_information_too() -> None:
     (found,) = statements(one(":86:about the statement", ENTRY))
 
     assert [entry.remittance for entry in found.entries] == [""]
+
+
+def test_an_ing_sepa_statement_reads_whole() -> None:
+    """ING's layout since SEPA: IBAN and currency in :25:, the :61:'s second line, /KEY/ fields
+    over long lines, :64: and :65: after the closing, and a summary :86: of the statement."""
+    data = (
+        b"{1:F01INGBNL2ABXXX0000000000}\n{2:I940INGBNL2AXXXN}\n{4:\n"
+        b":20:P140220000000001\n:25:NL69INGB0123456789EUR\n:28C:00000\n:60F:C140219EUR662,23\n"
+        b":61:1402200220C1,56NTRFEREF//00000000001005\n/TRCD/00100/\n"
+        b":86:/EREF/EV12341REP1231456T1234//CNTP/NL32INGB0000012345/INGBNL2A/ING BANK NV INZAKE WEB///REMI/USTD//EV1"
+        b"0001REP1000000T1000/\n"
+        b":61:1402200220D1,57NTRFPREF//00000000001006\n/TRCD/00200/\n"
+        b":86:/PREF/M000000003333333//REMI/USTD//TOTAAL 1 VZ/\n"
+        b":62F:C140220EUR662,22\n:64:C140220EUR662,22\n:65:C140221EUR662,22\n:65:C140224EUR662,22\n"
+        b":86:/SUM/2/1/1,56/1,57/\n-}\n"
+    )
+
+    (found,) = statements(data)
+
+    assert (found.head.account, found.head.sequence) == ("NL69INGB0123456789", "00000")
+    assert found.head.bic == ""  # an input message's block 2 names the receiver, not the bank
+    credit, debit = found.entries
+    assert (credit.amount, credit.bank_reference, credit.end_to_end_id) == (
+        Decimal("1.56"),
+        "00000000001005",
+        "EV12341REP1231456T1234",
+    )
+    assert (credit.counterparty_account, credit.counterparty_bic, credit.counterparty_name) == (
+        "NL32INGB0000012345",
+        "INGBNL2A",
+        "ING BANK NV INZAKE WEB",
+    )
+    assert credit.remittance == "EV10001REP1000000T1000"
+    assert dict(credit.details) == {"customer reference": "EREF", "supplementary details": "/TRCD/00100/"}
+    assert (debit.amount, debit.remittance, dict(debit.details)["PREF"]) == (
+        Decimal("-1.57"),
+        "TOTAAL 1 VZ",
+        "M000000003333333",
+    )
+    assert found.end.available == Balance(Decimal("662.22"), "EUR", date(2014, 2, 20))
+    assert found.head.opening is not None and found.closing is not None
+    assert found.head.opening.amount + credit.amount + debit.amount == found.closing.amount

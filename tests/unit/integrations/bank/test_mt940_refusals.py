@@ -173,6 +173,7 @@ def test_a_broken_envelope_is_refused_at_its_line() -> None:
         "line 1",
         "an unclosed block in the SWIFT envelope: '{1:F01OURCOMPANYXXX0000000000'",
     )
+    assert refused(b"{1:F01X}{4:-}{4:-}\n" + one()) == ("line 1", "text after {4: that is not a field: '-}{4:-}'")
     assert refused(b"{1:F01X}junk{4:\n" + one()) == (
         "line 1",
         "text in the SWIFT envelope where a block was expected: 'junk{4:'",
