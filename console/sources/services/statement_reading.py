@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 
 from console.sources.services.statement_profiles import csv_profile
-from integrations.bank import camt053, csv_statement
+from integrations.bank import camt053, csv_statement, mt940
 from integrations.bank.statement import FileRefused, Piece
 
 
@@ -22,7 +22,7 @@ def statement_pieces(
     if fmt == "camt053":
         return camt053.read(io.BytesIO(content))
     if fmt == "mt940":
-        raise FileRefused("", "mt940 statements cannot be imported yet: only camt.053 and CSV for now")
+        return mt940.read(io.BytesIO(content))
     if fmt == "csv":
         return csv_statement.read(io.BytesIO(content), csv_profile(profile), account=account, currency=currency)
     raise FileRefused("", f"unknown statement format {fmt!r}: camt053, mt940 or csv")

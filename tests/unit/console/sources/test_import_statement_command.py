@@ -1,5 +1,5 @@
-"""manage.py import_statement: a camt.053 file imported from the shell, previewed with
---dry-run (nothing stored), and imported again creating nothing."""
+"""manage.py import_statement: a camt.053 or MT940 file imported from the shell, previewed
+with --dry-run (nothing stored), and imported again creating nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from console.audit.models import AuditEvent
 from console.sources.file_models import StatementFile
 from console.sync.models import SyncEvent
 from tests.bench.camt_file import write_camt053
+from tests.unit.integrations.bank.mt940_documents import VECTORS as MT940_VECTORS
 
 pytestmark = pytest.mark.django_db
 
@@ -44,4 +45,31 @@ def test_a_refused_file_names_where_and_stores_nothing(configured: dict[str, Any
     bad.write_text('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><Document>&a;</Document>')
     with pytest.raises(CommandError, match=r"bomb\.xml: .*DOCTYPE"):
         run(str(bad), "--source", "bankfeed", "--entity", "US01", "--format", "camt053")
+    assert StatementFile.objects.count() == 0
+
+
+def test_an_mt940_file_is_told_by_its_text_previewed_imported_once_and_judged_per_statement(
+    configured: dict[str, Any],
+) -> None:
+    knab = str(MT940_VECTORS / "jejik_knab.sta")
+    preview = run(knab, "--source", "bankfeed", "--entity", "US01", "--dry-run")
+    assert "2 statements, 3 entries: 3 new, 0 imported before, 0 refused; nothing stored" in preview
+    assert "statement 1 123456789 #998/1: 1 entries, total 500.00 EUR; balances" in preview
+    assert "statement 2 123456789 #999/1: 2 entries, total -6,760.00 EUR; does not balance" in preview
+    assert StatementFile.objects.count() == 0
+
+    first = run(knab, "--source", "bankfeed", "--entity", "US01")
+    assert "2 statements, 3 entries: 3 new, 0 imported before, 0 refused" in first
+    assert "statement 1 123456789 #998/1: balanced" in first
+    assert "statement 2 123456789 #999/1: held: " in first
+    again = run(knab, "--source", "bankfeed", "--entity", "US01", "--format", "mt940")
+    assert "3 entries: 0 new, 3 imported before" in again
+    assert SyncEvent.objects.filter(kind="bank_statement_line").count() == 3
+
+
+def test_a_refused_mt940_file_names_its_line_and_stores_nothing(configured: dict[str, Any], tmp_path: Path) -> None:
+    bad = tmp_path / "cut.sta"
+    bad.write_bytes((MT940_VECTORS / "jejik_knab.sta").read_bytes().replace(b"C500NTRF", b"C5.00NTRF"))
+    with pytest.raises(CommandError, match=r"cut\.sta: line 17: the :61: amount is not an amount: '5\.00'"):
+        run(str(bad), "--source", "bankfeed", "--entity", "US01")
     assert StatementFile.objects.count() == 0
