@@ -146,6 +146,11 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "finops.sqlite3"))}
 
+# The few statements run at every request (a webhook delivery's INSERT) are prepared on their
+# connection (console/postgres/base.py). Off behind a pooler in transaction mode that does not
+# carry prepared statements (PgBouncer before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
