@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.request_guard.NulRefusalMiddleware",  # before anything reads the path or the query
+    # Webhook deliveries go from here straight to their view: the browser's middleware below has
+    # nothing to do for them (console/sources/middleware.py).
+    "console.sources.middleware.WebhookShortcutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "console.access.session_idle.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
