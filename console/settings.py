@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.request_guard.NulRefusalMiddleware",  # before anything reads the path or the query
+    # Webhook deliveries go from here straight to their view: the browser's middleware below has
+    # nothing to do for them (console/sources/middleware.py).
+    "console.sources.middleware.WebhookShortcutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "console.access.session_idle.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +148,11 @@ elif PRODUCTION:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "finops.sqlite3"))}
+
+# The few statements run at every request (a webhook delivery's INSERT) are prepared on their
+# connection (console/postgres/base.py). Off behind a pooler in transaction mode that does not
+# carry prepared statements (PgBouncer before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

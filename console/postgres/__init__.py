@@ -1,2 +1,3 @@
 """Django's PostgreSQL backend with a health check that costs no round trip while the
-connection is in steady use (see base.py)."""
+connection is in steady use, and a cursor that binds on the server for statements run again and
+again (see base.py)."""

@@ -5,7 +5,8 @@ Run by `make bench` (PostgreSQL and Redis started by scripts/services.sh). Each 
 Shopify orders/paid delivery of its own order (a first delivery: the signature checked over the raw
 body, the delivery stored, a processing message sent after commit when none of its source is
 waiting); the no-op requests carry the same body to /bench/noop/ (tests/bench/webhook_wsgi.py),
-behind the same middleware. The two take turns, ROUNDS times each, so both see the same moments of
+behind the whole middleware, as every page is (a delivery skips the browser's part of it:
+console/sources/middleware.py). The two take turns, ROUNDS times each, so both see the same moments of
 a shared machine. Client processes of a few threads each keep the two workers busy; a request's
 answer time runs from its connect to its last byte. The CPU each request cost gunicorn and
 PostgreSQL (every process of each, reaped ones included) is read from /proc: on this machine they

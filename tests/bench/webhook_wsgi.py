@@ -1,5 +1,6 @@
 """The console's WSGI application with one bench-only address, /bench/noop/: a view that answers
-200 and does nothing, behind the same middleware, in the same gunicorn, for bench_webhooks.py."""
+200 and does nothing, behind the whole middleware as every page is (deliveries skip the browser's
+part of it: console/sources/middleware.py), in the same gunicorn, for bench_webhooks.py."""
 
 from __future__ import annotations
 
