@@ -15,6 +15,7 @@ from console.dashboard.charts import trend_svg
 from console.dashboard.figures import Figures
 from console.serial import serial_queries
 from console.sync.models import LegalEntity
+from console.sync.selectors.flows import flows_access
 from console.sync.selectors.lag import flows_health
 
 
@@ -26,7 +27,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     window = timedelta(hours=24)
     with serial_queries():
         month = daily_trend(entity_ids, 30, now=now)
-        flows = flows_health(window=window, entity_ids=entity_ids, now=now)
+        # Only the flows that post for one of the person's entities (or for nobody yet): a paused
+        # flow's reason is no business of another entity's people.
+        shown = [access.flow for access in flows_access(request.user)]
+        flows = flows_health(window=window, entity_ids=entity_ids, now=now, flows=shown)
         aging = case_aging(entity_ids, now=now)
     links = Figures.of(request.user, since=now - window, until=now)
     posted_on, opened_on = links.posted_on(), links.opened_on()

@@ -134,9 +134,19 @@ class Flow(models.Model):
         db_default=UnmatchedReceipts.POST,
         help_text="A payment received that settles nothing: finance's decision for this flow.",
     )
+    # Paused: its events are still received and recorded, but none is claimed for posting until
+    # it resumes (console/sync/services/flow_pause.py). Who paused it (a person's username, or
+    # system:<command>), when and why stay beside it for the dashboard; the trail keeps them too.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_by = models.CharField(max_length=200, blank=True, default="", db_default="")
+    pause_reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "event_kind"], name="flow_unique_source_kind")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None

@@ -38,6 +38,11 @@ class FlowHealth:
     # Posted within the window into a later period than their date (a lock date moved them);
     # the window's ends go into the link, so the list it opens counts the same events.
     booked_later_in_window: int = 0
+    # A paused flow posts nothing until it resumes: who paused it, when and why. Its events
+    # stay unposted and its lag keeps growing, as it should (services/flow_pause.py).
+    paused_at: datetime | None = None
+    paused_by: str = ""
+    pause_reason: str = ""
 
     @property
     def status(self) -> str:
@@ -89,8 +94,13 @@ def _latencies(events: QuerySet[SyncEvent], since: datetime) -> dict[int, tuple[
 
 
 def flows_health(
-    *, window: timedelta = timedelta(hours=24), entity_ids: Iterable[int] | None = None, now: datetime | None = None
+    *,
+    window: timedelta = timedelta(hours=24),
+    entity_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+    flows: Iterable[Flow] | None = None,
 ) -> list[FlowHealth]:
+    """One row per flow (of `flows`, when given: those the person may see)."""
     now = now or timezone.now()
     since = now - window
     events = SyncEvent.objects.all()
@@ -138,7 +148,8 @@ def flows_health(
         .values_list("flow_id", "n")
     )
     health = []
-    for flow in Flow.objects.select_related("source").order_by("source__code", "event_kind"):
+    shown = Flow.objects.select_related("source").order_by("source__code", "event_kind") if flows is None else flows
+    for flow in shown:
         row = unposted.get(flow.pk)
         oldest = row["oldest"] if row else None
         posted_n, p50, p95 = latencies.get(flow.pk, (0, None, None))
@@ -159,6 +170,9 @@ def flows_health(
                 needs_attention=stuck[(flow.pk, EventState.BLOCKED)],
                 duplicates_in_window=dupes.get(flow.pk, 0),
                 booked_later_in_window=booked_later.get(flow.pk, 0),
+                paused_at=flow.paused_at,
+                paused_by=flow.paused_by,
+                pause_reason=flow.pause_reason,
             )
         )
     return health

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import transaction
 
 from console.sync.models import EventState, SyncEvent
-from console.sync.services.claims import claimable_ids
+from console.sync.services.claims import claimable_ids, paused_q
 
 Group = tuple[int, str]  # (entity_id, kind)
 
@@ -55,7 +55,9 @@ def message_send(ids: Sequence[int]) -> None:
 
 def _older_event_queued(group: Group, first_id: int) -> bool:
     entity_id, kind = group
-    return SyncEvent.objects.filter(entity_id=entity_id, kind=kind, state=EventState.QUEUED, pk__lt=first_id).exists()
+    # A paused flow's queued event is claimed by nobody until it resumes: it is not one to count on.
+    older = SyncEvent.objects.filter(entity_id=entity_id, kind=kind, state=EventState.QUEUED, pk__lt=first_id)
+    return older.exclude(paused_q()).exists()
 
 
 def events_dispatch_on_commit(events: Iterable[tuple[int, int, str]]) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from console.audit.actors import Actor
 from console.sync.models import EventState, SyncEvent
+from console.sync.services.claims import paused_q
 from console.sync.services.dispatch import groups_wake_on_commit
 from console.sync.services.requeue import events_unblock_after_posting
 
@@ -72,7 +73,13 @@ def _resend() -> int:
         | Q(state=EventState.POSTING, lease_until__lt=now)
     )
     with transaction.atomic():
-        rows = list(SyncEvent.objects.filter(due).order_by("pk").values_list("pk", "entity_id", "kind")[:SWEEP_LIMIT])
+        # A paused flow's events wait for its resume, which sends them itself (flow_pause.py).
+        rows = list(
+            SyncEvent.objects.filter(due)
+            .exclude(paused_q())
+            .order_by("pk")
+            .values_list("pk", "entity_id", "kind")[:SWEEP_LIMIT]
+        )
         if not rows:
             return 0
         SyncEvent.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(enqueued_at=now)

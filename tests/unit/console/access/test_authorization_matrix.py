@@ -142,6 +142,25 @@ MATRIX: dict[str, Use] = {
     "payrun-release": Use(
         post={"operator": "302 /files/payroll/", "controller": "302 /files/payroll/"}, body={"reason": "checked"}
     ),
+    # Flows: everyone of a role reads them; an integration admin changes the settings; operators,
+    # controllers and admins pause; controllers and admins resume (pause is walked first).
+    "flow-list": Use(get=each(ROLES, 200)),
+    "flow-detail": Use(get=each(ROLES, 200)),
+    "flow-settings": Use(
+        post={"admin": "302 /flows/{flow}/"},
+        body={
+            "name": "US orders",
+            "business_process": "order_to_cash",
+            "mode": "batch",
+            "slo_amount": "2",
+            "slo_unit": "hours",
+            "reason": "nightly",
+        },
+    ),
+    "flow-pause": Use(
+        post=each(["operator", "controller", "admin"], "302 /flows/{flow}/"), body={"reason": "incident"}
+    ),
+    "flow-resume": Use(post=each(["controller", "admin"], "302 /flows/{flow}/"), body={"reason": "incident over"}),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -226,6 +245,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "statement": us_statement,
             "payroll": us_payroll,
             "payrun": us_payrun,
+            "flow": Flow.objects.filter(source__code=us_shop).order_by("pk").values_list("pk", flat=True)[0],
         },
         "foreign": {
             **common,
@@ -245,6 +265,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "statement": fr_statement,
             "payroll": fr_payroll,
             "payrun": fr_payrun,
+            "flow": Flow.objects.filter(source__code=fr_shop).order_by("pk").values_list("pk", flat=True)[0],
         },
     }
 
@@ -342,6 +363,7 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:statement_id>": objects["statement"],
         "<int:payroll_file_id>": objects["payroll"],
         "<int:payrun_id>": objects["payrun"],
+        "<int:flow_id>": objects["flow"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():

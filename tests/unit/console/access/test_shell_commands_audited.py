@@ -155,6 +155,8 @@ COMMANDS = {
     "flow_unmatched_receipts": (
         "audited: flow.unmatched_receipts_changed (tests/unit/console/sync/test_unmatched_receipts_setting.py)"
     ),
+    "flow_pause": "audited: flow.paused (tests/unit/console/sync/test_flow_commands.py)",
+    "flow_resume": "audited: flow.resumed (tests/unit/console/sync/test_flow_commands.py)",
     "seed_demo": (
         "users, service accounts, mappings and reference data through their audited services; "
         "entities, sources and flows have no service yet (issue 16); refuses to run in production, and a seed "

@@ -94,7 +94,7 @@ def source(token: str, django_capture_on_commit_callbacks: Any) -> Source:
 
 def stored_event(entity: LegalEntity, n: int, **fields: Any) -> SyncEvent:
     """An invoice event written as it is at some point of its life, without ingestion."""
-    flow = Flow.objects.get(event_kind="customer_invoice")
+    flow = fields.pop("flow", None) or Flow.objects.get(event_kind="customer_invoice")
     now = timezone.now()
     values: dict[str, Any] = {
         "source": flow.source,
