@@ -8,7 +8,7 @@ RSS is its own:
 
 (a) a bare lxml iterparse scan of the file: counting the Ntry elements, clearing as it goes;
 (c) our parse-and-ingest: statement_file_import of the file, as `manage.py import_statement`
-    calls it (the file read whole, parsed streaming, each entry checked, keyed and recorded
+    calls it (the file hashed and kept a chunk at a time, parsed streaming, each entry checked, keyed and recorded
     as a bank_statement_line event, the statement judged, the file kept);
 
 and then, in this process, (b) a bare `INSERT ... ON CONFLICT DO NOTHING` of the rows (c)
@@ -85,18 +85,20 @@ def parse_and_ingest(path: str, profile: bool) -> None:
     before = _kb("VmRSS")
 
     def run() -> Any:
-        content = Path(path).read_bytes()  # as the command and the upload page have it
-        return statement_file_import(
-            source=source,
-            entity=entity,
-            name=Path(path).name,
-            fmt="camt053",
-            profile="",
-            content=content,
-            pieces=statement_pieces("camt053", content),
-            user=None,
-            actor=Actor.system("bench_statements"),
-        )
+        # As `manage.py import_statement` has it: the file open twice, one handle to hash and
+        # keep it, one to parse it, neither read whole.
+        with open(path, "rb") as content, open(path, "rb") as readable:
+            return statement_file_import(
+                source=source,
+                entity=entity,
+                name=Path(path).name,
+                fmt="camt053",
+                profile="",
+                content=content,
+                pieces=statement_pieces("camt053", readable),
+                user=None,
+                actor=Actor.system("bench_statements"),
+            )
 
     started = time.perf_counter()
     if profile:

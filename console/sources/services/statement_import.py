@@ -1,9 +1,11 @@
 """Bringing a bank statement file in: a preview that stores nothing, then the import.
 
 Both walk the file's pieces the same way (`_Walk`): each entry is checked alone (its currency,
-then the canonical reader), keyed (integrations.bank.keys) and looked up in batches, so a
-100,000-entry file streams through in bounded memory and one bad entry is refused by itself,
-named by where it is in the file, while the others go on. The import records the new entries
+then the canonical reader: the preview's own check, the ingestion's in an import), keyed
+(integrations.bank.keys) and looked up in batches, so a 100,000-entry file streams through in
+bounded memory and one bad entry is refused by itself, named by where it is in the file, while
+the others go on. The file itself may come as bytes or as an open file: it is hashed and kept
+a chunk at a time, never copied whole. The import records the new entries
 through the one ingestion service, as lines of a correlation per statement, and judges each
 statement (statement_controls) before the transaction ends: a statement that fails a control
 holds its lines, so none of them reaches Odoo before a person or the missing file lets it.
@@ -12,6 +14,7 @@ holds its lines, so none of them reaches Odoo before a person or the missing fil
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
@@ -154,15 +157,19 @@ class _Pending:
     occurred_at: datetime
 
 
+# Each refused entry: where it is in the file and why.
+Refusal = tuple[str, str]
+
+
 class _Walk:
-    """One pass over a file's pieces. `record` is called with each batch of new entries
-    (None in a preview); `opened`/`closed` around each statement."""
+    """One pass over a file's pieces. `record` is called with each batch of new entries (None
+    in a preview) and answers the entries it refused; `opened`/`closed` around each statement."""
 
     def __init__(
         self,
         figures: FileFigures,
         source: SourceSystem,
-        record: Callable[[StatementFigures, list[_Pending]], None] | None,
+        record: Callable[[StatementFigures, list[_Pending]], list[Refusal]] | None,
         opened: Callable[[StatementFigures], None] | None = None,
         closed: Callable[[StatementFigures], None] | None = None,
     ) -> None:
@@ -228,11 +235,14 @@ class _Walk:
             )
             return
         data = _line_data(head.account, statement_name(head.account, head.sequence, head.statement_id), entry)
-        try:
-            parse_document(KIND, data)
-        except PayloadError as err:
-            self._refuse(entry.where, str(err))
-            return
+        if self.record is None:
+            # A preview checks each entry here; an import leaves it to the ingestion, which checks
+            # every event anyway and names the ones it refuses (_ingest): once is enough.
+            try:
+                parse_document(KIND, data)
+            except PayloadError as err:
+                self._refuse(entry.where, str(err))
+                return
         occurred = datetime.combine(day, time(0), tzinfo=UTC)
         self.pending.append(_Pending(key=key, where=entry.where, data=data, occurred_at=occurred))
         if len(self.pending) >= BATCH:
@@ -253,7 +263,8 @@ class _Walk:
         if self.record is None:
             current.new += len(fresh)
         elif fresh:
-            self.record(current, fresh)
+            for where, reason in self.record(current, fresh):
+                self._refuse(where, reason)
 
     def _end(self, end: StatementEnd) -> None:
         current = self.current
@@ -292,15 +303,17 @@ def _chunks(content: Content) -> Iterator[bytes]:
 
 
 def _measured(content: Content) -> tuple[int, str]:
-    """The file's size and SHA-256, read a chunk at a time; ImportRefused when too large or empty."""
+    """The file's size and SHA-256, read a chunk at a time; ImportRefused, before it is read, when
+    it is too large, and when it holds nothing."""
     limit = settings.STATEMENT_FILE_MAX_BYTES
-    size, blank, digest = 0, True, hashlib.sha256()
+    if isinstance(content, bytes):
+        size = len(content)
+    else:
+        size = content.seek(0, io.SEEK_END)
+    if size > limit:
+        raise ImportRefused(f"the file is {size:,} bytes, over the limit of {limit:,}")
+    blank, digest = True, hashlib.sha256()
     for chunk in _chunks(content):
-        size += len(chunk)
-        if size > limit:
-            total = len(content) if isinstance(content, bytes) else size
-            more = "" if isinstance(content, bytes) else "over "
-            raise ImportRefused(f"the file is {more}{total:,} bytes, over the limit of {limit:,}")
         blank = blank and not chunk.strip()
         digest.update(chunk)
     if blank:
@@ -401,9 +414,10 @@ def statement_file_import(
                 opening_date=head.opening.date if head.opening else None,
             )
 
-        def record(stmt: StatementFigures, batch: list[_Pending]) -> None:
-            row = rows[stmt.position]
-            stmt.new += _ingest(account, source, entity, row, batch, figures)
+        def record(stmt: StatementFigures, batch: list[_Pending]) -> list[Refusal]:
+            created, refused = _ingest(account, source, entity, row=rows[stmt.position], batch=batch)
+            stmt.new += created
+            return refused
 
         def closed(stmt: StatementFigures) -> None:
             row = rows[stmt.position]
@@ -453,10 +467,12 @@ def _ingest(
     account: ServiceAccount,
     source: SourceSystem,
     entity: LegalEntity,
+    *,
     row: BankStatement,
     batch: list[_Pending],
-    figures: FileFigures,
-) -> int:
+) -> tuple[int, list[Refusal]]:
+    """Record the batch's entries as events: how many were created, and the entries the
+    ingestion refused (each by itself: the rest of the batch goes in without them)."""
     items = [
         {
             "source": source.code,
@@ -472,6 +488,11 @@ def _ingest(
     try:
         results = events_ingest(account=account, items=items)
     except IngestError as err:
-        # Checked alone already; what the service still refuses (a flow missing) is the file's.
-        raise ImportRefused(f"{err.message} ({batch[0].where})") from err
-    return sum(1 for r in results if r.result == "created")
+        bad = {int(item["index"]): str(item["message"]) for item in err.items if item["code"] == "invalid_data"}
+        if not bad or len(bad) < len(err.items):
+            # What the service refuses beyond an entry's own data (a flow missing) is the file's.
+            raise ImportRefused(f"{err.message} ({batch[0].where})") from err
+        kept = [p for i, p in enumerate(batch) if i not in bad]
+        created, refused = _ingest(account, source, entity, row=row, batch=kept) if kept else (0, [])
+        return created, [(batch[i].where, reason) for i, reason in sorted(bad.items())] + refused
+    return sum(1 for r in results if r.result == "created"), []

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from integrations.bank import camt053
 from integrations.bank.statement import FileRefused, Piece
 
 
-def statement_pieces(fmt: str, content: bytes) -> Iterator[Piece]:
-    """The pieces of `content` read as `fmt`; FileRefused names where the file is wrong."""
+def statement_pieces(fmt: str, content: bytes | BinaryIO) -> Iterator[Piece]:
+    """The pieces of `content` (the bytes, or an open file read from where it stands) read as
+    `fmt`; FileRefused names where the file is wrong."""
     if fmt == "camt053":
-        return camt053.read(io.BytesIO(content))
+        return camt053.read(io.BytesIO(content) if isinstance(content, bytes) else content)
     if fmt in ("mt940", "csv"):
         # Their parsers are being written (issue 15); until they land such files are refused by name.
         raise FileRefused("", f"{fmt} statements cannot be imported yet: only camt.053 for now")
