@@ -104,6 +104,8 @@ def test_a_file_posts_each_line_once_and_again_or_overlapping_it_adds_only_what_
     first = import_file(three, "three.xml")
     assert (first.statement_count, first.entry_count, first.new_count, first.known_count) == (3, 32, 32, 0)
     assert [s.problems for s in BankStatement.objects.order_by("position")] == [[], [], []]
+    # The file is kept as it came (streamed into its row by COPY on PostgreSQL).
+    assert bytes(StatementFile.objects.get(pk=first.pk).content) == three
     wait_until(lambda: all_posted(32), timeout=90, what="32 lines posted")
     assert_each_once(sandbox, 32)
     assert SyncEvent.objects.filter(kind=KIND, odoo_id__isnull=True).count() == 0
