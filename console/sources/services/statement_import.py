@@ -324,7 +324,7 @@ def _measured(content: Content) -> tuple[int, str]:
 
 def _content_store(file: StatementFile, content: Content, size: int) -> None:
     """Keep the file's bytes in its row. Through the ORM, psycopg binds on the client: the bytes
-    become an escaped literal inside the statement's text, and an 88 MB file took 800 MB to send.
+    become an escaped literal inside the statement's text, and a 93 MB file peaked at 867 MB.
     On PostgreSQL they are streamed instead, a chunk at a time, by a binary COPY of one row into
     a scratch table (its only field's length is the file's size, known before)."""
     if connection.vendor != "postgresql":
