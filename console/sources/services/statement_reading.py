@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from console.sources.services.statement_profiles import csv_profile
 from integrations.bank import camt053, csv_statement, mt940
@@ -12,19 +13,21 @@ from integrations.bank.statement import FileRefused, Piece
 
 
 def statement_pieces(
-    fmt: str, content: bytes, *, profile: str = "", account: str = "", currency: str = ""
+    fmt: str, content: bytes | BinaryIO, *, profile: str = "", account: str = "", currency: str = ""
 ) -> Iterator[Piece]:
-    """The pieces of `content` read as `fmt`; FileRefused names where the file is wrong. A CSV
-    is read through the named profile; `account` and `currency` are for a CSV whose profile
-    has no column for them (the entity's currency is the usual one)."""
+    """The pieces of `content` (the bytes, or an open file read from where it stands) read as
+    `fmt`; FileRefused names where the file is wrong. A CSV is read through the named profile;
+    `account` and `currency` are for a CSV whose profile has no column for them (the entity's
+    currency is the usual one)."""
     if fmt != "csv" and (profile or account):
         raise FileRefused("", f"a profile and an account are for CSV files: a {fmt} file names its own")
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
     if fmt == "camt053":
-        return camt053.read(io.BytesIO(content))
+        return camt053.read(stream)
     if fmt == "mt940":
-        return mt940.read(io.BytesIO(content))
+        return mt940.read(stream)
     if fmt == "csv":
-        return csv_statement.read(io.BytesIO(content), csv_profile(profile), account=account, currency=currency)
+        return csv_statement.read(stream, csv_profile(profile), account=account, currency=currency)
     raise FileRefused("", f"unknown statement format {fmt!r}: camt053, mt940 or csv")
 
 

@@ -286,6 +286,9 @@ def _stage_rows_postgres(cursor: Any, rows: Sequence[_Valid]) -> None:
         "entity_id bigint, kind text, external_id text, correlation_id text, occurred_at timestamptz, "
         "payload jsonb, payload_hash text, amount numeric(18, 2), currency text) ON COMMIT DELETE ROWS"
     )
+    # Emptied at commit, but a caller may ingest many batches in one transaction (a statement
+    # file's import does): without this each INSERT read back every batch staged before it.
+    cursor.execute("TRUNCATE ingest_stage")
     with cursor.cursor.copy(f"COPY ingest_stage (ord, {_STAGED}) FROM STDIN") as copy:
         for ord_, row in enumerate(rows):
             copy.write_row(

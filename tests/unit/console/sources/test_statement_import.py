@@ -105,6 +105,28 @@ def test_a_bad_entry_is_refused_alone_naming_where_it_is(configured: dict[str, A
     ]
 
 
+def test_an_entry_the_canonical_reader_refuses_is_refused_alone_in_the_preview_and_the_import(
+    configured: dict[str, Any],
+) -> None:
+    # The preview checks each entry itself; the import leaves that to the ingestion, and must
+    # come to the same: the one entry refused by name, its neighbours of the same batch in.
+    nul = entry("10.00", ref="N1", remittance="rent\x00", where="Stmt[1]/Ntry[2]")
+    pieces = statement(entry("250.00", ref="A1"), nul, entry("-20.00", ref="A3"))
+    figures = statement_file_preview(
+        source=SourceSystem.objects.get(code="bankfeed"),
+        entity=LegalEntity.objects.get(code="US01"),
+        user=None,
+        content=b"with a NUL",
+        pieces=pieces,
+    )
+    file = bring_in(pieces, b"with a NUL")
+    assert (figures.new, figures.refused) == (file.new_count, file.refused_count) == (2, 1)
+    assert figures.refusals == file.refusals
+    [refusal] = file.refusals
+    assert refusal["where"] == "Stmt[1]/Ntry[2]" and "NUL" in refusal["reason"]
+    assert [e.external_id for e in lines()] == ["123456784321:ref:A1", "123456784321:ref:A3"]
+
+
 def test_an_unbalanced_statement_holds_its_lines_as_cases_naming_the_difference(configured: dict[str, Any]) -> None:
     bring_in(statement(entry("250.00", ref="A1"), entry("-20.00", ref="A2"), closing="795.84"))
     events_drain()
