@@ -39,3 +39,13 @@ def beat_sent() -> Iterator[None]:
 def worker_ran(beat_sent: None) -> None:
     """The heartbeat run as a worker runs it (its run stamps "worker")."""
     heartbeat.apply()
+
+
+@pytest.fixture
+def redis_down() -> Iterator[None]:
+    """The broker settings of production, naming a Redis where nothing listens."""
+    keys = ("broker_url", "broker_transport", "broker_transport_options")
+    kept = {key: app.conf[key] for key in keys}
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", broker_transport=None, broker_transport_options={})
+    yield
+    app.conf.update(kept)

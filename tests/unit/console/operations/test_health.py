@@ -89,7 +89,7 @@ def database_down() -> Iterator[str]:
                 "USER": "finops",
                 "PASSWORD": "never-sent-anywhere",
                 "OPTIONS": {"connect_timeout": 1},
-            }
+            },
         }
     )
     connections.settings[alias] = configured[alias]
@@ -117,16 +117,6 @@ def test_ready_fails_with_the_embedded_broker_folder_gone(
         patch.setitem(app.conf.broker_transport_options, "data_folder_in", str(tmp_path / "gone"))
         status, answer, _ = ready()
     assert (status, answer["checks"]) == (503, {**EVERYTHING_UP, "broker": "fail"})
-
-
-@pytest.fixture
-def redis_down() -> Iterator[None]:
-    """The broker settings of production, naming a Redis where nothing listens."""
-    keys = ("broker_url", "broker_transport", "broker_transport_options")
-    kept = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url="redis://127.0.0.1:9/0", broker_transport=None, broker_transport_options={})
-    yield
-    app.conf.update(kept)
 
 
 def test_ready_fails_with_redis_unreachable(configured: dict[str, Any], worker_ran: None, redis_down: None) -> None:
