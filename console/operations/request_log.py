@@ -76,8 +76,9 @@ class RequestLogMiddleware:
         ids = log_context.event_ids()
         fields: dict[str, Any] = {
             "kind": "request",
+            "correlation_id": log_context.correlation_id(),
             "method": request.method,
-            "path": request.path,
+            "path": request.path[:500],
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             **_who(request),

@@ -53,6 +53,7 @@ def _postrun(task_id: str, task: Any, state: str | None = None, **_: Any) -> Non
         ids = log_context.event_ids()
         fields: dict[str, Any] = {
             "kind": "task",
+            "correlation_id": task_id,
             "task": task.name,
             "task_id": task_id,
             "state": state or "",
