@@ -82,9 +82,15 @@ INSTALLED_APPS = [
     "console.casework",
     "console.dashboard",
     "console.sources",
+    "console.operations",
 ]
 
 MIDDLEWARE = [
+    # First: probes and scrapes are answered before anything reads a session, checks the host,
+    # redirects to https or guards the address (console/operations/middleware.py).
+    "console.operations.middleware.OperationsEndpointsMiddleware",
+    # Then every other request's one log line, timed over everything below it.
+    "console.operations.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.request_guard.NulRefusalMiddleware",  # before anything reads the path or the query
@@ -324,6 +330,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+HEARTBEAT_INTERVAL_SECONDS = env_float("HEARTBEAT_INTERVAL_SECONDS", 30.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-posting": {"task": "sync.sweep_posting", "schedule": SWEEP_INTERVAL_SECONDS},
     "sweep-webhook-deliveries": {"task": "sources.sweep_deliveries", "schedule": SWEEP_INTERVAL_SECONDS},
@@ -341,17 +348,56 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mappings.apply_due",
         "schedule": env_float("MAPPING_APPLY_INTERVAL_SECONDS", 60.0),
     },
+    # Readiness and the metrics read how old the beat's and the workers' heartbeats are; a
+    # heartbeat no worker took in time is dropped, not run a hundred times when one returns.
+    "heartbeat": {
+        "task": "ops.heartbeat",
+        "schedule": HEARTBEAT_INTERVAL_SECONDS,
+        "options": {"expires": HEARTBEAT_INTERVAL_SECONDS * 2},
+    },
 }
 AUDIT_DIGEST_DIR = Path(env_str("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
 
+# --- Operating it: health, metrics, logs (console/operations) ---------------
+# /health/ready says "fail" for the beat or the workers when their heartbeat is older than this.
+HEALTH_HEARTBEAT_STALE_SECONDS = env_float("HEALTH_HEARTBEAT_STALE_SECONDS", HEARTBEAT_INTERVAL_SECONDS * 4)
+# Each Odoo connection's reachability (a version call) is asked at most this often per process,
+# and waits this long for an answer: a storm of probes never becomes a storm of Odoo calls.
+HEALTH_ODOO_CACHE_SECONDS = env_float("HEALTH_ODOO_CACHE_SECONDS", 10.0)
+HEALTH_ODOO_TIMEOUT_SECONDS = env_float("HEALTH_ODOO_TIMEOUT_SECONDS", 2.0)
+# The database readiness checks (an alias of DATABASES).
+HEALTH_DATABASE_ALIAS = "default"
+# /metrics: refused without `Authorization: Bearer <METRICS_TOKEN>` when a token is set, and from
+# addresses outside METRICS_ALLOWED_NETWORKS when networks are set; with neither it is not served.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+# The histograms of posting latency and of Odoo batches cover the posts of this last while.
+METRICS_HISTOGRAM_WINDOW_SECONDS = env_int("METRICS_HISTOGRAM_WINDOW_SECONDS", 3600)
+
+# text (default): the plain lines below. json: one JSON object per line, with a line per request
+# (console.requests) and per Celery task (console.tasks), each with its correlation id.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ConfigError("LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "console.json_logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain" if LOG_FORMAT == "text" else "json"}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # axes logs every check at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes logs every check at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
+        # The request and task lines are written in JSON only: the text default stays as it was
+        # (the web server's own access log, Celery's own task lines).
+        "console.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "console.tasks": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 if PRODUCTION:

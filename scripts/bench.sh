@@ -19,7 +19,7 @@ scripts/services.sh start
 trap 'scripts/services.sh stop; rm -rf "$scratch"' EXIT
 eval "$(scripts/services.sh env)"
 
-for bench in bench_ingest bench_webhooks bench_posting bench_memory bench_audit bench_casework bench_statements bench_soak; do
+for bench in bench_ingest bench_webhooks bench_posting bench_memory bench_audit bench_casework bench_statements bench_metrics bench_soak; do
   echo "== $bench"
   $BIN/python "tests/bench/$bench.py"
 done

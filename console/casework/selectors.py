@@ -19,6 +19,7 @@ from console.access.roles import Role
 from console.access.selectors import restrict_to_entities, user_roles
 from console.casework.materiality import Judgement, judge_ending
 from console.casework.models import (
+    OPEN_Q,
     ApprovalState,
     CaseActivity,
     CaseApproval,
@@ -373,3 +374,9 @@ def credit_note_lines(draft: CreditNoteDraft) -> list[CreditNoteLine]:
         )
         for line in draft.document.lines
     ]
+
+
+def open_cases_by_category() -> dict[str, int]:
+    """Open cases (open, in progress, waiting for approval) of every entity, per category."""
+    rows = ExceptionCase.objects.filter(OPEN_Q).values_list("category").annotate(n=Count("id")).order_by()
+    return dict(rows)

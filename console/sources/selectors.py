@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.db.models import Count, Sum
 from django.urls import reverse
 
+from console.sources.models import WebhookDelivery, WebhookRefusal
 from console.sync.models import WEBHOOK_KINDS, SourceSystem
 
 # (provider, code) -> (until, the source or None). A delivery spent a third of its time asking the
@@ -40,3 +42,15 @@ def endpoints_forget() -> None:
 
 def endpoint_path(source: SourceSystem) -> str:
     return reverse(f"webhook-{source.kind}", kwargs={"code": source.code})
+
+
+def deliveries_by_source_outcome() -> dict[tuple[str, str], int]:
+    """Every stored webhook delivery, counted per source code and outcome."""
+    rows = WebhookDelivery.objects.values_list("source__code", "outcome").annotate(n=Count("id")).order_by()
+    return {(code, outcome): n for code, outcome, n in rows}
+
+
+def refusals_by_reason() -> dict[tuple[str, str], int]:
+    """Deliveries refused at the door (never stored), summed per provider and reason."""
+    rows = WebhookRefusal.objects.values_list("provider", "reason").annotate(n=Sum("count")).order_by()
+    return {(provider, reason): int(n or 0) for provider, reason, n in rows}

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.access.authentication import ServiceAccountTokenAuthentication, ServicePrincipal
+from console.log_context import events_touched
 from console.sync.api import schema
 from console.sync.api.base import COMMON_RESPONSES, JsonApiView, error_response, is_json
 from console.sync.api.errors import api_error
@@ -98,6 +99,7 @@ class EventIngestView(APIView):
             results = events_ingest(account=request.user.account, items=items)
         except IngestError as err:
             return api_error(err.status, err.code, err.message, err.items if batch else None)
+        events_touched(r.event_id for r in results)
         if not batch:
             result = results[0]
             return Response(result.as_dict(), status=result.status)
