@@ -35,7 +35,7 @@ def upload(page: Page, path: Path) -> None:
     expect(page.get_by_role("heading", name="Import a statement file", level=1)).to_be_visible()
     page.get_by_label("Entity").select_option("US01")
     page.get_by_label("Source").select_option("bankfeed")
-    page.get_by_label("File").set_input_files(path)
+    page.get_by_label("File:", exact=True).set_input_files(path)
     page.get_by_role("button", name="Preview", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Preview: {path.name}")
 
