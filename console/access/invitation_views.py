@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 
 from console.access.login_audit import client_ip
@@ -21,6 +22,13 @@ class InvitationAcceptView(PasswordResetConfirmView):
     template_name = "registration/invitation.html"
     success_url = reverse_lazy("login")
     post_reset_login = False
+
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            # Used, expired, withdrawn or made up: the page says so, and answers as not found.
+            response.status_code = 404
+        return response
 
     def get_user(self, uidb64: str) -> Any:
         user = super().get_user(uidb64)

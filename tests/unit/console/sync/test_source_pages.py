@@ -66,7 +66,12 @@ def test_a_webhook_source_shows_its_secret_variable_name_never_a_secret(
 
     monkeypatch.setenv("SHOP_US_SECRET", "the-signing-secret-itself")
     webhook_source_set(
-        actor=Actor.system("test"), user=None, code="shop-us", kind="shopify", entity_code="US01", secret_env="SHOP_US_SECRET"
+        actor=Actor.system("test"),
+        user=None,
+        code="shop-us",
+        kind="shopify",
+        entity_code="US01",
+        secret_env="SHOP_US_SECRET",
     )
     page = login(client, "auditor").get("/config/sources/shop-us/").content.decode()
     assert "SHOP_US_SECRET" in page and "the-signing-secret-itself" not in page
@@ -226,5 +231,7 @@ def test_a_source_and_an_account_of_a_foreign_entity_are_not_found(configured: d
     assert "fr-secret-feed" not in page and "FR01" not in page and "entities you do not hold" in page
     with tables_unchanged():
         assert client.post("/config/sources/shopify/settings/", SETTINGS).status_code == 403
-        assert client.post(f"/config/sources/shopify/accounts/{fr_account.pk}/revoke/", {"reason": "x"}).status_code == 404
+        assert (
+            client.post(f"/config/sources/shopify/accounts/{fr_account.pk}/revoke/", {"reason": "x"}).status_code == 404
+        )
     assert api(fr_token.token) == 200
