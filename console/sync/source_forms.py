@@ -32,6 +32,10 @@ class SourceSettingsForm(forms.Form):
     )
     reason = _reason()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "settings_%s")
+        super().__init__(*args, **kwargs)
+
     @classmethod
     def initial_of(cls, source: SourceSystem) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class AccountCreateForm(forms.Form):
     reason = _reason()
 
     def __init__(self, *args: Any, grantable: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "create_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["entities"]
         assert isinstance(field, forms.MultipleChoiceField)

@@ -59,20 +59,26 @@ def _page(
     **forms: Any,
 ) -> HttpResponse:
     admin = user_has_role(request.user, Role.ADMIN)
+    failed_of = forms.get("account_id")
+    accounts = []
+    for row in source_accounts(request.user, found.source):
+        mine = row.account.pk == failed_of
+        rotate: AccountRotateForm = forms["rotate"] if mine and "rotate" in forms else AccountRotateForm()
+        revoke: AccountRevokeForm = forms["revoke"] if mine and "revoke" in forms else AccountRevokeForm()
+        # Each row's forms their own element ids: several rows, and the forms below, have a reason.
+        rotate.auto_id, revoke.auto_id = f"rotate{row.account.pk}_%s", f"revoke{row.account.pk}_%s"
+        accounts.append((row, rotate, revoke))
     context = {
         "source": found.source,
         "access": found,
-        "accounts": source_accounts(request.user, found.source),
+        "accounts": accounts,
         "may_change": admin and found.changeable,
         "issued": issued,
         "settings_form": forms.get("settings")
         or SourceSettingsForm(initial=SourceSettingsForm.initial_of(found.source)),
         "create_form": forms.get("create") or AccountCreateForm(grantable=entity_codes_visible(request.user)),
-        "rotate_form": forms.get("rotate") or AccountRotateForm(),
-        "revoke_form": forms.get("revoke") or AccountRevokeForm(),
-        "rotate_blank": AccountRotateForm(),
-        "revoke_blank": AccountRevokeForm(),
-        "form_error_of": forms.get("account_id"),
+        "failed": [form for key, form in forms.items() if key in ("rotate", "revoke")],
+        "form_error_of": failed_of,
     }
     return render(request, "config/source.html", context, status=status)
 

@@ -235,3 +235,14 @@ def test_a_source_and_an_account_of_a_foreign_entity_are_not_found(configured: d
             client.post(f"/config/sources/shopify/accounts/{fr_account.pk}/revoke/", {"reason": "x"}).status_code == 404
         )
     assert api(fr_token.token) == 200
+
+
+def test_the_page_with_several_accounts_gives_each_form_field_its_own_id(
+    configured: dict[str, Any], client: Client
+) -> None:
+    login(client, "admin")
+    created(client)
+    created(client, {**NEW, "name": "erp-test"})
+    page = client.get("/config/sources/shopify/").content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
