@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from console.access.forms import SignInForm
+from console.access.invitation_views import InvitationAcceptView
 from console.sync.api.views import api_not_found
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", include("console.dashboard.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/invitation/<uidb64>/<token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
     path("audit/", include("console.audit.urls")),
     path("cases/", include("console.casework.urls")),
     path("events/", include("console.casework.explorer_urls")),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("deliveries/", include("console.sources.log_urls")),
     path("files/", include("console.sources.file_urls")),
     path("flows/", include("console.sync.flow_urls")),
+    path("config/sources/", include("console.sync.source_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML page
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -52,9 +53,17 @@ class ServiceAccountTokenAuthentication(BaseAuthentication):
         token = _presented_token(request)
         if token is None or not token.startswith(SERVICE_PREFIX):
             return None
-        account = ServiceAccount.objects.filter(token_digest=token_digest(token), is_active=True).first()
+        digest, now = token_digest(token), timezone.now()
+        # The current token, or the one a rotation replaced while its grace period lasts.
+        account = (
+            ServiceAccount.objects.filter(is_active=True)
+            .filter(Q(token_digest=digest) | Q(previous_token_digest=digest, previous_token_expires_at__gt=now))
+            .first()
+        )
         if account is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked service account token.")
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked service account token.")
+        if account.last_used_at is None or now - account.last_used_at >= LAST_USED_RESOLUTION:
+            ServiceAccount.objects.filter(pk=account.pk).update(last_used_at=now)
         return ServicePrincipal(account=account), account
 
     def authenticate_header(self, request: Request) -> str:

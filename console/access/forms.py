@@ -42,3 +42,36 @@ class AccessForm(forms.Form):
 
     def chosen_roles(self) -> list[Role]:
         return [Role(value) for value in self.cleaned_data["roles"]]
+
+
+class PersonAddForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    full_name = forms.CharField(max_length=300, required=False)
+    email = forms.EmailField(required=False)
+    roles = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(role.value, name) for role, name in ROLE_GROUPS.items()],
+        help_text="Not both Finance operator and Controller: maker and checker are two people.",
+    )
+    entities = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Legal entities")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Kept on the audit trail."
+    )
+
+    def __init__(self, *args: Any, grantable: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["entities"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(code, code) for code in grantable]
+
+    def chosen_roles(self) -> list[Role]:
+        return [Role(value) for value in self.cleaned_data["roles"]]
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Their sessions and tokens end at once. Kept on the audit trail.",
+    )

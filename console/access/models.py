@@ -21,6 +21,13 @@ class ServiceAccount(models.Model):
     token_digest = models.CharField(max_length=64, unique=True)
     token_prefix = models.CharField(max_length=12, help_text="First characters, to recognise a token.")
     is_active = models.BooleanField(default=True)
+    # A rotation keeps the replaced token working until previous_token_expires_at, so the
+    # system sending with it can be moved to the new one without an outage; a revocation
+    # (is_active false) stops both at once.
+    previous_token_digest = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
+    previous_token_expires_at = models.DateTimeField(null=True, blank=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -39,14 +39,30 @@ class IssuedToken:
     prefix: str
 
 
-def _issue(prefix: str) -> tuple[str, str, str]:
+# Segregation of duties: roles are global and entities are granted per person, so a person who
+# is both an operator (a maker: proposes, overrides) and a controller (the checker of those) would
+# hold both in every entity of theirs and could approve their own changes through a colleague's
+# absence. Refused outright rather than approved by a second admin: nobody has needed it, and a
+# refusal cannot be worked around by two admins agreeing.
+INCOMPATIBLE_ROLES = frozenset({Role.OPERATOR, Role.CONTROLLER})
+
+
+def duties_check(roles: Sequence[Role] | frozenset[Role]) -> None:
+    if INCOMPATIBLE_ROLES <= set(roles):
+        raise AccessError(
+            "roles: one person may not be both a finance operator and a controller (maker and checker); "
+            "give the two roles to two people"
+        )
+
+
+def token_issue(prefix: str) -> tuple[str, str, str]:
     token = token_generate(prefix)
     return token, token_digest(token), token[: len(prefix) + 6]
 
 
 @transaction.atomic
 def service_account_create(
-    *, name: str, source_codes: Sequence[str], entity_codes: Sequence[str], actor: Actor
+    *, name: str, source_codes: Sequence[str], entity_codes: Sequence[str], actor: Actor, reason: str = ""
 ) -> tuple[ServiceAccount, IssuedToken]:
     """A token that may ingest, and read back, events of these sources for these legal entities only."""
     if not source_codes:
@@ -63,7 +79,7 @@ def service_account_create(
         raise AccessError(f"unknown legal entity code(s): {', '.join(unknown)}")
     if ServiceAccount.objects.filter(name=name).exists():
         raise AccessError(f"a service account named {name!r} exists already")
-    token, digest, prefix = _issue(SERVICE_PREFIX)
+    token, digest, prefix = token_issue(SERVICE_PREFIX)
     account = ServiceAccount.objects.create(name=name, token_digest=digest, token_prefix=prefix)
     account.sources.set(sources)
     account.entities.set(entities)
@@ -79,6 +95,8 @@ def service_account_create(
                 "entities": sorted(set(entity_codes)),
                 "token_prefix": prefix,
             },
+            entity_code=entities[0].code if len(entities) == 1 else "",
+            reason=reason,
         ),
     )
     return account, IssuedToken(token=token, prefix=prefix)
@@ -126,7 +144,7 @@ def user_create(
 
 @transaction.atomic
 def personal_token_create(*, user: User, actor: Actor) -> IssuedToken:
-    token, digest, prefix = _issue(PERSONAL_PREFIX)
+    token, digest, prefix = token_issue(PERSONAL_PREFIX)
     row = PersonalToken.objects.create(user=user, token_digest=digest, token_prefix=prefix)
     audit_record(
         actor=actor,
@@ -170,6 +188,7 @@ def user_access_set(
     if unknown:
         raise AccessError(f"legal entity code(s) you cannot grant: {', '.join(unknown)}")
     after = Access(roles=frozenset(roles), entity_codes=frozenset(entity_codes))
+    duties_check(after.roles)
     if after == before:
         raise AccessError("nothing to change: the roles and entities are already these")
     for role in before.roles - after.roles:

@@ -4,5 +4,7 @@ from console.access import views
 
 urlpatterns = [
     path("people/", views.people_list, name="people-list"),
+    path("people/new/", views.person_add, name="person-add"),
     path("people/<int:user_id>/", views.person_access, name="person-access"),
+    path("people/<int:user_id>/deactivate/", views.person_deactivate_view, name="person-deactivate"),
 ]

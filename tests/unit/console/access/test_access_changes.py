@@ -28,7 +28,7 @@ def person(name: str) -> User:
 
 def change(by: str, who: str, **kwargs: Any) -> Any:
     admin = person(by)
-    values = {"roles": [Role.OPERATOR, Role.CONTROLLER], "entity_codes": ["US01"], "reason": "covers month end"}
+    values = {"roles": [Role.OPERATOR, Role.AUDITOR], "entity_codes": ["US01"], "reason": "covers month end"}
     values.update(kwargs)
     return user_access_set(user=person(who), by=admin, actor=Actor.person(admin), **values)
 
@@ -36,18 +36,18 @@ def change(by: str, who: str, **kwargs: Any) -> Any:
 def test_admin_changes_roles_with_one_audit_row(configured: dict[str, Any]) -> None:
     with table_changes() as changes:
         after = change("ian", "olivia")
-    # Her groups gain Controller, its field history and one audit row: nothing else moved.
-    assert [row["group_id"] for row in changes.added["access.User_groups"]] == [Group.objects.get(name="Controller").pk]
+    # Her groups gain Auditor, its field history and one audit row: nothing else moved.
+    assert [row["group_id"] for row in changes.added["access.User_groups"]] == [Group.objects.get(name="Auditor").pk]
     assert changes.counts() == {
         "access.User_groups": (1, 0, 0),
         "audit.AuditChainHead": (0, 1, 0),
         "audit.AuditEvent": (1, 0, 0),
         "auditlog.LogEntry": (1, 0, 0),
     }
-    assert after.roles == {Role.OPERATOR, Role.CONTROLLER}
-    assert user_access(person("olivia")).roles == {Role.OPERATOR, Role.CONTROLLER}
+    assert after.roles == {Role.OPERATOR, Role.AUDITOR}
+    assert user_access(person("olivia")).roles == {Role.OPERATOR, Role.AUDITOR}
     row = AuditEvent.objects.get(action="user.access_changed")
-    assert row.before_data["roles"] == ["operator"] and row.after_data["roles"] == ["controller", "operator"]
+    assert row.before_data["roles"] == ["operator"] and row.after_data["roles"] == ["auditor", "operator"]
     assert row.reason == "covers month end" and row.actor_label == "ian"
 
 
@@ -92,12 +92,12 @@ def test_the_page_changes_access_and_shows_the_form_errors(configured: dict[str,
         )
     assert b"nothing to change" in refused.content
     done = client.post(
-        f"/access/people/{olivia.pk}/", {"roles": ["operator", "controller"], "entities": ["US01"], "reason": "cover"}
+        f"/access/people/{olivia.pk}/", {"roles": ["operator", "auditor"], "entities": ["US01"], "reason": "cover"}
     )
     assert done.status_code == 302
     row = AuditEvent.objects.get(action="user.access_changed", object_id=str(olivia.pk))
-    assert (row.after_data["roles"], row.reason, row.actor_label) == (["controller", "operator"], "cover", "ian")
-    assert user_access(person("olivia")).roles == {Role.OPERATOR, Role.CONTROLLER}
+    assert (row.after_data["roles"], row.reason, row.actor_label) == (["auditor", "operator"], "cover", "ian")
+    assert user_access(person("olivia")).roles == {Role.OPERATOR, Role.AUDITOR}
 
 
 @pytest.mark.parametrize("role", ["operator", "controller", "auditor"])
@@ -140,8 +140,8 @@ def test_an_admin_of_one_entity_cannot_change_people_of_another(two_entities: di
         with tables_unchanged(), pytest.raises(PermissionDenied, match="holds legal entities you do not"):
             change("ian", who, roles=[Role.CONTROLLER], entity_codes=["US01"])
         assert user_access(person(who)).roles == {Role.OPERATOR}
-    change("dana", "dieter", roles=[Role.OPERATOR, Role.CONTROLLER], entity_codes=["DE01"])
-    assert user_access(person("dieter")).roles == {Role.OPERATOR, Role.CONTROLLER}
+    change("dana", "dieter", roles=[Role.OPERATOR, Role.AUDITOR], entity_codes=["DE01"])
+    assert user_access(person("dieter")).roles == {Role.OPERATOR, Role.AUDITOR}
 
 
 def test_the_people_page_lists_only_the_people_the_admin_may_manage(two_entities: dict[str, User]) -> None:

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from console.access.models import User
+from console.access.models import ServiceAccount, User
 from console.casework.models import BulkRun, ExceptionCase
 from console.mappings.models import ChangeRequest
 from console.sync.models import Flow, LegalEntity, SourceSystem, SyncEvent
@@ -75,6 +75,14 @@ MATRIX: dict[str, Use] = {
         post={"admin": "302 /access/people/"},
         body={"roles": ["operator", "auditor"], "entities": ["US01"], "reason": "covers the audit"},
     ),
+    "person-add": Use(
+        get={"admin": 200},
+        post={"admin": 200},  # the invitation link is in this answer only
+        body={"username": "matrix-nina", "roles": ["operator"], "entities": ["US01"], "reason": "joins"},
+    ),
+    "person-deactivate": Use(post={"admin": "302 /access/people/"}, body={"reason": "left"}),
+    # A made-up invitation link: not found, for everyone.
+    "invitation-accept": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404)),
     "case-list": Use(get=each(READERS, 200)),
     "case-detail": Use(get=each(READERS, 200)),
     # The confirmation page of "turn into a credit note": an operator's action only.
@@ -161,6 +169,19 @@ MATRIX: dict[str, Use] = {
         post=each(["operator", "controller", "admin"], "302 /flows/{flow}/"), body={"reason": "incident"}
     ),
     "flow-resume": Use(post=each(["controller", "admin"], "302 /flows/{flow}/"), body={"reason": "incident over"}),
+    # Source systems: integration admins change them and their service accounts, auditors read.
+    # A new or rotated token is in the answer (200), never behind a redirect.
+    "source-list": Use(get={"admin": 200, "auditor": 200}),
+    "source-detail": Use(get={"admin": 200, "auditor": 200}),
+    "source-settings": Use(
+        post={"admin": "302 /config/sources/{source}/"},
+        body={"name": "US shop", "is_active": "on", "secret_env": "SHOP_US_SECRET", "reason": "renamed"},
+    ),
+    "source-account-create": Use(
+        post={"admin": 200}, body={"name": "matrix-new", "entities": ["US01"], "reason": "the ERP sends"}
+    ),
+    "source-account-rotate": Use(post={"admin": 200}, body={"grace": "1h", "reason": "yearly"}),
+    "source-account-revoke": Use(post={"admin": "302 /config/sources/{source}/"}, body={"reason": "gone"}),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -222,6 +243,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
     us_stripe, _ = _webhook_endpoint("stripe", "stripe-us", "US01", "us-webhook-charge")
     fr_shop, fr_delivery = _webhook_endpoint("shopify", "shop-fr", "FR01", "fr-secret-order")
     fr_stripe, _ = _webhook_endpoint("stripe", "stripe-fr", "FR01", "fr-secret-order")
+    us_account = _tokened_account(us_shop, "US01")
+    fr_account = ServiceAccount.objects.get(name="feed-FR01").pk
     us_file, us_statement = _statement_file("US01", "us-statement")
     fr_file, fr_statement = _statement_file("FR01", "fr-secret-order")
     us_payroll, us_payrun = _payroll_file("US01", "us-payroll")
@@ -246,6 +269,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "payroll": us_payroll,
             "payrun": us_payrun,
             "flow": Flow.objects.filter(source__code=us_shop).order_by("pk").values_list("pk", flat=True)[0],
+            "source": us_shop,
+            "account": us_account,
         },
         "foreign": {
             **common,
@@ -266,6 +291,8 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "payroll": fr_payroll,
             "payrun": fr_payrun,
             "flow": Flow.objects.filter(source__code=fr_shop).order_by("pk").values_list("pk", flat=True)[0],
+            "source": fr_shop,
+            "account": fr_account,
         },
     }
 
@@ -297,6 +324,17 @@ def _webhook_endpoint(provider: str, code: str, entity: str, secret_text: str) -
         answer_ms=1.0,
     )
     return code, delivery.pk
+
+
+def _tokened_account(source_code: str, entity: str) -> int:
+    """A service account with a token, of the source and the entity: the one rotated and revoked."""
+    from console.access.services import service_account_create
+    from console.audit.actors import Actor
+
+    account, _ = service_account_create(
+        name=f"matrix-{source_code}", source_codes=[source_code], entity_codes=[entity], actor=Actor.system("test")
+    )
+    return account.pk
 
 
 def _statement_file(entity: str, secret_text: str) -> tuple[int, int]:
@@ -364,6 +402,10 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:payroll_file_id>": objects["payroll"],
         "<int:payrun_id>": objects["payrun"],
         "<int:flow_id>": objects["flow"],
+        "<str:source_code>": objects["source"],
+        "<int:account_id>": objects["account"],
+        "<uidb64>": "Tm8",
+        "<token>": "no-such-invitation",
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
