@@ -18,7 +18,8 @@ began=$(date +%s)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/finops-prod-smoke.XXXXXX")
 export FINOPS_PG_PORT="${FINOPS_PG_PORT:-54339}"
 export FINOPS_REDIS_PORT="${FINOPS_REDIS_PORT:-63809}"
-export FINOPS_SERVICES_DIR="${FINOPS_SERVICES_DIR:-$scratch/services}"
+# PostgreSQL's own account must reach its data directory: not under the private scratch directory.
+export FINOPS_SERVICES_DIR="${FINOPS_SERVICES_DIR:-$ROOT/var/prod-smoke-services}"
 ENV_FILE="$scratch/etc/env"
 STATE="$scratch/state"
 LOG="$scratch/log"
@@ -35,7 +36,6 @@ stop_all() {
     sleep 0.5
   done
   for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
   scripts/services.sh stop
   if [ "$ok" = 1 ]; then
     rm -rf "$scratch"
@@ -59,8 +59,9 @@ wait_for_port() {
 start() {  # start NAME COMMAND...: its own session and process group, so a kill takes its children
   local name=$1
   shift
-  setsid "$@" >"$LOG/$name.log" 2>&1 &
-  pids+=($!)
+  # Started from a subshell that exits at once: not this shell's job, so killing one is no "Killed" notice.
+  ( setsid "$@" >"$LOG/$name.log" 2>&1 & echo $! >"$scratch/$name.pid" )
+  pids+=("$(cat "$scratch/$name.pid")")
 }
 unit() {  # unit NAME UNIT-FILE [INSTANCE]
   local name=$1 file=$2 instance=${3:-}
@@ -71,6 +72,18 @@ with_env() { ( set -a; . "$ENV_FILE"; set +a; exec "$@" ); }
 
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
+# A database and a Redis database of its own, fresh at each run, whatever else the services hold.
+DATABASE_URL="${DATABASE_URL%/*}/finops_prod_smoke"
+CELERY_BROKER_URL="${CELERY_BROKER_URL%/*}/3"
+$PY - "$DATABASE_URL" <<'PYEOF'
+import sys
+import psycopg
+url = sys.argv[1]
+with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    conn.execute("DROP DATABASE IF EXISTS finops_prod_smoke WITH (FORCE)")
+    conn.execute("CREATE DATABASE finops_prod_smoke")
+PYEOF
+redis-cli -p "$FINOPS_REDIS_PORT" -n 3 flushdb >/dev/null
 WEB_PORT=$(free_port)
 ODOO_PORT=$(free_port)
 # /etc/finops/env of this run: deploy/env.example's production settings on local services,
@@ -100,7 +113,6 @@ POSTING_LEASE_SECONDS=10
 SWEEP_INTERVAL_SECONDS=2
 SWEEP_STALE_QUEUED_SECONDS=5
 EOF
-redis-cli -p "$FINOPS_REDIS_PORT" flushall >/dev/null
 
 with_env $PY manage.py check --deploy --fail-level WARNING >"$LOG/check.log" 2>&1
 with_env $PY manage.py migrate --noinput >"$LOG/migrate.log" 2>&1
