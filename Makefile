@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv lint bench clean
+.PHONY: demo test venv lint bench prod-smoke clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: venv
 
 bench: venv
 	scripts/bench.sh
+
+# The production shape of deploy/ started locally and tried (README, Production).
+prod-smoke: venv
+	scripts/prod_smoke.sh
 
 clean:
 	scripts/services.sh stop || true
