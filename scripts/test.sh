@@ -28,3 +28,7 @@ scripts/services.sh start
 trap 'scripts/services.sh stop; rm -rf "$scratch"' EXIT
 eval "$(scripts/services.sh env)"
 $BIN/python -m pytest tests/integration -q -p no:cacheprovider
+
+echo "== production shape (make prod-smoke: the deploy/ units on PostgreSQL and Redis, a worker killed)"
+# Its own services and settings: none of the integration tests' environment.
+env -u DATABASE_URL -u CELERY_BROKER_URL -u FINOPS_REDIS_URL -u FINOPS_ENV -u FINOPS_VAR_DIR scripts/prod_smoke.sh
