@@ -122,7 +122,8 @@ def source_token_create(
         name=name, source_codes=[source_code], entity_codes=entity_codes, actor=actor, reason=reason
     )
     if user is not None and getattr(user, "pk", None):
-        ServiceAccount.objects.filter(pk=account.pk).update(created_by=user)
+        account.created_by = user
+        account.save(update_fields=["created_by"])  # save(): the field history records it
     return account, issued
 
 

@@ -17,7 +17,7 @@ AUDITED_MODELS: dict[str, list[str]] = {
     "sync.Flow": [],
     "mappings.Mapping": [],
     "access.User": ["password", "last_login"],
-    "access.ServiceAccount": ["token_digest", "last_used_at"],
+    "access.ServiceAccount": ["token_digest", "previous_token_digest", "last_used_at"],
     "access.PersonalToken": ["token_digest", "last_used_at"],
     "auth.Group": [],
     "guardian.UserObjectPermission": [],

@@ -18,6 +18,9 @@ APPROVED = {
     ("console/mappings/services/versions.py", "mapping_version_add", "Mapping"),
     # last_used_at is excluded from field history: a usage timestamp, not configuration.
     ("console/access/authentication.py", "authenticate", "PersonalToken"),
+    ("console/access/authentication.py", "authenticate", "ServiceAccount"),
+    # Revoking a deactivated person's tokens; user.deactivated records how many ended.
+    ("console/access/people.py", "person_deactivate", "PersonalToken"),
     ("console/sync/services/ingest.py", "events_ingest", "ServiceAccount"),
 }
 
