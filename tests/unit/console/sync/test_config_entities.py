@@ -199,3 +199,10 @@ def test_the_approvals_list_shows_the_waiting_threshold_to_controllers(configure
     assert "US01" in page and "2500.00" in page and "/config/thresholds/" in page
     mine = login(Client(), "admin").get("/config/approvals/").content.decode()
     assert "yours" in mine
+
+
+def test_the_mapping_changes_list_tells_controllers_a_threshold_waits(configured: dict[str, Any]) -> None:
+    proposed()
+    page = login(Client(), "controller").get("/mappings/changes/").content.decode()
+    assert "1 configuration change (materiality thresholds, Odoo connections) waits for a decision" in page
+    assert "configuration change" not in login(Client(), "operator").get("/mappings/changes/").content.decode()
