@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 
 from console.access.models import User
 from console.access.roles import Role
@@ -206,3 +208,19 @@ def test_the_mapping_changes_list_tells_controllers_a_threshold_waits(configured
     page = login(Client(), "controller").get("/mappings/changes/").content.decode()
     assert "1 configuration change (materiality thresholds, Odoo connections) waits for a decision" in page
     assert "configuration change" not in login(Client(), "operator").get("/mappings/changes/").content.decode()
+
+
+def test_the_database_keeps_a_proposal_and_a_decision_as_written(configured: dict[str, Any]) -> None:
+    change = proposed()
+    ian = User.objects.get(username="ian")
+    carl = User.objects.get(username="carl")
+    rows = ThresholdChange.objects.filter(pk=change.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(threshold_after=Decimal("1.00"))  # what the controller is asked to decide
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(state=PendingState.APPROVED, decided_by=ian, decided_at=timezone.now())  # the proposer
+    assert decide("controller", change).status_code == 302
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(state=PendingState.REJECTED, decided_by=carl)  # decided once
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.delete()
