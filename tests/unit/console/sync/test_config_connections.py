@@ -94,16 +94,18 @@ def test_a_new_connection_exists_only_once_a_second_admin_approves(configured: d
 def test_a_change_waits_until_a_controller_approves(configured: dict[str, Any]) -> None:
     sandbox = configured["sandbox"]
     conn = sandbox_connection(sandbox)
-    ian = login(Client(), "admin")
+    ian, carl = login(Client(), "admin"), login(Client(), "controller")
+    trail = AuditEvent.objects.count()
     response = ian.post(f"/config/connections/{conn.pk}/change/", values(sandbox, timeout_seconds="30"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and AuditEvent.objects.count() == trail + 1
     conn.refresh_from_db()
     assert conn.timeout_seconds == 60
     change = ConnectionChange.objects.get(state=PendingState.PENDING)
     assert "a change waits" in ian.get("/config/connections/").content.decode()
-    carl = login(Client(), "controller")
     assert "odoo-sandbox" in carl.get("/config/approvals/").content.decode()
+    trail = AuditEvent.objects.count()
     assert decide(carl, change, note="checked with IT").status_code == 302
+    assert AuditEvent.objects.count() == trail + 1
     conn.refresh_from_db()
     assert conn.timeout_seconds == 30
     [row] = AuditEvent.objects.filter(action="odoo_connection.change_approved")

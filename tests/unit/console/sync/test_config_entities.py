@@ -130,7 +130,9 @@ def test_only_an_admin_changes_settings_or_proposes_a_threshold(
 
 def test_the_threshold_holds_only_once_a_controller_approves(configured: dict[str, Any]) -> None:
     assert not hold_is_material(a_hold_of("-5000"))
+    carl, trail = login(Client(), "controller"), AuditEvent.objects.count()
     change = proposed()
+    assert AuditEvent.objects.count() == trail + 2  # ian's sign-in, then the proposal
     # Proposed, not approved: every check still reads 10,000.
     assert us01().materiality_threshold == Decimal("10000.00") and not hold_is_material(a_hold_of("-5000"))
     [row] = AuditEvent.objects.filter(action="entity.threshold_proposed")
@@ -140,8 +142,10 @@ def test_the_threshold_holds_only_once_a_controller_approves(configured: dict[st
     page = login(Client(), "operator").get(url(us01())).content.decode()
     assert "Threshold change waiting for a controller" in page and "2500.00" in page
 
-    response = decide("controller", change, note="agreed with the auditors")
+    trail = AuditEvent.objects.count()
+    response = decide(carl, change, note="agreed with the auditors")
     assert response.status_code == 302 and response["Location"] == url(us01())
+    assert AuditEvent.objects.count() == trail + 1
     assert us01().materiality_threshold == Decimal("2500.00") and hold_is_material(a_hold_of("-5000"))
     [approved] = AuditEvent.objects.filter(action="entity.threshold_approved")
     assert approved.before_data == {"materiality_threshold": "10000.00"}
