@@ -52,6 +52,7 @@ from console.mappings.services.requests import (
     change_request_withdraw,
 )
 from console.sync.models import LegalEntity
+from console.sync.selectors.config import changes_waiting
 
 ACTORS = tuple(sorted({role for roles in ACTION_ROLES.values() for role in roles}))
 LIST_SIZE = 100
@@ -220,7 +221,11 @@ def change_list(request: HttpRequest) -> HttpResponse:
     rows = requests_visible(request.user).order_by("-pk")
     if state in ChangeState.values:
         rows = rows.filter(state=state)
-    context = {"requests": rows[:LIST_SIZE], "state": state, "states": ChangeState.choices}
+    context: dict[str, Any] = {"requests": rows[:LIST_SIZE], "state": state, "states": ChangeState.choices}
+    if user_has_role(request.user, Role.CONTROLLER):
+        # Controllers decide configuration changes too (thresholds, connections): say so where
+        # they look for what waits on them.
+        context["config_waiting"] = len(changes_waiting(request.user))
     return render(request, "mappings/changes.html", context)
 
 

@@ -7,17 +7,38 @@ from __future__ import annotations
 from django.contrib import admin
 
 from console.readonly_admin import ReadOnlyAdmin
-from console.sync.models import Flow, LegalEntity, OdooConnection, SourceSystem, SyncEvent
+from console.sync.models import (
+    ConnectionChange,
+    Flow,
+    LegalEntity,
+    OdooConnection,
+    SourceSystem,
+    SyncEvent,
+    ThresholdChange,
+)
 
 
 @admin.register(OdooConnection)
 class OdooConnectionAdmin(ReadOnlyAdmin[OdooConnection]):
-    list_display = ("name", "url", "database", "login", "password_env")
+    list_display = ("name", "url", "database", "login", "protocol", "password_env")
 
 
 @admin.register(LegalEntity)
 class LegalEntityAdmin(ReadOnlyAdmin[LegalEntity]):
     list_display = ("code", "name", "odoo_company_id", "currency", "connection")
+
+
+@admin.register(ThresholdChange)
+class ThresholdChangeAdmin(ReadOnlyAdmin[ThresholdChange]):
+    # Proposed and decided on the entity's page (services/entity_config.py), never here.
+    list_display = ("entity", "threshold_before", "threshold_after", "state", "proposed_by", "decided_by")
+    list_filter = ("state",)
+
+
+@admin.register(ConnectionChange)
+class ConnectionChangeAdmin(ReadOnlyAdmin[ConnectionChange]):
+    list_display = ("id", "connection", "state", "proposed_by", "decided_by", "proposed_at")
+    list_filter = ("state",)
 
 
 @admin.register(SourceSystem)

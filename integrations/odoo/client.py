@@ -17,6 +17,10 @@ from integrations.odoo.errors import ErrorKind, OdooError, classify
 
 Domain = list[Any]
 
+# The external APIs this client speaks: JSON-2 (Odoo 19+) is not written yet, so a connection
+# set to it is refused when it is saved rather than failing at its first posting.
+PROTOCOLS = frozenset({"xmlrpc"})
+
 
 @dataclass(frozen=True)
 class OdooCredentials:

@@ -1,4 +1,5 @@
-from console.sync.models.entities import LegalEntity, OdooConnection
+from console.sync.models.config_changes import ConnectionChange, PendingState, ThresholdChange
+from console.sync.models.entities import ConnectionProtocol, LegalEntity, OdooConnection
 from console.sync.models.events import (
     DuplicateAttempt,
     EventKind,
@@ -24,6 +25,8 @@ __all__ = [
     "WEBHOOK_KINDS",
     "BusinessProcess",
     "ClosedPeriod",
+    "ConnectionChange",
+    "ConnectionProtocol",
     "DuplicateAttempt",
     "EventKind",
     "EventState",
@@ -32,11 +35,13 @@ __all__ = [
     "IngestRejection",
     "LegalEntity",
     "OdooConnection",
+    "PendingState",
     "PostingAttempt",
     "PostingHold",
     "PostingOutcome",
     "SourceKind",
     "SourceSystem",
     "SyncEvent",
+    "ThresholdChange",
     "UnmatchedReceipts",
 ]

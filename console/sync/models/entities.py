@@ -8,8 +8,13 @@ from django.db import models
 code_validator = RegexValidator(r"^[A-Za-z0-9_.-]{1,32}$", "Use 1-32 letters, digits, '_', '.' or '-'.")
 
 
+class ConnectionProtocol(models.TextChoices):
+    XMLRPC = "xmlrpc", "XML-RPC (Odoo 17, 18)"
+    JSON2 = "json2", "JSON-2 (Odoo 19+)"
+
+
 class OdooConnection(models.Model):
-    """One Odoo database reached through its XML-RPC external API.
+    """One Odoo database reached through its external API (`protocol`).
 
     The password or API key is never stored: `password_env` names the
     environment variable (or NAME_FILE) that holds it on the workers.
@@ -23,6 +28,7 @@ class OdooConnection(models.Model):
         max_length=100, help_text="Name of the environment variable holding the password or API key."
     )
     timeout_seconds = models.PositiveIntegerField(default=60)
+    protocol = models.CharField(max_length=8, choices=ConnectionProtocol.choices, default=ConnectionProtocol.XMLRPC)
 
     def __str__(self) -> str:
         return self.name

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 
 from console.env import env
-from console.sync.models import LegalEntity
+from console.sync.models import LegalEntity, OdooConnection
 from integrations.odoo.access import UserAccess, user_access_read
 from integrations.odoo.client import OdooClient, OdooCredentials
 from integrations.odoo.errors import ErrorKind, OdooError
@@ -23,6 +23,10 @@ def odoo_credentials_for(entity: LegalEntity) -> OdooCredentials:
             password=settings.ODOO_PASSWORD,
             timeout_seconds=settings.ODOO_TIMEOUT_SECONDS,
         )
+    return connection_credentials(conn)
+
+
+def connection_credentials(conn: OdooConnection) -> OdooCredentials:
     return OdooCredentials(
         url=conn.url,
         database=conn.database,

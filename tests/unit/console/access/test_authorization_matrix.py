@@ -56,6 +56,16 @@ class Use:
 
 
 CASE = "/cases/{case}/"
+CONNECTION = {
+    "name": "matrix-new",
+    "url": "https://odoo.example.com",
+    "database": "prod",
+    "login": "bot",
+    "protocol": "xmlrpc",
+    "password_env": "ODOO_MATRIX_PASSWORD",
+    "timeout_seconds": "30",
+    "reason": "its own database",
+}
 CHANGE = "/mappings/changes/{draft}/"
 MATRIX: dict[str, Use] = {
     "overview": Use(get=each(ROLES, 200)),
@@ -182,6 +192,31 @@ MATRIX: dict[str, Use] = {
     ),
     "source-account-rotate": Use(post={"admin": 200}, body={"grace": "1h", "reason": "yearly"}),
     "source-account-revoke": Use(post={"admin": "302 /config/sources/{source}/"}, body={"reason": "gone"}),
+    # Configuration: everyone reads their legal entities; an integration admin changes them and
+    # proposes a threshold (US01 has the world's proposal waiting, so the form re-renders naming
+    # it); a controller decides it. Connections are the integration admins'; a change of one is
+    # decided by a second admin or a controller (the world's is a new connection iris proposed).
+    "config-entities": Use(get=each(ROLES, 200)),
+    "config-entity": Use(get=each(ROLES, 200)),
+    "config-entity-settings": Use(
+        post={"admin": "302 /config/entities/{entity_pk}/"},
+        body={"name": "Acme Inc.", "odoo_company_id": "1", "currency": "USD", "connection": "", "reason": "m"},
+    ),
+    "config-entity-threshold": Use(post={"admin": 400}, body={"threshold": "2000", "reason": "stricter"}),
+    "config-threshold-decide": Use(
+        post={"controller": "302 /config/entities/{entity_pk}/"}, body={"decision": "approve", "note": "agreed"}
+    ),
+    "config-connections": Use(get={"admin": 200}),
+    "config-connection-new": Use(post={"admin": "302 /config/approvals/"}, body=CONNECTION),
+    "config-connection": Use(get={"admin": 200}),
+    "config-connection-change": Use(
+        post={"admin": "302 /config/connections/{connection}/"}, body={**CONNECTION, "name": "odoo-us"}
+    ),
+    "config-connection-test": Use(post={"admin": 200}),
+    "config-connection-decide": Use(
+        post=each(["controller", "admin"], "302 /config/approvals/"), body={"decision": "approve", "note": "checked"}
+    ),
+    "config-approvals": Use(get={"controller": 200, "admin": 200}),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -249,6 +284,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
     fr_file, fr_statement = _statement_file("FR01", "fr-secret-order")
     us_payroll, us_payrun = _payroll_file("US01", "us-payroll")
     fr_payroll, fr_payrun = _payroll_file("FR01", "fr-secret-order")
+    config = _config_objects(fr, fabienne)
     common = {"token": configured["token"], "kind": "tax", "action": "comment"}
     return {
         "granted": {
@@ -271,6 +307,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "flow": Flow.objects.filter(source__code=us_shop).order_by("pk").values_list("pk", flat=True)[0],
             "source": us_shop,
             "account": us_account,
+            **config["granted"],
         },
         "foreign": {
             **common,
@@ -293,6 +330,61 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "flow": Flow.objects.filter(source__code=fr_shop).order_by("pk").values_list("pk", flat=True)[0],
             "source": fr_shop,
             "account": fr_account,
+            **config["foreign"],
+        },
+    }
+
+
+def _config_objects(fr: LegalEntity, fabienne: User) -> dict[str, dict[str, int]]:
+    """A threshold proposal and an Odoo connection with a change waiting, of each entity. US01
+    keeps the default connection (the mapping refresh reads Odoo through it); its connection
+    here is one no entity uses yet."""
+    from console.access.roles import Role
+    from console.access.services import user_create
+    from console.audit.actors import Actor
+    from console.sync.models import ConnectionChange, OdooConnection, ThresholdChange
+    from console.sync.services.connection_config import ConnectionValues
+
+    now, us = timezone.now(), LegalEntity.objects.get(code="US01")
+    ian = User.objects.get(username="ian")
+    iris = user_create(
+        username="iris", password="x-not-used-x", role=Role.ADMIN, entity_codes=["US01"], actor=Actor.system("t")
+    )
+    us_conn = OdooConnection.objects.create(
+        name="odoo-us", url="https://odoo.example.com", database="us", login="bot", password_env="ODOO_US_PASSWORD"
+    )
+    fr_conn = OdooConnection.objects.create(
+        name="fr-secret-order-odoo", url="https://fr.example.com", database="fr", login="bot", password_env="ODOO_FR"
+    )
+    LegalEntity.objects.filter(pk=fr.pk).update(connection=fr_conn)
+    values = {key: value for key, value in CONNECTION.items() if key != "reason"} | {"timeout_seconds": 30}
+    proposal, ours = {"reason": "fr-secret-order", "proposed_at": now}, {"reason": "audit rule", "proposed_at": now}
+    us_threshold = ThresholdChange.objects.create(
+        entity=us, threshold_before="10000.00", threshold_after="5000.00", proposed_by=ian, **ours
+    )
+    fr_threshold = ThresholdChange.objects.create(
+        entity=fr, threshold_before="10000.00", threshold_after="5000.00", proposed_by=fabienne, **proposal
+    )
+    us_change = ConnectionChange.objects.create(after={**values, "name": "odoo-us-new"}, proposed_by=iris, **ours)
+    fr_change = ConnectionChange.objects.create(
+        connection=fr_conn,
+        before=ConnectionValues.of(fr_conn).as_json(),
+        after=values,
+        proposed_by=fabienne,
+        **proposal,
+    )
+    return {
+        "granted": {
+            "entity_pk": us.pk,
+            "threshold_change": us_threshold.pk,
+            "connection": us_conn.pk,
+            "connection_change": us_change.pk,
+        },
+        "foreign": {
+            "entity_pk": fr.pk,
+            "threshold_change": fr_threshold.pk,
+            "connection": fr_conn.pk,
+            "connection_change": fr_change.pk,
         },
     }
 
@@ -406,6 +498,10 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:account_id>": objects["account"],
         "<uidb64>": "Tm8",
         "<token>": "no-such-invitation",
+        "<int:entity_id>": objects["entity_pk"],
+        "<int:threshold_change_id>": objects["threshold_change"],
+        "<int:connection_id>": objects["connection"],
+        "<int:connection_change_id>": objects["connection_change"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
