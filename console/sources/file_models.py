@@ -19,11 +19,10 @@ class FileFormat(models.TextChoices):
     CSV = "csv", "CSV (bank profile)"
 
 
-class StatementFile(models.Model):
-    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="statement_files")
-    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
-    format = models.CharField(max_length=16, choices=FileFormat.choices)
-    profile = models.CharField(max_length=64, blank=True, default="", help_text="The CSV profile that read it.")
+class KeptFile(models.Model):
+    """What every imported file keeps: its bytes as they came, their SHA-256, who brought it and
+    when. Each kind says which earlier file of its own it repeats (`repeat_of`)."""
+
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
@@ -33,8 +32,18 @@ class StatementFile(models.Model):
     )
     uploaded_by_label = models.CharField(max_length=200)
     uploaded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class StatementFile(KeptFile):
     # The first file with the same bytes from the same source: this one created nothing new.
     repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats")
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="statement_files")
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=16, choices=FileFormat.choices)
+    profile = models.CharField(max_length=64, blank=True, default="", help_text="The CSV profile that read it.")
     statement_count = models.PositiveIntegerField(default=0)
     entry_count = models.PositiveIntegerField(default=0)
     new_count = models.PositiveIntegerField(default=0, help_text="Entries that became events.")

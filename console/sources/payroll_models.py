@@ -8,9 +8,9 @@ correlation of its source (`payrun:<id>`): a run that fails its controls holds i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
+from console.sources.file_models import KeptFile
 from console.sync.models import LegalEntity, PostingHold, SourceSystem, SyncEvent
 
 
@@ -27,22 +27,13 @@ class RunStatus(models.TextChoices):
     UNUSABLE = "unusable", "Cannot post as it is"
 
 
-class PayrollFile(models.Model):
+class PayrollFile(KeptFile):
+    # The first file with the same bytes from the same source: this one created nothing new.
+    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats")
     source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="payroll_files")
     entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
     format = models.CharField(max_length=16, choices=PayrollFormat.choices)
     profile = models.CharField(max_length=64, blank=True, default="", help_text="The GL profile that read it.")
-    name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField()
-    content = models.BinaryField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_by_label = models.CharField(max_length=200)
-    uploaded_at = models.DateTimeField()
-    # The first file with the same bytes from the same source: this one created nothing new.
-    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats")
     run_count = models.PositiveIntegerField(default=0)
     new_count = models.PositiveIntegerField(default=0, help_text="Runs that became events (held ones included).")
     held_count = models.PositiveIntegerField(default=0, help_text="Of the new runs, those held by their controls.")
