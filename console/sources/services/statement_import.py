@@ -35,6 +35,7 @@ from console.access.services import file_account_ensure
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
 from console.sources.file_models import BankStatement, StatementFile
+from console.sources.services.prefetch import prefetched
 from console.sources.services.statement_controls import statement_judge, statement_name
 from console.sync.models import EventKind, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.ingest import IngestError, events_ingest
@@ -434,7 +435,7 @@ def statement_file_import(
             statement_judge(row, actor=actor)
             stmt.problems = list(row.problems)
 
-        _Walk(figures, source, record, opened, closed).run(pieces)
+        _Walk(figures, source, record, opened, closed).run(prefetched(pieces))
         file.statement_count = len(figures.statements)
         file.entry_count, file.new_count = figures.entries, figures.new
         file.known_count, file.refused_count = figures.known, figures.refused
