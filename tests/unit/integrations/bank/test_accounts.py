@@ -35,3 +35,15 @@ def test_a_counterparty_iban_that_does_not_verify_is_kept_with_its_finding() -> 
 
 def test_a_bic_is_kept_in_upper_case_when_valid_and_dropped_when_not() -> None:
     assert (bic_or_blank("abnanl2a"), bic_or_blank("ABNANL2"), bic_or_blank("")) == ("ABNANL2A", "", "")
+
+
+def test_the_counterparty_check_digits_agree_with_schwifty_on_valid_and_mistyped_ibans() -> None:
+    valid = ["DE89370400440532013000", "GB82WEST12345698765432", "NL77ABNA0574908765", "FR1420041010050500013M02606"]
+    for iban in valid:
+        assert counterparty_account(iban) == (iban, "") and iban_problem(iban) == ""
+        for position in range(4, len(iban)):
+            if not iban[position].isdigit():
+                continue
+            typo = iban[:position] + str((int(iban[position]) + 1) % 10) + iban[position + 1 :]
+            # One digit mistyped never passes mod-97: both checks refuse it.
+            assert counterparty_account(typo)[1] != "" and iban_problem(typo) != "", typo
