@@ -1,11 +1,13 @@
-"""Bank account ids as statements write them: an IBAN is compacted (no spaces, upper case) and
-its check digits verified with schwifty, so that `NL77 ABNA 0574 9087 65` and
-`NL77ABNA0574908765` resolve to the same journal mapping, and a mistyped IBAN is caught at
-the file instead of becoming an account nobody maps. Other ids (a domestic account number,
+"""Bank account ids as statements write them: an IBAN is compacted (no spaces, upper case), so
+that `NL77 ABNA 0574 9087 65` and `NL77ABNA0574908765` resolve to the same journal mapping, and
+a statement's own IBAN is verified with schwifty, so a mistyped one is caught at the file
+instead of becoming an account nobody maps. Other ids (a domestic account number,
 `1234Test/1`) are kept as written.
 
-schwifty rather than our own mod-97: it also knows each country's IBAN length and structure,
-and it is kept up to date with the registry (a release a month)."""
+schwifty for the statement's own account rather than our own mod-97: it also knows each
+country's IBAN length and structure, and it is kept up to date with the registry (a release a
+month). A counterparty's IBAN, only reported, has its check digits verified (see
+counterparty_account)."""
 
 from __future__ import annotations
 
