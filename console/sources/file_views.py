@@ -3,45 +3,33 @@ file log and a statement's page with its release. Thin: the services decide."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console.access.decorators import role_check, role_required
+from console.access.decorators import role_required
 from console.access.login_audit import client_ip
 from console.access.selectors import user_has_role
 from console.audit.actors import Actor
 from console.sources import file_log
 from console.sources.file_forms import HoldReleaseForm, StatementConfirmForm, StatementUploadForm
 from console.sources.file_log import FILE_READERS, IMPORTERS
+from console.sources.file_pages import file_wait, file_waited, file_waiting, hold_release_from_page
 from console.sources.services.statement_import import (
     ImportRefused,
     statement_file_import,
     statement_file_preview,
 )
 from console.sources.services.statement_reading import format_sniffed, statement_pieces
-from console.sync.errors import SyncError
-from console.sync.services.posting_holds import RELEASERS, posting_hold_release
 from integrations.bank.statement import FileRefused, Piece
 
 PAGE_SIZE = 100
-
-
-def waiting_room() -> Path:
-    """Where a previewed file waits for its confirmation: outside the database, which holds
-    nothing of it until the person confirms."""
-    room = Path(settings.VAR_DIR) / "uploads"
-    room.mkdir(parents=True, exist_ok=True)
-    return room
 
 
 def _pieces(fmt: str, content: bytes, data: dict[str, Any]) -> Iterator[Piece]:
@@ -84,7 +72,7 @@ def file_upload(request: HttpRequest) -> HttpResponse:
     except (FileRefused, ImportRefused) as err:
         form.add_error("file", f"refused: {err}")
         return render(request, "sources/files/upload.html", {"form": form}, status=400)
-    (waiting_room() / figures.sha256).write_bytes(content)
+    file_wait(content, figures.sha256)
     confirm = StatementConfirmForm(
         request.user,
         initial={
@@ -119,9 +107,8 @@ def file_confirm(request: HttpRequest) -> HttpResponse:
             request, "sources/files/upload.html", {"form": StatementUploadForm(request.user), "stale": True}, status=400
         )
     data = form.cleaned_data
-    waiting = waiting_room() / data["sha256"]
-    content = waiting.read_bytes() if waiting.exists() else b""
-    if hashlib.sha256(content).hexdigest() != data["sha256"]:
+    content = file_waiting(data["sha256"])
+    if content is None:
         context = {"form": StatementUploadForm(request.user), "stale": True}
         return render(request, "sources/files/upload.html", context, status=400)
     try:
@@ -137,14 +124,13 @@ def file_confirm(request: HttpRequest) -> HttpResponse:
             actor=Actor.person(request.user, client_ip(request)),
         )
     except (FileRefused, ImportRefused) as err:
-        form.add_error(None, f"refused: {err}")
         return render(
             request,
             "sources/files/upload.html",
             {"form": StatementUploadForm(request.user), "refused": str(err)},
             status=400,
         )
-    waiting.unlink(missing_ok=True)
+    file_waited(data["sha256"])
     messages.success(request, f"{file.name}: {file.new_count} new entries, {file.known_count} imported before.")
     return redirect("file-detail", file_id=file.pk)
 
@@ -182,22 +168,10 @@ def statement_release(request: HttpRequest, statement_id: int) -> HttpResponse:
     statement = file_log.statement_visible(request.user, statement_id)
     if statement is None:
         raise Http404("no statement of that number in your legal entities")
-    role_check(request.user, *RELEASERS, doing="releasing a hold")
-    form = HoldReleaseForm(request.POST)
-    if statement.hold is None or not form.is_valid():
-        messages.error(request, "Say why you release it." if statement.hold else "This statement is not held.")
-        return redirect("statement-detail", statement_id=statement.pk)
-    try:
-        posting_hold_release(
-            hold_id=statement.hold.pk,
-            user=request.user,
-            actor=Actor.person(request.user, client_ip(request)),
-            reason=form.cleaned_data["reason"],
-        )
-    except SyncError as err:
-        messages.error(request, str(err))
-    except PermissionDenied:
-        raise
-    else:
-        messages.success(request, "Released: its lines are queued to post.")
+    hold_release_from_page(
+        request,
+        statement.hold,
+        not_held="This statement is not held.",
+        released="Released: its lines are queued to post.",
+    )
     return redirect("statement-detail", statement_id=statement.pk)

@@ -3,7 +3,6 @@ payroll file log, and a held run's release. Thin: the services decide."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -14,21 +13,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console.access.decorators import role_check, role_required
+from console.access.decorators import role_required
 from console.access.login_audit import client_ip
 from console.access.selectors import user_has_role
 from console.audit.actors import Actor
 from console.sources import payroll_log
 from console.sources.file_forms import HoldReleaseForm
 from console.sources.file_log import FILE_READERS, IMPORTERS
-from console.sources.file_views import waiting_room
+from console.sources.file_pages import file_wait, file_waited, file_waiting, hold_release_from_page
 from console.sources.payroll_forms import PayrollConfirmForm, PayrollUploadForm
 from console.sources.services.payroll_import import payroll_file_import, payroll_file_preview
 from console.sources.services.payroll_reading import payroll_format_sniffed, payroll_runs
 from console.sources.services.statement_import import ImportRefused
-from console.sync.errors import SyncError
 from console.sync.models import LegalEntity
-from console.sync.services.posting_holds import RELEASERS, posting_hold_release
 from integrations.payroll.errors import FileRefused
 from integrations.payroll.run import PayRun
 
@@ -80,7 +77,7 @@ def payroll_upload(request: HttpRequest) -> HttpResponse:
     except (FileRefused, ImportRefused) as err:
         form.add_error("file", f"refused: {err}")
         return render(request, UPLOAD, {"form": form}, status=400)
-    (waiting_room() / figures.sha256).write_bytes(content)
+    file_wait(content, figures.sha256)
     confirm = PayrollConfirmForm(
         request.user,
         initial={
@@ -106,9 +103,8 @@ def payroll_confirm(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or not form.cleaned_data["format"]:
         return render(request, UPLOAD, stale, status=400)
     data = form.cleaned_data
-    waiting = waiting_room() / data["sha256"]
-    content = waiting.read_bytes() if waiting.exists() else b""
-    if hashlib.sha256(content).hexdigest() != data["sha256"]:
+    content = file_waiting(data["sha256"])
+    if content is None:
         return render(request, UPLOAD, stale, status=400)
     try:
         file = payroll_file_import(
@@ -124,7 +120,7 @@ def payroll_confirm(request: HttpRequest) -> HttpResponse:
         )
     except (FileRefused, ImportRefused) as err:
         return render(request, UPLOAD, {"form": PayrollUploadForm(request.user), "refused": str(err)}, status=400)
-    waiting.unlink(missing_ok=True)
+    file_waited(data["sha256"])
     messages.success(
         request,
         f"{file.name}: {file.new_count} new runs ({file.held_count} held), {file.known_count} imported before, "
@@ -150,21 +146,10 @@ def payrun_release(request: HttpRequest, payrun_id: int) -> HttpResponse:
     run = payroll_log.payrun_visible(request.user, payrun_id)
     if run is None:
         raise Http404("no pay run of that number in your legal entities")
-    role_check(request.user, *RELEASERS, doing="releasing a hold")
-    form = HoldReleaseForm(request.POST)
-    back = redirect("payroll-detail", payroll_file_id=run.file_id)
-    if run.hold is None or not form.is_valid():
-        messages.error(request, "Say why you release it." if run.hold else "This run is not held.")
-        return back
-    try:
-        posting_hold_release(
-            hold_id=run.hold.pk,
-            user=request.user,
-            actor=Actor.person(request.user, client_ip(request)),
-            reason=form.cleaned_data["reason"],
-        )
-    except SyncError as err:
-        messages.error(request, str(err))
-    else:
-        messages.success(request, f"Released: pay run {run.run_id} is queued to post.")
-    return back
+    hold_release_from_page(
+        request,
+        run.hold,
+        not_held="This run is not held.",
+        released=f"Released: pay run {run.run_id} is queued to post.",
+    )
+    return redirect("payroll-detail", payroll_file_id=run.file_id)
