@@ -34,9 +34,8 @@ from console.access.roles import Role
 from console.access.selectors import VIEW_ENTITY, access_memo_forget, entities_visible, may_manage, user_access
 from console.access.services import AccessError, duties_check
 from console.audit.actors import Actor
+from console.audit.reasons import reason_checked
 from console.audit.services import AuditEntry, audit_record
-
-REASON_MAX = 2000
 
 
 class PersonNotFound(AccessError):
@@ -47,15 +46,6 @@ class PersonNotFound(AccessError):
 class Invitation:
     user: User
     path: str  # the link's path; the page makes it absolute
-
-
-def _reason(reason: str, doing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise AccessError(f"reason: {doing} needs a reason")
-    if len(reason) > REASON_MAX:
-        raise AccessError(f"reason: {len(reason)} characters, at most {REASON_MAX}")
-    return reason
 
 
 def invitation_path(user: User) -> str:
@@ -81,7 +71,7 @@ def person_invite(
 
     doing = "adding a person"
     role_check(by, Role.ADMIN, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, AccessError)
     duties_check(roles)
     username = (username or "").strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -170,7 +160,7 @@ def _sessions_end(user: User) -> int:
 def person_deactivate(*, user_id: int, by: Any, actor: Actor, reason: str) -> User:
     doing = "deactivating a person"
     role_check(by, Role.ADMIN, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, AccessError)
     user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
     if user is None:
         raise PersonNotFound(f"no active person {user_id}")

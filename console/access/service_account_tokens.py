@@ -21,6 +21,7 @@ from console.access.selectors import entity_ids_visible
 from console.access.services import AccessError, IssuedToken, service_account_create, token_issue
 from console.access.tokens import SERVICE_PREFIX
 from console.audit.actors import Actor
+from console.audit.reasons import reason_checked
 from console.audit.services import AuditEntry, audit_record
 
 # What the rotation form offers: long enough to redeploy the sender, never open-ended.
@@ -31,20 +32,10 @@ GRACE_CHOICES: dict[str, timedelta] = {
     "7d": timedelta(days=7),
 }
 GRACE_MAX = timedelta(days=7)
-REASON_MAX = 2000
 
 
 class AccountNotFound(AccessError):
     """No such account, or one of nobody's entity the person holds: the same answer."""
-
-
-def _reason(reason: str, doing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise AccessError(f"reason: {doing} needs a reason")
-    if len(reason) > REASON_MAX:
-        raise AccessError(f"reason: {len(reason)} characters, at most {REASON_MAX}")
-    return reason
 
 
 def _scope(account: ServiceAccount) -> dict[str, Any]:
@@ -103,7 +94,7 @@ def source_token_create(
     doing = "creating a service account"
     if user is not None:
         role_check(user, Role.ADMIN, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, AccessError)
     name = (name or "").strip()
     if not name:
         raise AccessError("name: a service account needs a name")
@@ -136,7 +127,7 @@ def service_account_rotate(
     doing = "rotating a service account's token"
     if user is not None:
         role_check(user, Role.ADMIN, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, AccessError)
     if not timedelta(0) <= grace <= GRACE_MAX:
         raise AccessError("grace period: between none and 7 days")
     account, entity_code = _locked(account_id, user, doing)
@@ -182,7 +173,7 @@ def service_account_revoke(*, account_id: int, user: Any | None, actor: Actor, r
     doing = "revoking a service account"
     if user is not None:
         role_check(user, Role.ADMIN, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, AccessError)
     account, entity_code = _locked(account_id, user, doing)
     _tokened(account)
     if not account.is_active:

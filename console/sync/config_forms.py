@@ -7,15 +7,10 @@ from typing import Any
 
 from django import forms
 
+from console.audit.reason_field import reason_field
 from console.sync.models import ConnectionProtocol, LegalEntity, OdooConnection
 from console.sync.services.connection_config import TIMEOUT_MAX, TIMEOUT_MIN, ConnectionValues
-from console.sync.services.entity_config import MAX_ODOO_ID, REASON_MAX, EntitySettings
-
-
-def _reason(help_text: str = "Kept on the audit trail.", required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX, help_text=help_text, required=required
-    )
+from console.sync.services.entity_config import MAX_ODOO_ID, EntitySettings
 
 
 class EntitySettingsForm(forms.Form):
@@ -25,7 +20,7 @@ class EntitySettingsForm(forms.Form):
     connection = forms.TypedChoiceField(
         coerce=int, empty_value=None, required=False, help_text="Empty: the default connection of the settings."
     )
-    reason = _reason()
+    reason = reason_field()
 
     def __init__(self, *args: Any, connections: list[OdooConnection], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,12 +50,12 @@ class ThresholdForm(forms.Form):
         label="New materiality threshold",
         help_text="In the entity's currency.",
     )
-    reason = _reason("Why: the controller reads it before deciding; kept on the audit trail.")
+    reason = reason_field("Why: the controller reads it before deciding; kept on the audit trail.")
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
-    note = _reason("Needed to reject; kept on the audit trail.", required=False)
+    note = reason_field("Needed to reject; kept on the audit trail.", required=False)
 
 
 class ConnectionForm(forms.Form):
@@ -76,7 +71,7 @@ class ConnectionForm(forms.Form):
         "workers, never the password.",
     )
     timeout_seconds = forms.IntegerField(min_value=TIMEOUT_MIN, max_value=TIMEOUT_MAX, label="Timeout (seconds)")
-    reason = _reason("Why: the second person reads it before deciding; kept on the audit trail.")
+    reason = reason_field("Why: the second person reads it before deciding; kept on the audit trail.")
 
     @staticmethod
     def initial_of(conn: OdooConnection) -> dict[str, Any]:

@@ -6,14 +6,10 @@ from typing import Any
 
 from django import forms
 
+from console.audit.reason_field import reason_field
 from console.sync.models import BusinessProcess, Flow, FlowMode
-from console.sync.services.flow_pause import REASON_MAX
 from console.sync.services.flow_settings import FlowSettings
 from console.sync.slo import UNITS, slo_split
-
-
-def _reason(help_text: str) -> forms.CharField:
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX, help_text=help_text)
 
 
 class FlowSettingsForm(forms.Form):
@@ -22,7 +18,7 @@ class FlowSettingsForm(forms.Form):
     mode = forms.ChoiceField(choices=FlowMode.choices, label="Real-time or batch")
     slo_amount = forms.IntegerField(min_value=1, max_value=10080, label="Freshness SLO")
     slo_unit = forms.ChoiceField(choices=[(unit, unit) for unit in UNITS], label="SLO unit")
-    reason = _reason("Kept on the audit trail.")
+    reason = reason_field("Kept on the audit trail.")
 
     @classmethod
     def initial_of(cls, flow: Flow) -> dict[str, Any]:
@@ -46,8 +42,8 @@ class FlowSettingsForm(forms.Form):
 
 
 class FlowPauseForm(forms.Form):
-    reason = _reason("Why posting stops (the incident, the close): shown on the dashboard and kept on the trail.")
+    reason = reason_field("Why posting stops (the incident, the close): shown on the dashboard and kept on the trail.")
 
 
 class FlowResumeForm(forms.Form):
-    reason = _reason("Why posting may start again: kept on the audit trail.")
+    reason = reason_field("Why posting may start again: kept on the audit trail.")

@@ -7,13 +7,10 @@ from typing import Any
 
 from django import forms
 
-from console.access.service_account_tokens import GRACE_CHOICES, REASON_MAX
+from console.access.service_account_tokens import GRACE_CHOICES
+from console.audit.reason_field import reason_field
 from console.sync.models import SourceSystem
 from console.sync.services.source_settings import SourceSettings
-
-
-def _reason(help_text: str = "Kept on the audit trail.") -> forms.CharField:
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX, help_text=help_text)
 
 
 class SourceSettingsForm(forms.Form):
@@ -30,7 +27,7 @@ class SourceSettingsForm(forms.Form):
     previous_secret_env = forms.CharField(
         required=False, max_length=100, label="Previous secret variable", help_text="During a rotation of the secret."
     )
-    reason = _reason()
+    reason = reason_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "settings_%s")
@@ -53,7 +50,7 @@ class SourceSettingsForm(forms.Form):
 class AccountCreateForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="Who sends with it, e.g. the system and its environment.")
     entities = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Legal entities it may feed")
-    reason = _reason()
+    reason = reason_field()
 
     def __init__(self, *args: Any, grantable: list[str], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "create_%s")
@@ -72,11 +69,11 @@ class AccountRotateForm(forms.Form):
         initial="24h",
         label="The old token keeps working for",
     )
-    reason = _reason()
+    reason = reason_field()
 
     def grace_period(self) -> timedelta:
         return GRACE_CHOICES[self.cleaned_data["grace"]]
 
 
 class AccountRevokeForm(forms.Form):
-    reason = _reason("Its token stops at once. Kept on the audit trail.")
+    reason = reason_field("Its token stops at once. Kept on the audit trail.")

@@ -18,11 +18,11 @@ from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible
 from console.audit.actors import Actor
+from console.audit.reasons import reason_checked
 from console.audit.services import AuditEntry, audit_record
 from console.sync.errors import ConfigError, ConfigNotFound
 from console.sync.models import ConnectionChange, ConnectionProtocol, OdooConnection, PendingState
 from console.sync.models.sources import env_name_validator
-from console.sync.services.entity_config import reason_checked
 from integrations.odoo.client import PROTOCOLS
 
 PROPOSERS = (Role.ADMIN,)
@@ -134,7 +134,7 @@ def connection_change_propose(
     role_check(user, *PROPOSERS, doing=doing)
     conn = connection_locked(user, connection_id) if connection_id is not None else None
     wanted = values_checked(values)
-    reason = reason_checked(reason, doing)
+    reason = reason_checked(reason, doing, ConfigError)
     _name_free(wanted.name, conn.pk if conn else None)
     before = ConnectionValues.of(conn).as_json() if conn else {}
     if before == wanted.as_json():
@@ -175,7 +175,7 @@ def connection_change_decide(*, user: Any, actor: Actor, change_id: int, approve
         raise ConfigError(f"connection change {change.pk} is {change.get_state_display().lower()} already")
     note = (note or "").strip()
     if not approve:
-        note = reason_checked(note, "a rejection")
+        note = reason_checked(note, "a rejection", ConfigError)
     conn = OdooConnection.objects.select_for_update().get(pk=change.connection_id) if change.connection_id else None
     now_values = ConnectionValues.of(conn).as_json() if conn else {}
     if now_values != change.before:

@@ -19,11 +19,11 @@ from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible
 from console.audit.actors import Actor
+from console.audit.reasons import reason_checked
 from console.audit.services import AuditEntry, audit_record
 from console.sync.errors import ConfigError, ConfigNotFound
 from console.sync.models import LegalEntity, OdooConnection, PendingState, ThresholdChange
 
-REASON_MAX = 2000
 NAME_MAX = 200
 # Odoo's ids are PostgreSQL integers.
 MAX_ODOO_ID = 2**31 - 1
@@ -42,15 +42,6 @@ class EntitySettings:
     @classmethod
     def of(cls, entity: LegalEntity) -> EntitySettings:
         return cls(entity.name, entity.odoo_company_id, entity.currency, entity.connection_id)
-
-
-def reason_checked(reason: str, doing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ConfigError(f"reason: {doing} needs a reason, kept on the audit trail")
-    if len(reason) > REASON_MAX:
-        raise ConfigError(f"reason: {len(reason)} characters, at most {REASON_MAX}")
-    return reason
 
 
 def entity_locked(user: Any, entity_id: int) -> LegalEntity:
@@ -107,7 +98,7 @@ def entity_settings_change(
     before = EntitySettings.of(entity)
     if wanted == before:
         return entity, False
-    reason = reason_checked(reason, "changing a legal entity")
+    reason = reason_checked(reason, "changing a legal entity", ConfigError)
     entity.name, entity.odoo_company_id, entity.currency, entity.connection_id = (
         wanted.name,
         wanted.odoo_company_id,
@@ -175,7 +166,7 @@ def threshold_change_propose(
     role_check(user, Role.ADMIN, doing=doing)
     entity = entity_locked(user, entity_id)
     value = threshold_parse(str(threshold))
-    reason = reason_checked(reason, doing)
+    reason = reason_checked(reason, doing, ConfigError)
     if value == entity.materiality_threshold:
         raise ConfigError(f"materiality threshold: it is {value:,.2f} already")
     pending = ThresholdChange.objects.filter(entity=entity, state=PendingState.PENDING).first()
@@ -217,7 +208,7 @@ def threshold_change_decide(*, user: Any, actor: Actor, change_id: int, approve:
     change = _pending_locked(user, change_id)
     note = (note or "").strip()
     if not approve:
-        note = reason_checked(note, "a rejection")
+        note = reason_checked(note, "a rejection", ConfigError)
     entity = LegalEntity.objects.select_for_update(of=("self",)).get(pk=change.entity_id)
     if entity.materiality_threshold != change.threshold_before:
         raise ConfigError(

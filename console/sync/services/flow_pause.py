@@ -25,6 +25,7 @@ from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible
 from console.audit.actors import Actor
+from console.audit.reasons import reason_checked
 from console.audit.services import AuditEntry, audit_record
 from console.sync.errors import SyncError
 from console.sync.models import Flow, LegalEntity, SyncEvent
@@ -35,7 +36,6 @@ from console.sync.services.flows import FlowNotFound
 
 PAUSERS = (Role.OPERATOR, Role.CONTROLLER, Role.ADMIN)
 RESUMERS = (Role.CONTROLLER, Role.ADMIN)
-REASON_MAX = 2000
 
 
 def flow_locked(flow_id: int) -> Flow:
@@ -61,15 +61,6 @@ def flow_entity_check(user: Any | None, flow: Flow, *, doing: str) -> str:
     return ""
 
 
-def _reason(reason: str, doing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise SyncError(f"{doing} needs a reason")
-    if len(reason) > REASON_MAX:
-        raise SyncError(f"the reason has {len(reason)} characters: at most {REASON_MAX}")
-    return reason
-
-
 def _state(flow: Flow) -> dict[str, Any]:
     return {
         "paused": flow.is_paused,
@@ -86,7 +77,7 @@ def flow_pause(*, flow_id: int, user: Any | None, actor: Actor, reason: str) -> 
     doing = "pausing the flow"
     if user is not None:
         role_check(user, *PAUSERS, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, SyncError)
     flow = flow_locked(flow_id)
     entity_code = flow_entity_check(user, flow, doing=doing)
     if flow.is_paused:
@@ -136,7 +127,7 @@ def flow_resume(*, flow_id: int, user: Any | None, actor: Actor, reason: str) ->
     doing = "resuming the flow"
     if user is not None:
         role_check(user, *RESUMERS, doing=doing)
-    reason = _reason(reason, doing)
+    reason = reason_checked(reason, doing, SyncError)
     flow = flow_locked(flow_id)
     entity_code = flow_entity_check(user, flow, doing=doing)
     if not flow.is_paused:

@@ -16,6 +16,7 @@ from django.db import transaction
 from console.access.decorators import role_check
 from console.access.roles import Role
 from console.audit.actors import Actor
+from console.audit.reasons import reason_checked
 from console.audit.services import AuditEntry, audit_record
 from console.sync.errors import SyncError
 from console.sync.models import WEBHOOK_KINDS, SourceSystem
@@ -23,7 +24,6 @@ from console.sync.models.sources import env_name_validator
 from console.sync.selectors.sources import source_access
 
 NAME_MAX = 100
-REASON_MAX = 2000
 
 
 class SourceNotFound(SyncError):
@@ -94,11 +94,7 @@ def source_settings_change(
     before = SourceSettings.of(source)
     if wanted == before:
         return source, False
-    reason = (reason or "").strip()
-    if not reason:
-        raise SyncError("reason: say why the source system changes")
-    if len(reason) > REASON_MAX:
-        raise SyncError(f"reason: {len(reason)} characters, at most {REASON_MAX}")
+    reason = reason_checked(reason, "changing a source system", SyncError)
     source.name, source.is_active = wanted.name, wanted.is_active
     source.secret_env, source.previous_secret_env = wanted.secret_env, wanted.previous_secret_env
     source.save(update_fields=["name", "is_active", "secret_env", "previous_secret_env"])
