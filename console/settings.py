@@ -358,6 +358,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 AUDIT_DIGEST_DIR = Path(env_str("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
 
+# --- Retention (README "Retention") -----------------------------------------
+# archive_events takes posted events whose posting is older than this (a year's close and its
+# audit, with room), and webhook deliveries that are done with older than the second.
+RETENTION_EVENTS_DAYS = env_int("FINOPS_RETENTION_EVENTS_DAYS", 400)
+RETENTION_DELIVERIES_DAYS = env_int("FINOPS_RETENTION_DELIVERIES_DAYS", 90)
+if RETENTION_EVENTS_DAYS < 1 or RETENTION_DELIVERIES_DAYS < 1:
+    raise ConfigError("FINOPS_RETENTION_EVENTS_DAYS and FINOPS_RETENTION_DELIVERIES_DAYS must be 1 or more")
+ARCHIVE_DIR = Path(env_str("FINOPS_ARCHIVE_DIR", str(VAR_DIR / "archive")))
+# Hours between archive runs of the beat; 0 (the default): only the command archives.
+RETENTION_SCHEDULE_HOURS = env_float("FINOPS_RETENTION_SCHEDULE_HOURS", 0.0)
+if RETENTION_SCHEDULE_HOURS > 0:
+    CELERY_BEAT_SCHEDULE["archive-events"] = {
+        "task": "sync.archive_events",
+        "schedule": RETENTION_SCHEDULE_HOURS * 3600,
+        "options": {"expires": RETENTION_SCHEDULE_HOURS * 3600},
+    }
+
 # --- Operating it: health, metrics, logs (console/operations) ---------------
 # /health/ready says "fail" for the beat or the workers when their heartbeat is older than this.
 HEALTH_HEARTBEAT_STALE_SECONDS = env_float("HEALTH_HEARTBEAT_STALE_SECONDS", HEARTBEAT_INTERVAL_SECONDS * 4)

@@ -7,4 +7,4 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Exception workbench"
 
     def ready(self) -> None:
-        from console.casework.services import opening  # noqa: F401  (connects to sync's signal)
+        from console.casework.services import opening, retention  # noqa: F401  (connect to sync's signals)

@@ -24,3 +24,8 @@ events_changed_at_source = Signal()
 # judged the event worth a second look (a pay run far from its trailing average). It posts as
 # usual; casework opens a case that posting does not close.
 event_flagged = Signal()
+
+# Sent by events_archive with event_ids=[...] (posted events it is about to archive), before it
+# takes them: each receiver returns the set of those ids it still needs whole (casework: an
+# event with a case not closed yet). They are left for a later run.
+events_archive_vetoed = Signal()

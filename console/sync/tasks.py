@@ -7,8 +7,10 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from console.audit.actors import Actor
 from console.sync.services.post_message import posting_message_handle
 from console.sync.services.posting import events_post_batch
+from console.sync.services.retention import events_archive
 from console.sync.services.sweeper import posting_sweep
 
 logger = logging.getLogger(__name__)
@@ -42,3 +44,9 @@ def post_event(event_id: int) -> None:
 @shared_task(name="sync.sweep_posting", acks_late=True)
 def sweep_posting() -> int:
     return posting_sweep()
+
+
+@shared_task(name="sync.archive_events", acks_late=True)
+def archive_events() -> int:
+    """The beat's retention run (FINOPS_RETENTION_SCHEDULE_HOURS, off by default)."""
+    return events_archive(user=None, actor=Actor.system("archive_events")).events

@@ -92,6 +92,10 @@ class SyncEvent(models.Model):
     derived_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived", db_index=False
     )
+    # Archived (services/retention.py): its attempts, repeats and bulk went to this archive file
+    # and the row stays as the key's tombstone, so a re-sent copy is still known as a repeat.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive_name = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -123,6 +127,12 @@ class SyncEvent(models.Model):
                 fields=["posted_at", "flow", "entity"],
                 condition=Q(state="posted", booked_later=True),
                 name="syncevent_booked_later",
+            ),
+            # What the next archive run may take: posted, not archived yet, oldest posting first.
+            models.Index(
+                fields=["posted_at", "id"],
+                condition=Q(state="posted", archived_at__isnull=True),
+                name="syncevent_archivable",
             ),
             # The few events made from another one, found from it (its story links them).
             models.Index(fields=["derived_from"], condition=Q(derived_from__isnull=False), name="syncevent_derived"),
