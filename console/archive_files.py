@@ -8,6 +8,7 @@ UUIDs as strings, times in ISO 8601.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -23,13 +24,24 @@ from django.db import models
 FORMAT = 1
 
 
+class ArchiveError(ValueError):
+    """An archive run refused as asked (a cut-off or batch size out of range)."""
+
+
 def archive_folder() -> Path:
     return Path(getattr(settings, "ARCHIVE_DIR", settings.VAR_DIR / "archive"))
 
 
 def row_values(row: models.Model) -> dict[str, Any]:
-    """Every stored column of the row under its column's attribute name (`event_id`, not `event`)."""
-    return {field.attname: field.value_from_object(row) for field in row._meta.concrete_fields}
+    """Every stored column of the row under its column's attribute name (`event_id`, not `event`);
+    binary columns (a webhook's raw body) as base64 text."""
+    values: dict[str, Any] = {}
+    for field in row._meta.concrete_fields:
+        value = field.value_from_object(row)
+        if isinstance(value, bytes | memoryview):
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        values[field.attname] = value
+    return values
 
 
 def file_sha256(path: Path) -> str:
@@ -60,7 +72,7 @@ class ArchiveWriter:
         self._raw = self.path.open("wb")
         # mtime=0: the same rows give the same bytes, so the same hash.
         self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
-        self.write({"type": "header", "format": FORMAT, **self.header})
+        self.write({"type": "header", "format": FORMAT, "binary": "base64", **self.header})
         return self
 
     def write(self, record: dict[str, Any]) -> None:

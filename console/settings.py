@@ -374,6 +374,11 @@ if RETENTION_SCHEDULE_HOURS > 0:
         "schedule": RETENTION_SCHEDULE_HOURS * 3600,
         "options": {"expires": RETENTION_SCHEDULE_HOURS * 3600},
     }
+    CELERY_BEAT_SCHEDULE["archive-webhook-deliveries"] = {
+        "task": "sources.archive_deliveries",
+        "schedule": RETENTION_SCHEDULE_HOURS * 3600,
+        "options": {"expires": RETENTION_SCHEDULE_HOURS * 3600},
+    }
 
 # --- Operating it: health, metrics, logs (console/operations) ---------------
 # /health/ready says "fail" for the beat or the workers when their heartbeat is older than this.

@@ -41,10 +41,9 @@ from django.utils import timezone
 from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible
-from console.archive_files import ArchiveWriter, row_values
+from console.archive_files import ArchiveError, ArchiveWriter, row_values
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
-from console.sync.errors import SyncError
 from console.sync.models import DuplicateAttempt, EventKind, EventState, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.signals import events_archive_vetoed
 
@@ -71,11 +70,10 @@ class ArchiveSummary:
     files: list[dict[str, Any]] = field(default_factory=list)
 
 
-def archive_cutoff(*, older_than_days: int | None = None, now: datetime | None = None) -> datetime:
-    days = settings.RETENTION_EVENTS_DAYS if older_than_days is None else older_than_days
+def archive_cutoff(*, days: int, now: datetime) -> datetime:
     if days < 1:
-        raise SyncError("older than days must be 1 or more")
-    return (now or timezone.now()) - timedelta(days=days)
+        raise ArchiveError("older than days must be 1 or more")
+    return now - timedelta(days=days)
 
 
 def _archivable(cutoff: datetime, after: tuple[datetime, int] | None) -> Q:
@@ -93,13 +91,17 @@ def _vetoed(event_ids: list[int]) -> set[int]:
     return kept
 
 
-def _archiver_check(user: Any | None) -> None:
+def archiver_check(user: Any | None, doing: str = "archiving events") -> None:
     if user is None:
         return  # the system: the beat or the shell
-    doing = "archiving events"
     role_check(user, *ARCHIVERS, doing=doing)
     if set(LegalEntity.objects.values_list("pk", flat=True)) - set(entity_ids_visible(user)):
         raise PermissionDenied(f"{doing} spans every legal entity: it needs all of them")
+
+
+def batch_size_check(batch_size: int) -> None:
+    if not 1 <= batch_size <= MAX_BATCH:
+        raise ArchiveError(f"batch size must be 1 to {MAX_BATCH}")
 
 
 def events_archive(
@@ -113,11 +115,15 @@ def events_archive(
 ) -> ArchiveSummary:
     """Archive every eligible event, a batch (one file, one AuditEvent) at a time; with
     dry_run, count what would go and change nothing."""
-    _archiver_check(user)
-    if not 1 <= batch_size <= MAX_BATCH:
-        raise SyncError(f"batch size must be 1 to {MAX_BATCH}")
+    archiver_check(user)
+    batch_size_check(batch_size)
     now = now or timezone.now()
-    summary = ArchiveSummary(cutoff=archive_cutoff(older_than_days=older_than_days, now=now), dry_run=dry_run)
+    summary = ArchiveSummary(
+        cutoff=archive_cutoff(
+            days=settings.RETENTION_EVENTS_DAYS if older_than_days is None else older_than_days, now=now
+        ),
+        dry_run=dry_run,
+    )
     after: tuple[datetime, int] | None = None
     while True:
         if dry_run:

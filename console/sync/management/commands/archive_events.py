@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from console.access.models import User
+from console.archive_files import ArchiveError
 from console.audit.actors import Actor
-from console.sync.errors import SyncError
 from console.sync.services.retention import events_archive
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 dry_run=options["dry_run"],
             )
-        except (SyncError, PermissionDenied) as err:
+        except (ArchiveError, PermissionDenied) as err:
             raise CommandError(str(err)) from err
         verb = "would archive" if summary.dry_run else "archived"
         self.stdout.write(

@@ -19,13 +19,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from console.access.models import User
-from console.archive_files import archive_read
+from console.archive_files import ArchiveError, archive_read
 from console.audit.actors import Actor
 from console.audit.models import AuditEvent
 from console.audit.verify import audit_chain_check
 from console.casework.models import CaseState, ExceptionCase
 from console.casework.services.actions import case_dismiss
-from console.sync.errors import SyncError
 from console.sync.models import DuplicateAttempt, EventState, LegalEntity, PostingAttempt, SourceSystem, SyncEvent
 from console.sync.services.changes import events_changed_report
 from console.sync.services.drain import events_drain
@@ -226,7 +225,7 @@ def test_an_admin_missing_a_legal_entity_is_refused(history: dict[str, Any]) -> 
 
 
 def test_bad_options_are_refused(history: dict[str, Any]) -> None:
-    with pytest.raises(SyncError):
+    with pytest.raises(ArchiveError):
         admin_archive(older_than_days=0)
     with pytest.raises(CommandError, match="batch size"):
         call_command("archive_events", "--batch-size", "0")
