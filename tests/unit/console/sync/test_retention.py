@@ -231,6 +231,15 @@ def test_bad_options_are_refused(history: dict[str, Any]) -> None:
         call_command("archive_events", "--batch-size", "0")
 
 
+def test_an_archived_events_page_says_where_its_history_went(history: dict[str, Any], client: Any) -> None:
+    summary = admin_archive()
+    client.force_login(person("auditor"))
+    for event_id in (history["old"][0], history["old"][2]):  # an invoice, and a payment without its payload
+        response = client.get(f"/events/{event_id}/")
+        assert response.status_code == 200
+        assert summary.files[0]["file"] in response.content.decode()
+
+
 def test_the_command_archives_as_the_system_and_reports_each_file(
     history: dict[str, Any], archive_dir: Path, capsys: Any
 ) -> None:
