@@ -250,3 +250,58 @@ def test_the_command_archives_as_the_system_and_reports_each_file(
     recorded = AuditEvent.objects.get(action="events.archived")
     assert "archived 3 events" in out and recorded.object_id in out
     assert recorded.actor_label == "system:archive_events"
+
+
+def test_an_archive_folder_that_cannot_be_made_leaves_every_row(history: dict[str, Any], settings: Any) -> None:
+    blocker = Path(settings.ARCHIVE_DIR).parent / "not-a-folder"
+    blocker.write_text("a file where the folder would go")
+    settings.ARCHIVE_DIR = blocker / "archive"
+    with tables_unchanged(), pytest.raises(OSError):
+        admin_archive()
+
+
+def test_a_failure_after_the_file_is_written_leaves_the_rows_and_no_file(
+    history: dict[str, Any], archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.sync.services import retention
+
+    def trail_refuses(**_: Any) -> None:  # fault injection: the audit append fails, as a lost database would
+        raise RuntimeError("the audit row could not be written")
+
+    monkeypatch.setattr(retention, "audit_record", trail_refuses)
+    with tables_unchanged(), pytest.raises(RuntimeError):
+        admin_archive()
+    assert not any(archive_dir.iterdir())
+
+
+def test_the_beat_task_archives_as_the_system(history: dict[str, Any]) -> None:
+    from console.sync.tasks import archive_events
+
+    assert archive_events() == 3
+    assert AuditEvent.objects.get(action="events.archived").actor_label == "system:archive_events"
+
+
+@pytest.mark.parametrize(("hours", "scheduled"), [("", []), ("24", ["archive-events", "archive-webhook-deliveries"])])
+def test_the_beat_schedules_archiving_only_when_asked(tmp_path: Path, hours: str, scheduled: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FINOPS_", "DATABASE_URL"))}
+    env.update(FINOPS_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="console.settings")
+    if hours:
+        env["FINOPS_RETENTION_SCHEDULE_HOURS"] = hours
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(sorted(k for k in settings.CELERY_BEAT_SCHEDULE if 'archive' in k))",
+        ],
+        cwd=Path(__file__).resolve().parents[4],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == str(scheduled)
