@@ -305,3 +305,24 @@ def test_the_beat_schedules_archiving_only_when_asked(tmp_path: Path, hours: str
         check=True,
     )
     assert shown.stdout.strip() == str(scheduled)
+
+
+def test_an_archived_statement_line_imported_again_is_known_and_creates_nothing(
+    configured: dict[str, Any], archive_dir: Path
+) -> None:
+    from tests.unit.console.sources.statement_pieces import entry, statement
+    from tests.unit.console.sources.test_statement_import import bring_in
+
+    pieces = statement(entry("250.00", ref="A1"), entry("-20.00", ref="A2"))
+    bring_in(pieces, b"the bank's export")
+    assert events_drain().posted == 2
+    line_ids = list(SyncEvent.objects.filter(kind="bank_statement_line").values_list("pk", flat=True))
+    posted_long_ago(*line_ids)
+    assert admin_archive().events == 2
+    assert SyncEvent.objects.filter(pk__in=line_ids, payload={}).count() == 2  # their bulk went to the file
+
+    again = bring_in(pieces, b"the same export, downloaded again")
+
+    assert (again.new_count, again.known_count) == (0, 2)
+    assert SyncEvent.objects.filter(kind="bank_statement_line").count() == 2
+    assert events_drain().claimed == 0
