@@ -18,7 +18,9 @@ def invoice_event(external_id: str = "order-1", **changes: Any) -> dict[str, Any
             "partner": {"name": "Blue Harbor Cafe", "ref": "CUST-001", "email": "ap@blueharbor.example"},
             "currency": "USD",
             "invoice_date": "2026-11-20",
-            "reference": "#1001",
+            # Each order its own name, as a shop numbers them: orders sharing one would be one
+            # document to the console's business key (casework/causes.py).
+            "reference": f"#{external_id}",
             "lines": [
                 {
                     "description": "Espresso machine",

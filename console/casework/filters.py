@@ -88,6 +88,12 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         help_text="External id, correlation id or Odoo name: exact or how it starts.",
         widget=forms.TextInput(attrs={"data-key-search": "", "type": "search"}),
     )
+    cause = django_filters.CharFilter(
+        field_name="cause_key",
+        label="Cause",
+        max_length=300,
+        help_text="A cause from the causes view: the cases one fix would close.",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[(value, label) for value, (label, _) in ORDERINGS.items()],
         method="filter_ordering",

@@ -65,6 +65,13 @@ class ExceptionCase(models.Model):
     failure_count = models.PositiveIntegerField(default=1)
     last_failure_at = models.DateTimeField()
     duplicate_of = models.ForeignKey(SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # What the one fix behind this case would change (casework/causes.py): cases sharing it are
+    # one cause, fixed once and retried together.
+    cause_key = models.CharField(max_length=300, blank=True, default="")
+    cause_label = models.CharField(max_length=300, blank=True, default="")
+    # Partner and reference of the document (causes.business_key): the same document posting
+    # later under another key resolves this case.
+    business_key = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -109,6 +116,16 @@ class ExceptionCase(models.Model):
                 F("entity"),
                 condition=OPEN_Q,
                 name="case_open_severity",
+            ),
+            # The causes view: open cases grouped by cause, counted with their money and oldest age
+            # from the index alone.
+            models.Index(
+                fields=["cause_key", "cause_label", "entity", "currency", "exposure", "opened_at"],
+                condition=OPEN_Q,
+                name="case_open_cause",
+            ),
+            models.Index(
+                fields=["business_key"], condition=OPEN_Q & ~Q(business_key=""), name="case_open_business_key"
             ),
             # The list of every case, closed ones too (state=all), in its default order.
             models.Index(fields=["sla_due_at", "id", "entity"], name="case_due"),

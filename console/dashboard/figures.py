@@ -54,6 +54,12 @@ class Figures:
     def aging(self, bucket: str) -> str | None:
         return self._link("case-list", age=bucket)
 
+    def cause(self, key: str) -> str | None:
+        return self._link("case-list", cause=key)
+
+    def causes(self) -> str | None:
+        return self._link("cause-list")
+
     def posted_on(self) -> str | None:
         """The posted events of a day: the trend chart appends the day."""
         return self._link("event-list", state="posted", day="")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from console.access.selectors import entity_ids_visible
+from console.casework.cause_lists import causes_open
 from console.casework.dashboard import case_aging, daily_trend
 from console.dashboard.charts import trend_svg
 from console.dashboard.figures import Figures
@@ -17,6 +18,8 @@ from console.serial import serial_queries
 from console.sync.models import LegalEntity
 from console.sync.selectors.flows import flows_access
 from console.sync.selectors.lag import flows_health
+
+TOP_CAUSES = 5
 
 
 @require_safe
@@ -32,6 +35,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         shown = [access.flow for access in flows_access(request.user)]
         flows = flows_health(window=window, entity_ids=entity_ids, now=now, flows=shown)
         aging = case_aging(entity_ids, now=now)
+        top_causes = causes_open(request.user, grouped_only=True)[:TOP_CAUSES]
     links = Figures.of(request.user, since=now - window, until=now)
     posted_on, opened_on = links.posted_on(), links.opened_on()
     context = {
@@ -39,6 +43,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "entities": LegalEntity.objects.filter(pk__in=entity_ids).order_by("code"),
         "now": now,
         "aging": [(bucket, links.aging(bucket.value)) for bucket in aging],
+        "top_causes": [(cause, links.cause(cause.key)) for cause in top_causes],
+        "causes_link": links.causes(),
         "trends": [
             {"label": label, "svg": trend_svg(trend, label, f"trend-{n}", posted_on=posted_on, opened_on=opened_on)}
             for n, (label, trend) in enumerate((("7 days", month.last(7)), ("30 days", month)), start=1)

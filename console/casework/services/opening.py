@@ -15,11 +15,13 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from console.audit.actors import Actor
+from console.casework.causes import BUSINESS_KEY_KINDS, Facts, business_key, cause_of
 from console.casework.materiality import event_exposure, is_material
 from console.casework.models import OPEN_STATES, ActivityKind, CaseState, ExceptionCase
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
 from console.sync.models import DuplicateAttempt, EventKind, EventState, Flow, SyncEvent, UnmatchedReceipts
+from console.sync.services.interventions import event_dismiss
 from console.sync.signals import duplicates_conflicted, event_flagged, events_changed_at_source, events_transitioned
 
 FAILING = (EventState.FAILED, EventState.BLOCKED)
@@ -58,6 +60,8 @@ def case_open_or_add(
     an event that did not fail (an unmatched receipt, posted) counts no failure."""
     now = timezone.now()
     category = category_for(reason_code, message)
+    facts = Facts.of(event)
+    cause = cause_of(category, reason_code, message, facts)
     case = (
         ExceptionCase.objects.select_for_update(of=("self",))
         .select_related("entity", "event")
@@ -80,6 +84,8 @@ def case_open_or_add(
                 "summary": message,
                 "category": category,
                 "next_action": next_action(category, case_context(event)),
+                "cause_key": cause.key,
+                "cause_label": cause.label,
             },
         )
         return case
@@ -100,6 +106,9 @@ def case_open_or_add(
         sla_due_at=sla_due(severity, now),
         last_failure_at=now,
         failure_count=1 if failure else 0,
+        cause_key=cause.key,
+        cause_label=cause.label,
+        business_key=business_key(facts),
     )
     case_change(
         case,
@@ -143,9 +152,59 @@ def on_events_transitioned(
             text=f"Posted to Odoo as {event.odoo_name or event.odoo_id}.",
             fields={"resolution": "posted"},
         )
+    _resolve_resent(list(posted.values()), actor)
     for event in _unmatched_receipts(list(posted.values())):
         case_open_or_add(
             event, actor=actor, reason_code="unmatched_receipt", message=_unmatched_message(event), failure=False
+        )
+
+
+# Questions about one document that another document posting does not answer.
+NOT_RESOLVED_BY_RESEND = (
+    *STAY_OPEN_WHEN_POSTED,
+    Category.SUSPECTED_DUPLICATE,
+    Category.UNMATCHED_RECEIPT,
+    Category.CHANGED_AT_SOURCE,
+)
+
+
+def _resolve_resent(posted: list[SyncEvent], actor: Actor) -> None:
+    """The same document posted under another key (an order sent again, a bill corrected):
+    the open cases of its earlier, unposted versions resolve, each naming the event that
+    resolved it, and those versions are dismissed so that no retry posts the document twice."""
+    keys: dict[str, SyncEvent] = {}
+    for event in posted:
+        if event.kind in BUSINESS_KEY_KINDS:
+            key = business_key(Facts.of(event))
+            if key:
+                keys.setdefault(key, event)
+    if not keys:
+        return
+    cases = (
+        ExceptionCase.objects.select_for_update(of=("self",))
+        .select_related("entity", "event")
+        .filter(business_key__in=keys, state__in=OPEN_STATES, event__state__in=FAILING)
+        .exclude(category__in=NOT_RESOLVED_BY_RESEND)
+        .exclude(event_id__in=[e.pk for e in posted])
+        .order_by("pk")
+    )
+    for case in cases:
+        by = keys[case.business_key]
+        if by.pk < case.event_id:
+            continue  # an earlier version posting says nothing about a later one
+        text = (
+            f"Resolved by event {by.pk} ({by.external_id}), the same document sent again, which posted to Odoo "
+            f"as {by.odoo_name or by.odoo_id}; event {case.event_id} was dismissed so that it never posts too."
+        )
+        event_dismiss(event=case.event, actor=actor, reason=f"superseded by event {by.pk} ({by.external_id})")
+        case_change(
+            case,
+            actor=actor,
+            kind=ActivityKind.RESOLVED,
+            to=CaseState.RESOLVED,
+            text=text,
+            data={"resolved_by_event": by.pk},
+            fields={"resolution": f"resolved by event {by.pk}"},
         )
 
 

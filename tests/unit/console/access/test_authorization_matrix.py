@@ -94,6 +94,7 @@ MATRIX: dict[str, Use] = {
     # A made-up invitation link: not found, for everyone.
     "invitation-accept": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404)),
     "case-list": Use(get=each(READERS, 200)),
+    "cause-list": Use(get=each(READERS, 200)),
     "case-detail": Use(get=each(READERS, 200)),
     # The confirmation page of "turn into a credit note": an operator's action only.
     "case-credit-note": Use(get={"operator": 200}),

@@ -57,7 +57,7 @@ def test_same_key_with_another_payload_is_a_409_conflict_kept_for_review(api: AP
     conflict = DuplicateAttempt.objects.get()
     assert conflict.same_payload is False
     assert conflict.payload is not None and conflict.payload["reference"] == "#1001-B"
-    assert SyncEvent.objects.get().payload["reference"] == "#1001"
+    assert SyncEvent.objects.get().payload["reference"] == "#order-1"
 
 
 def test_batch_reports_each_item(api: APIClient) -> None:

@@ -107,13 +107,13 @@ def test_times_outside_the_representable_range_are_refused(api: APIClient, occur
     [
         ('"reference": "a\\ud800b"', "invalid_data", "data.reference: contains a lone surrogate"),
         ('"reference": "a\\u0000b"', "invalid_data", "data.reference: contains a NUL character"),
-        ('"reference": "#1001", "\\udfff": "x"', "invalid_data", "data.'\\udfff': is not a field here"),
+        ('"reference": "#order-1", "\\udfff": "x"', "invalid_data", "data.'\\udfff': is not a field here"),
     ],
 )
 def test_text_the_database_cannot_store_is_refused_in_data(
     api: APIClient, raw_fragment: str, code: str, needle: str
 ) -> None:
-    raw = json.dumps(invoice_event()).replace('"reference": "#1001"', raw_fragment)
+    raw = json.dumps(invoice_event()).replace('"reference": "#order-1"', raw_fragment)
     error = refused(lambda: post_raw(api, raw), code, needle)
     json.dumps(error, ensure_ascii=False).encode("utf-8")  # the answer is valid UTF-8
 
