@@ -144,6 +144,7 @@ class World:
 
 
 def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[str, int], now: float) -> dict[str, int]:
+    from console.casework.causes import Facts, cause_of
     from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, next_action
 
     rng = Random(4)
@@ -404,6 +405,22 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
                 context.update(mapping_kind=parts[1], value=parts[3])
             message = world.message[event_id]
             reason = CATEGORIES[category.value][1]
+            f = world.flow_index[event_id]
+            cause = cause_of(
+                category,
+                reason,
+                message,
+                Facts(
+                    event_id,
+                    entity_ids[e],
+                    code,
+                    kinds[f],
+                    f"{FLOW_SHAPES[f][1]}-{event_id:07d}",
+                    blocked,
+                    datetime.fromtimestamp(opened, UTC),
+                    {"partner": {"ref": f"CUST-{event_id % 5003}"}},
+                ),
+            )
             data = f'{{"category": "{category.value}", "severity": "{severity.value}", "reason_code": "{reason}"}}'
             activity(case_id, opened, "opened", "system:post_events", None, message, data)
             for n in range(2, failures + 1):
@@ -445,6 +462,8 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
                     resolution,
                     str(failures),
                     ts(last_failure),
+                    cause.key,
+                    cause.label,
                 )
             )
 
@@ -453,7 +472,7 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
         "casework_exceptioncase",
         "id, event_id, entity_id, flow_id, category, severity, state, reason_code, summary, next_action, amount, "
         "currency, owner_team, assignee_id, opened_at, sla_due_at, escalated_at, resolved_at, resolution, "
-        "failure_count, last_failure_at",
+        "failure_count, last_failure_at, cause_key, cause_label",
         cases(),
     )
     activities.sort(key=lambda row: (row[0], row[1]))
@@ -610,6 +629,9 @@ def time_pages() -> None:
     os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{DATABASE}"
     # Started as the web server starts the console (console/wsgi.py).
     importlib.import_module("console.wsgi")
+    from urllib.parse import quote
+
+    from django.db.models import Count
     from django.test import Client
 
     from console.access.models import User
@@ -632,6 +654,15 @@ def time_pages() -> None:
         ExceptionCase.objects.filter(entity_id=entity["FR01"], state="open").select_related("event").order_by("pk")[500]
     )
     us01 = entity["US01"]
+    largest_cause = quote(
+        ExceptionCase.objects.filter(entity_id__in=visible, state="open")
+        .values("cause_key")
+        .annotate(n=Count("*"))
+        .order_by("-n")
+        .values_list("cause_key", flat=True)
+        .first()
+        or ""
+    )
     pages = {
         "dashboard /": "/",
         "cases, no filter": "/cases/",
@@ -645,6 +676,9 @@ def time_pages() -> None:
         "cases, all states": "/cases/?state=all",
         "cases, page 1000": "/cases/?page=1000",
         "case detail": f"/cases/{detail.pk}/",
+        "causes": "/cases/causes/",
+        "causes, one entity": "/cases/causes/?entity=FR01",
+        "cases of the largest cause": f"/cases/?cause={largest_cause}",
     }
     admin_pages = {
         "admin changelist, no filter": "/admin/casework/exceptioncase/",
