@@ -76,7 +76,16 @@ class OdooClient:
             try:
                 uid = self.transport.authenticate()
             except Exception as exc:
-                raise classify(exc) from exc
+                error = classify(exc)
+                if error.reason == "access_denied":
+                    # JSON-2 has no login: its API key refused at sign-in (401) is XML-RPC's refused login.
+                    raise OdooError(
+                        ErrorKind.CONFIG,
+                        "login_refused",
+                        f"Odoo refused the API key of {creds.login!r} on database {creds.database!r}: {error.message}",
+                        detail=error.detail,
+                    ) from exc
+                raise error from exc
             if not uid:
                 # Odoo answers False, not a Fault, and may put the login on cooldown:
                 # never retry a refused login automatically.

@@ -11,6 +11,7 @@ import pytest
 
 from integrations.odoo.client import OdooClient, OdooCredentials
 from integrations.odoo.errors import ErrorKind, OdooError
+from tests.odoo_protocol import odoo_protocol, sandbox_credentials
 
 PROTOCOLS = ("xmlrpc", "json2")
 
@@ -94,8 +95,8 @@ def test_the_same_cause_is_the_same_error(odoo: Any, protocol: str, cause: str) 
 def test_a_refused_secret_is_a_configuration_error(odoo: Any, protocol: str) -> None:
     OdooClient._known_uids.clear()
     err = failure(lambda: client_for(odoo, protocol, secret="wrong").search_read("res.partner", [], ["name"]))
-    # XML-RPC's authenticate answers False (login_refused); JSON-2 has no login, its key is refused (401).
-    assert (err.kind, err.reason) == (ErrorKind.CONFIG, "login_refused" if protocol == "xmlrpc" else "access_denied")
+    # XML-RPC's authenticate answers False; JSON-2 has no login, its key is refused (401) at sign-in.
+    assert (err.kind, err.reason) == (ErrorKind.CONFIG, "login_refused")
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
@@ -123,3 +124,11 @@ def test_version_and_uid(odoo: Any, protocol: str) -> None:
     assert client.version()["server_version"] == "18.0"
     assert client.uid() == 2
     assert client.protocol == protocol
+
+
+def test_the_posting_suites_speak_the_protocol_chosen(odoo: Any) -> None:
+    """pytest --odoo-protocol json2 (scripts/test.sh's second posting pass) really posts over JSON-2."""
+    client = OdooClient(sandbox_credentials(odoo.server.url))
+    assert client.protocol == odoo_protocol()
+    assert client.transport.protocol == odoo_protocol()
+    assert client.search_read("res.company", [["id", "=", 1]], ["name"]) == [{"id": 1, "name": "My Company"}]
