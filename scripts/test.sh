@@ -24,7 +24,7 @@ echo "== unit tests (SQLite)"
 $BIN/python -m pytest tests/unit -q -p no:cacheprovider
 
 # The same posting suites once more, with the connector speaking Odoo 19's JSON-2 API to the
-# sandbox instead of XML-RPC (README, Odoo connections). About three minutes.
+# sandbox instead of XML-RPC (README, Odoo connections). About a minute and a half.
 echo "== the posting suites over JSON-2"
 $BIN/python -m pytest -q -p no:cacheprovider --odoo-protocol json2 \
   tests/unit/integrations/odoo \
