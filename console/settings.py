@@ -284,8 +284,12 @@ else:
 ODOO_URL = env_str("ODOO_URL", "http://127.0.0.1:8069")
 ODOO_DB = env_str("ODOO_DB", "sandbox")
 ODOO_LOGIN = env_str("ODOO_LOGIN", "admin")
+# The password (or an API key) for XML-RPC; the API key for JSON-2 (Odoo 19+).
 ODOO_PASSWORD = env_str("ODOO_PASSWORD", "" if PRODUCTION else "admin")
 ODOO_TIMEOUT_SECONDS = env_float("ODOO_TIMEOUT_SECONDS", 60.0)
+ODOO_PROTOCOL = env_str("ODOO_PROTOCOL", "xmlrpc")
+if ODOO_PROTOCOL not in {"xmlrpc", "json2"}:
+    raise ConfigError("ODOO_PROTOCOL must be xmlrpc (Odoo 17, 18) or json2 (Odoo 19+)")
 
 # --- Celery ----------------------------------------------------------------
 # A queue per purpose: a person's bulk run and the periodic tasks (sweeper,

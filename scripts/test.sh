@@ -23,6 +23,20 @@ FINOPS_ENV=production SECRET_KEY="$($BIN/python -c 'import secrets; print(secret
 echo "== unit tests (SQLite)"
 $BIN/python -m pytest tests/unit -q -p no:cacheprovider
 
+# The same posting suites once more, with the connector speaking Odoo 19's JSON-2 API to the
+# sandbox instead of XML-RPC (README, Odoo connections). About a minute and a half.
+echo "== the posting suites over JSON-2"
+$BIN/python -m pytest -q -p no:cacheprovider --odoo-protocol json2 \
+  tests/unit/integrations/odoo \
+  tests/unit/console/sync/test_posting.py tests/unit/console/sync/test_posting_credit_notes.py \
+  tests/unit/console/sync/test_posting_holds.py tests/unit/console/sync/test_posting_isolation.py \
+  tests/unit/console/sync/test_posting_linked_partners.py tests/unit/console/sync/test_dispatch.py \
+  tests/unit/console/sync/test_closed_periods.py tests/unit/console/sync/test_flow_pause.py \
+  tests/unit/console/sync/test_config_connections.py \
+  tests/unit/console/casework/test_credit_note_action.py tests/unit/console/casework/test_resubmit_linked_partner.py \
+  tests/unit/console/casework/test_unmatched_receipts.py tests/unit/console/casework/test_booked_later.py \
+  tests/unit/console/sources/test_statement_import.py tests/unit/integrations/stripe
+
 echo "== integration and browser tests (PostgreSQL, Redis, Celery, Chromium)"
 scripts/services.sh start
 trap 'scripts/services.sh stop; rm -rf "$scratch"' EXIT

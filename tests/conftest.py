@@ -28,6 +28,21 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--odoo-protocol",
+        choices=("xmlrpc", "json2"),
+        default="xmlrpc",
+        help="the Odoo external API the posting suites speak to the sandbox (default xmlrpc)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.odoo_protocol import odoo_protocol_choose
+
+    odoo_protocol_choose(config.getoption("--odoo-protocol"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness buys nothing in tests that create personas every time.
@@ -55,15 +70,18 @@ def sandbox_server() -> Iterator[Any]:
 
 @pytest.fixture
 def sandbox(sandbox_server: Any, settings: Any) -> Any:
-    """A fresh Odoo database for each test, and the console pointed at it."""
+    """A fresh Odoo database for each test, and the console pointed at it (over the protocol
+    --odoo-protocol names: the API key instead of the password for JSON-2)."""
     from integrations.odoo.access import user_access_forget
+    from tests.odoo_protocol import odoo_protocol, sandbox_secret
 
     sandbox_server.control.reset()
     user_access_forget()  # what the last test's integration user could do
     settings.ODOO_URL = sandbox_server.url
     settings.ODOO_DB = "sandbox"
     settings.ODOO_LOGIN = "admin"
-    settings.ODOO_PASSWORD = "admin"
+    settings.ODOO_PASSWORD = sandbox_secret()
+    settings.ODOO_PROTOCOL = odoo_protocol()
     settings.ODOO_TIMEOUT_SECONDS = 5.0
     return sandbox_server
 

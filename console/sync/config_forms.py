@@ -68,7 +68,8 @@ class ConnectionForm(forms.Form):
         max_length=100,
         label="Password variable",
         help_text="The NAME of the environment variable (or NAME_FILE) holding the password or API key on the "
-        "workers, never the password.",
+        "workers, never the password. JSON-2 signs in with an API key only (Odoo: Preferences, Account Security, "
+        "New API Key); the database goes in the X-Odoo-Database header.",
     )
     timeout_seconds = forms.IntegerField(min_value=TIMEOUT_MIN, max_value=TIMEOUT_MAX, label="Timeout (seconds)")
     reason = reason_field("Why: the second person reads it before deciding; kept on the audit trail.")

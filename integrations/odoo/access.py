@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from integrations.odoo.client import OdooClient
+from integrations.odoo.client import IdentityKey, OdooClient
 from integrations.odoo.errors import ErrorKind, OdooError
 
 
@@ -105,7 +105,7 @@ def user_access_read(client: OdooClient) -> UserAccess:
 # Per connection and process, for a short while: a posting worker checks once, not per batch,
 # and a group granted in Odoo is seen within a minute.
 CACHE_SECONDS = 60.0
-_cache: dict[tuple[str, str, str, str], tuple[float, UserAccess]] = {}
+_cache: dict[IdentityKey, tuple[float, UserAccess]] = {}
 _lock = threading.Lock()
 
 

@@ -1,91 +1,72 @@
-"""A small typed client for Odoo's XML-RPC external API (stdlib xmlrpc.client).
+"""One typed client for Odoo's external APIs, over the transport its credentials name.
 
-One client per unit of work and thread: xmlrpc.client.ServerProxy is not
-thread-safe. Every failure leaves as an OdooError (see errors.py).
+XML-RPC (transport_xmlrpc.py) for Odoo 17 and 18, JSON-2 (transport_json2.py) for Odoo 19+;
+the poster, partners and reference code call the same methods over either. One client per unit
+of work and thread: neither transport is thread-safe. Every failure leaves as an OdooError
+(see errors.py), classified to the same kinds whichever transport carried it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import http.client
-import xmlrpc.client
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
+from integrations.odoo.credentials import PROTOCOLS, OdooCredentials
 from integrations.odoo.errors import ErrorKind, OdooError, classify
+from integrations.odoo.transport_json2 import Json2Transport
+from integrations.odoo.transport_xmlrpc import XmlRpcTransport
 
 Domain = list[Any]
-
-# The external APIs this client speaks: JSON-2 (Odoo 19+) is not written yet, so a connection
-# set to it is refused when it is saved rather than failing at its first posting.
-PROTOCOLS = frozenset({"xmlrpc"})
-
-
-@dataclass(frozen=True)
-class OdooCredentials:
-    url: str
-    database: str
-    login: str
-    password: str = field(repr=False)
-    timeout_seconds: float = 60.0
+# url, database, login, digest of the password or API key, protocol
+IdentityKey = tuple[str, str, str, str, str]
+__all__ = ["PROTOCOLS", "Domain", "IdentityKey", "OdooClient", "OdooCredentials", "Transport"]
 
 
-class _TimeoutTransport(xmlrpc.client.Transport):
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
+class Transport(Protocol):
+    protocol: str
 
-    def make_connection(self, host: Any) -> http.client.HTTPConnection:
-        conn = super().make_connection(host)
-        conn.timeout = self._timeout
-        return conn
+    def version(self) -> dict[str, Any]: ...
 
+    def authenticate(self) -> int | None: ...
 
-class _TimeoutSafeTransport(xmlrpc.client.SafeTransport):
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
-
-    def make_connection(self, host: Any) -> http.client.HTTPSConnection:
-        conn = super().make_connection(host)
-        conn.timeout = self._timeout
-        return conn
+    def execute_kw(self, uid: int, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any: ...
 
 
-def _proxy(url: str, timeout: float) -> xmlrpc.client.ServerProxy:
-    transport: xmlrpc.client.Transport = (
-        _TimeoutSafeTransport(timeout) if url.startswith("https:") else _TimeoutTransport(timeout)
-    )
-    return xmlrpc.client.ServerProxy(url, transport=transport, allow_none=True, use_builtin_types=True)
+def transport_for(credentials: OdooCredentials) -> Transport:
+    if credentials.protocol == "json2":
+        return Json2Transport(credentials)
+    return XmlRpcTransport(credentials)
 
 
 class OdooClient:
     def __init__(self, credentials: OdooCredentials) -> None:
         self.credentials = credentials
-        base = credentials.url.rstrip("/")
-        self._common = _proxy(f"{base}/xmlrpc/2/common", credentials.timeout_seconds)
-        self._object = _proxy(f"{base}/xmlrpc/2/object", credentials.timeout_seconds)
+        self.transport: Transport = transport_for(credentials)
         self._uid: int | None = None
         self._fields: dict[str, frozenset[str]] = {}
         self.calls = 0
 
+    @property
+    def protocol(self) -> str:
+        return self.credentials.protocol
+
     def version(self) -> dict[str, Any]:
+        """The server's version, with `server_version` ("18.0", "19.0") whichever the transport."""
         try:
-            result: dict[str, Any] = self._common.version()  # type: ignore[assignment]
+            return self.transport.version()
         except Exception as exc:
             raise classify(exc) from exc
-        return dict(result)
 
     # uids by credentials, for the whole process: Odoo hashes the password on every
     # authenticate, and the console makes a client per batch.
-    _known_uids: ClassVar[dict[tuple[str, str, str, str], int]] = {}
+    _known_uids: ClassVar[dict[IdentityKey, int]] = {}
 
-    def identity_key(self) -> tuple[str, str, str, str]:
+    def identity_key(self) -> IdentityKey:
         """Which Odoo user on which server this client talks as (the password as a digest)."""
         creds = self.credentials
         digest = hashlib.sha256(creds.password.encode()).hexdigest()
-        return (creds.url.rstrip("/"), creds.database, creds.login, digest)
+        return (creds.url.rstrip("/"), creds.database, creds.login, digest, creds.protocol)
 
     def uid(self) -> int:
         if self._uid is None:
@@ -93,9 +74,18 @@ class OdooClient:
         if self._uid is None:
             creds = self.credentials
             try:
-                uid = self._common.authenticate(creds.database, creds.login, creds.password, {})
+                uid = self.transport.authenticate()
             except Exception as exc:
-                raise classify(exc) from exc
+                error = classify(exc)
+                if error.reason == "access_denied":
+                    # JSON-2 has no login: its API key refused at sign-in (401) is XML-RPC's refused login.
+                    raise OdooError(
+                        ErrorKind.CONFIG,
+                        "login_refused",
+                        f"Odoo refused the API key of {creds.login!r} on database {creds.database!r}: {error.message}",
+                        detail=error.detail,
+                    ) from exc
+                raise error from exc
             if not uid:
                 # Odoo answers False, not a Fault, and may put the login on cooldown:
                 # never retry a refused login automatically.
@@ -104,7 +94,7 @@ class OdooClient:
                     "login_refused",
                     f"Odoo refused the login {creds.login!r} on database {creds.database!r}.",
                 )
-            self._uid = int(uid)  # type: ignore[arg-type]
+            self._uid = uid
             self._known_uids[self.identity_key()] = self._uid
         return self._uid
 
@@ -115,9 +105,7 @@ class OdooClient:
             kwargs["context"] = context
         self.calls += 1
         try:
-            return self._object.execute_kw(
-                self.credentials.database, uid, self.credentials.password, model, method, list(args), kwargs
-            )
+            return self.transport.execute_kw(uid, model, method, list(args), kwargs)
         except Exception as exc:
             error = classify(exc)
             if error.reason == "access_denied":

@@ -13,6 +13,7 @@ internal: our own code failed on this record (not Odoo, not the network): it
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import traceback
 import xmlrpc.client
@@ -52,6 +53,16 @@ class OdooError(Exception):
         return f"OdooError({self.kind.value}, {self.reason!r}, {self.message!r}, fault_code={self.fault_code})"
 
 
+class Json2HttpError(Exception):
+    """A JSON-2 call Odoo answered with a status other than 200 (the transport raises it raw)."""
+
+    def __init__(self, status: int, content_type: str, body: bytes) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.content_type = content_type
+        self.body = body
+
+
 INTERNAL_ERROR = "internal_error"
 NEGATIVE_TOTAL = "negative_total"
 
@@ -81,11 +92,30 @@ def _last_line(text: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
+def concurrency_failure(text: str) -> bool:
+    return any(marker in text for marker in _CONCURRENCY_MARKERS)
+
+
+def user_error_reason(text: str) -> str:
+    """Why Odoo refused a record with a UserError (its message is all either protocol gives)."""
+    lowered = text.lower()
+    if "lock date" in lowered:
+        return "lock_date"
+    if "negative total amount" in lowered:
+        # AccountMove._post: an invoice or bill below zero is a credit note sent as an invoice.
+        return NEGATIVE_TOTAL
+    if "does not exist or has been deleted" in lowered or "doesn't exist" in lowered:
+        return "missing_record"
+    if "only once" in lowered or "already exists" in lowered or "unique" in lowered:
+        return "duplicate"
+    return "validation"
+
+
 def _classify_fault(fault: xmlrpc.client.Fault) -> OdooError:
     code = fault.faultCode
     text = str(fault.faultString)
     if code == 1:
-        if any(marker in text for marker in _CONCURRENCY_MARKERS):
+        if concurrency_failure(text):
             return OdooError(
                 ErrorKind.TRANSIENT,
                 "concurrency",
@@ -102,19 +132,7 @@ def _classify_fault(fault: xmlrpc.client.Fault) -> OdooError:
             detail=text,
         )
     if code == 2:
-        lowered = text.lower()
-        if "lock date" in lowered:
-            reason = "lock_date"
-        elif "negative total amount" in lowered:
-            # AccountMove._post: an invoice or bill below zero is a credit note sent as an invoice.
-            reason = NEGATIVE_TOTAL
-        elif "does not exist or has been deleted" in lowered or "doesn't exist" in lowered:
-            reason = "missing_record"
-        elif "only once" in lowered or "already exists" in lowered or "unique" in lowered:
-            reason = "duplicate"
-        else:
-            reason = "validation"
-        return OdooError(ErrorKind.DATA, reason, text.strip()[:2000], fault_code=2, detail=text)
+        return OdooError(ErrorKind.DATA, user_error_reason(text), text.strip()[:2000], fault_code=2, detail=text)
     if code == 3:
         return OdooError(
             ErrorKind.CONFIG, "access_denied", "Odoo refused the credentials (Access Denied).", fault_code=3
@@ -139,6 +157,13 @@ def classify(exc: BaseException) -> OdooError:
         return exc
     if isinstance(exc, xmlrpc.client.Fault):
         return _classify_fault(exc)
+    if isinstance(exc, Json2HttpError):
+        # errors_json2 builds OdooErrors: imported here, not at the top, to avoid the cycle.
+        from integrations.odoo.errors_json2 import classify_json2
+
+        return classify_json2(exc)
+    if isinstance(exc, json.JSONDecodeError):
+        return OdooError(ErrorKind.TRANSIENT, "bad_response", "Odoo's answer was not valid JSON.", detail=str(exc))
     if isinstance(exc, xmlrpc.client.ProtocolError):
         status = exc.errcode
         if status >= 500 or status in (408, 429):

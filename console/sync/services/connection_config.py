@@ -70,9 +70,9 @@ def values_checked(wanted: ConnectionValues) -> ConnectionValues:
     login = _text(wanted.login, "login", 200)
     if wanted.protocol not in ConnectionProtocol.values:
         raise ConfigError(f"protocol: {wanted.protocol!r} is not one of {', '.join(ConnectionProtocol.values)}")
-    if wanted.protocol not in PROTOCOLS:
+    if wanted.protocol not in PROTOCOLS:  # a choice the model offers that the client cannot speak
         label = ConnectionProtocol(wanted.protocol).label
-        raise ConfigError(f"protocol: {label} is not yet supported by the console's Odoo client; use XML-RPC")
+        raise ConfigError(f"protocol: {label} is not supported by the console's Odoo client")
     password_env = (wanted.password_env or "").strip()
     try:
         env_name_validator(password_env)

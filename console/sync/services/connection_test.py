@@ -19,7 +19,7 @@ from console.audit.services import AuditEntry, audit_record
 from console.env import env
 from console.mappings.selectors.refreshes import LastRead, reference_last_read
 from console.sync.errors import ConfigNotFound
-from console.sync.models import LegalEntity, OdooConnection
+from console.sync.models import ConnectionProtocol, LegalEntity, OdooConnection
 from console.sync.services.connection_config import connection_held
 from console.sync.services.connections import connection_credentials
 from integrations.odoo.access import KIND_LABELS, user_access_read
@@ -51,6 +51,9 @@ class ConnectionReport:
     login: str = ""
     uid: int | None = None
     error: str = ""
+    protocol: str = ""  # the protocol's label, e.g. "JSON-2 (Odoo 19+)"
+    # JSON-2 signs in with an API key, which names its user: said when that is not the configured login.
+    other_user: str = ""
     kinds: list[KindAccess] = field(default_factory=list)
     entities: list[EntityFinding] = field(default_factory=list)
 
@@ -80,8 +83,9 @@ def _report(conn: OdooConnection, entities: list[LegalEntity]) -> ConnectionRepo
     except OSError as exc:
         return ConnectionReport(conn.name, login=conn.login, error=f"{conn.password_env}_FILE cannot be read: {exc}")
     if not password:
+        secret = "API key" if conn.protocol == ConnectionProtocol.JSON2 else "password"
         return ConnectionReport(
-            conn.name, login=conn.login, error=f"The variable {conn.password_env} holding the password is not set here."
+            conn.name, login=conn.login, error=f"The variable {conn.password_env} holding the {secret} is not set here."
         )
     client = OdooClient(connection_credentials(conn))
     try:
@@ -89,6 +93,11 @@ def _report(conn: OdooConnection, entities: list[LegalEntity]) -> ConnectionRepo
         access = user_access_read(client)
     except OdooError as err:
         return ConnectionReport(connection=conn.name, login=conn.login, error=err.message)
+    other_user = ""
+    if conn.protocol == ConnectionProtocol.JSON2 and access.login != conn.login:
+        other_user = (
+            f"The API key belongs to the Odoo user {access.login!r}, not to the configured login {conn.login!r}."
+        )
     kinds = []
     for kind, label in KIND_LABELS.items():
         refused = access.refusal(kind)
@@ -100,6 +109,8 @@ def _report(conn: OdooConnection, entities: list[LegalEntity]) -> ConnectionRepo
         server_version=version,
         login=access.login,
         uid=access.uid,
+        protocol=ConnectionProtocol(conn.protocol).label,
+        other_user=other_user,
         kinds=kinds,
         entities=findings,
     )

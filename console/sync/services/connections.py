@@ -22,6 +22,7 @@ def odoo_credentials_for(entity: LegalEntity) -> OdooCredentials:
             login=settings.ODOO_LOGIN,
             password=settings.ODOO_PASSWORD,
             timeout_seconds=settings.ODOO_TIMEOUT_SECONDS,
+            protocol=settings.ODOO_PROTOCOL,
         )
     return connection_credentials(conn)
 
@@ -31,17 +32,18 @@ def connection_credentials(conn: OdooConnection) -> OdooCredentials:
         url=conn.url,
         database=conn.database,
         login=conn.login,
-        password=env(conn.password_env) or "",
+        password=env(conn.password_env) or "",  # the API key for JSON-2
         timeout_seconds=float(conn.timeout_seconds),
+        protocol=conn.protocol,
     )
 
 
 def odoo_client_for(entity: LegalEntity) -> OdooClient:
     """The entity's client; a connection that cannot be used as configured (its password file
-    unreadable, a URL that is not http(s)) is a configuration error of that entity's events."""
+    unreadable, a URL that is not http(s), an unknown protocol) is a configuration error of that entity's events."""
     try:
         return OdooClient(odoo_credentials_for(entity))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         name = entity.connection.name if entity.connection is not None else "the default"
         raise OdooError(
             ErrorKind.CONFIG,

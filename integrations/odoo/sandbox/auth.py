@@ -88,6 +88,16 @@ class Auth:
         self.guard.succeeded(source)
         self._checked.add((uid, password))
 
+    def bearer_uid(self, key: str) -> int | None:
+        """res.users.apikeys._check_credentials(scope='rpc'): the key's user, the integration user
+        here. Odoo checks API keys without the login cooldown, which guards passwords."""
+        if not key or key not in self.api_keys:
+            return None
+        for user in self.db.store.table("res.users").values():
+            if user.get("active") and user.get("login") == self.db.login:
+                return int(user["id"])
+        return None
+
     def reset(self) -> None:
         self._checked.clear()
         self.guard.clear()

@@ -94,7 +94,7 @@ class Control:
         return True
 
     def outage(self, seconds: float) -> bool:
-        """Answer every /xmlrpc/ request with HTTP 503 for this long."""
+        """Answer every /xmlrpc/, /json/2/ and /web/version request with HTTP 503 for this long."""
         self.switches.outage_until = time.monotonic() + float(seconds)
         return True
 

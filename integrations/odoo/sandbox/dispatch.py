@@ -146,26 +146,40 @@ class Services:
         if model_cls is None:
             raise UserError(f"Object {model_name} doesn't exist")
         spec = resolve(model_cls, name)
+        context = kwargs.pop("context", None) or {}
+
+        def invoke(model: BaseModel) -> Any:
+            method = getattr(model, name)
+            if spec.api == "multi":
+                ids, rest = args[0], args[1:]
+                return method(as_ids(ids), *rest, **kwargs)
+            return method(*args, **kwargs)
+
+        return self.run(uid, model_name, name, spec, records_touched(spec, args), context, invoke)
+
+    def run(
+        self,
+        uid: int,
+        model_name: str,
+        name: str,
+        spec: RpcSpec,
+        touched: int,
+        context: dict[str, Any],
+        invoke: Callable[[BaseModel], Any],
+    ) -> Any:
+        """One object call as one transaction, whichever protocol brought it (XML-RPC or JSON-2)."""
         # The work an Odoo worker would do happens outside the global lock,
         # so concurrent callers overlap like they would on a real server.
         # External ids are plain inserts in Odoo: the per-record cost models documents, not them.
-        touched = 0 if model_name == "ir.model.data" else records_touched(spec, args)
-        pause = self.switches.delay(touched)
+        pause = self.switches.delay(0 if model_name == "ir.model.data" else touched)
         if pause:
             time.sleep(pause)
         if spec.mutates and self.switches.take_serialization_failure():
             raise SerializationFailure("could not serialize access due to concurrent update\n")
-        context = kwargs.pop("context", None) or {}
         with self.db.lock, self.db.store.transaction():
             env = Env(self.db, uid, context)
             access.check(env, model_name, name)
-            model = env[model_name]
-            method = getattr(model, name)
-            if spec.api == "multi":
-                ids, rest = args[0], args[1:]
-                result = method(as_ids(ids), *rest, **kwargs)
-            else:
-                result = method(*args, **kwargs)
+            result = invoke(env[model_name])
         if name == "create":
             hang = self.switches.take_hang()
             if hang:

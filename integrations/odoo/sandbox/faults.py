@@ -3,7 +3,8 @@
 Odoo answers business errors (UserError and its subclasses) with a plain
 message and an integer fault code, and anything else with the full Python
 traceback under code 1 (odoo/addons/base/controllers/rpc.py). The legacy
-``/xmlrpc/<service>`` routes use string fault codes instead.
+``/xmlrpc/<service>`` routes use string fault codes instead. JSON-2 answers the
+same exceptions with their http_status (json2.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class OdooError(Exception):
 
     code: ClassVar[int] = 2
     legacy_kind: ClassVar[str] = "UserError"
+    # Odoo 19's UserError.http_status and its subclasses' (odoo/exceptions.py), for JSON-2.
+    http_status: ClassVar[int] = 422
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -39,6 +42,7 @@ class MissingError(UserError):
     """odoo.exceptions.MissingError: a record that does not exist."""
 
     legacy_kind = "MissingError"
+    http_status = 404
 
 
 class AccessError(UserError):
@@ -46,12 +50,14 @@ class AccessError(UserError):
 
     code = 4
     legacy_kind = "AccessError"
+    http_status = 403
 
 
 class AccessDenied(UserError):
     """odoo.exceptions.AccessDenied: bad credentials, fault code 3."""
 
     code = 3
+    http_status = 403
 
     def __init__(self, message: str = "Access Denied") -> None:
         super().__init__(message)

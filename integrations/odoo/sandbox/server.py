@@ -1,9 +1,12 @@
-"""HTTP front of the sandbox: Odoo's XML-RPC routes plus /sandbox/control.
+"""HTTP front of the sandbox: Odoo's XML-RPC routes, its JSON-2 routes, and /sandbox/control.
 
 /xmlrpc/2/<service> answers faults with integer codes, the legacy
 /xmlrpc/<service> with Odoo's string codes. Responses are marshalled
 without allow_none, as Odoo does, so a method returning None becomes a
-fault after its transaction committed.
+fault after its transaction committed. /json/2/<model>/<method> and
+/web/version are Odoo 19's JSON-2 API (json2.py): HTTP statuses and JSON
+error bodies, None answered as null. The outage and latency switches apply
+to both.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from .control import Control, Switches
 from .database import Database
 from .dispatch import Services
 from .faults import fault_for
+from .json2 import Answer, Json2
 
 CONTROL_CHARACTERS = dict.fromkeys(set(range(32)) - {9, 10, 13})
 
@@ -43,6 +47,7 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.services = services
         self.control = control
+        self.json2 = Json2(services)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -77,16 +82,44 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/sandbox/control":
             return "control", ""
+        if path in ("/web/version", "/json/version"):
+            return "version", ""
         parts = path.strip("/").split("/")
+        if parts[:2] == ["json", "2"]:
+            return "json2", path
         if len(parts) == 3 and parts[:2] == ["xmlrpc", "2"] and parts[2]:
             return "xmlrpc2", parts[2]
         if len(parts) == 2 and parts[0] == "xmlrpc" and parts[1]:
             return "xmlrpc1", parts[1]
         return None
 
+    def _answer(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        try:
+            self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _json_routes(self, verb: str, kind: str, path: str, data: bytes) -> None:
+        if self.server.control.switches.outage_active():
+            self._html(503, "Service Unavailable")
+        elif kind == "version":
+            self._answer(self.server.json2.version())
+        else:
+            self._answer(self.server.json2.answer(verb, path, self.headers, data))
+
     def do_GET(self) -> None:
         route = self._route()
-        if route is not None and route[0] != "control":
+        length = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(length) if length else b""
+        if route is not None and route[0] in ("version", "json2"):
+            self._json_routes("GET", route[0], route[1], data)
+        elif route is not None and route[0] != "control":
             self._html(405, "Method Not Allowed")
         else:
             self._html(404, "Not Found")
@@ -101,6 +134,9 @@ class _Handler(BaseHTTPRequestHandler):
         kind, service = route
         if kind == "control":
             self._send(200, self._control(data))
+            return
+        if kind in ("version", "json2"):
+            self._json_routes("POST", kind, service, data)
             return
         if self.server.control.switches.outage_active():
             self._html(503, "Service Unavailable")

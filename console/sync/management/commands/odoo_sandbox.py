@@ -14,6 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--db", default="sandbox")
         parser.add_argument("--login", default="admin")
         parser.add_argument("--password", default="admin")
+        parser.add_argument(
+            "--api-key",
+            action="append",
+            dest="api_keys",
+            help="an API key of the integration user (repeatable; default sandbox-api-key): XML-RPC accepts it "
+            "as the password, JSON-2 as the bearer token",
+        )
         parser.add_argument("--latency-call-ms", type=float, default=0.0)
         parser.add_argument("--latency-record-ms", type=float, default=0.0)
         parser.add_argument(
@@ -33,6 +40,7 @@ class Command(BaseCommand):
             db=options["db"],
             login=options["login"],
             password=options["password"],
+            api_keys=tuple(options["api_keys"] or ["sandbox-api-key"]),
             latency_call_ms=options["latency_call_ms"],
             latency_record_ms=options["latency_record_ms"],
             full_accounting=not options["no_full_accounting"],

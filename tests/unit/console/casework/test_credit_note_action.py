@@ -18,9 +18,10 @@ from console.casework.services.states import CaseError
 from console.casework.taxonomy import Category
 from console.sync.models import EventState, Flow, SyncEvent
 from console.sync.services.drain import events_drain
-from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.client import OdooClient
 from tests.conftest import login
 from tests.factories import credit_note_event, invoice_event, vendor_bill_event
+from tests.odoo_protocol import sandbox_credentials
 from tests.tables import table_changes, tables_unchanged
 from tests.unit.console.casework.conftest import ingest, person
 
@@ -56,7 +57,7 @@ def refused(configured: dict[str, Any], event: dict[str, Any]) -> ExceptionCase:
 
 
 def odoo(configured: dict[str, Any]) -> OdooClient:
-    return OdooClient(OdooCredentials(configured["sandbox"].url, "sandbox", "admin", "admin", timeout_seconds=5))
+    return OdooClient(sandbox_credentials(configured["sandbox"].url))
 
 
 def test_odoo_refuses_the_negative_bill_and_its_case_offers_the_credit_note(

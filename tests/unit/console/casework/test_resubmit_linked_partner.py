@@ -15,8 +15,9 @@ from console.casework.services.states import CaseError
 from console.sync.models import EventState, SyncEvent
 from console.sync.overrides import override_diff, payload_apply
 from console.sync.services.drain import events_drain
-from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.client import OdooClient
 from tests.factories import credit_note_event
+from tests.odoo_protocol import sandbox_credentials
 from tests.tables import tables_unchanged
 from tests.unit.console.casework.conftest import ingest, person
 
@@ -57,7 +58,7 @@ def test_a_credit_note_whose_invoice_never_comes_gets_its_own_partner_and_posts_
     event.refresh_from_db()
     assert event.state == EventState.POSTED, event.reason_message
     sandbox = configured["sandbox"]
-    odoo = OdooClient(OdooCredentials(sandbox.url, "sandbox", "admin", "admin", timeout_seconds=5))
+    odoo = OdooClient(sandbox_credentials(sandbox.url))
     [move] = odoo.read("account.move", [event.odoo_id], ["partner_id", "reversed_entry_id"])
     assert (move["partner_id"][1], move["reversed_entry_id"]) == ("Blue Harbor Cafe", False)
 

@@ -1,7 +1,7 @@
 """The Odoo connection pages: integration admins propose a connection or a change of one; it
 changes only when a second integration admin or a controller approves, never its proposer; the
-protocol JSON-2 is refused while the client cannot speak it; the password is a variable's name;
-"Test connection" says in words what posting through it will meet, against the Odoo sandbox."""
+protocol is XML-RPC or JSON-2; the password or API key is a variable's name; "Test connection"
+says in words what posting through it will meet, against the Odoo sandbox, over either protocol."""
 
 from __future__ import annotations
 
@@ -36,10 +36,15 @@ def values(sandbox: Any, **changes: str) -> dict[str, str]:
     }
 
 
-def sandbox_connection(sandbox: Any) -> OdooConnection:
+def sandbox_connection(sandbox: Any, protocol: str = "xmlrpc") -> OdooConnection:
     """An approved connection to the sandbox that US01 posts through."""
     conn = OdooConnection.objects.create(
-        name="odoo-sandbox", url=sandbox.url, database="sandbox", login="admin", password_env=PASSWORD_ENV
+        name="odoo-sandbox",
+        url=sandbox.url,
+        database="sandbox",
+        login="admin",
+        password_env=PASSWORD_ENV,
+        protocol=protocol,
     )
     LegalEntity.objects.filter(code="US01").update(connection=conn)
     return conn
@@ -137,11 +142,18 @@ def test_operators_and_auditors_decide_no_connection_change(configured: dict[str
         assert decide(who, change).status_code == 403
 
 
-def test_json2_is_refused_as_not_yet_supported(configured: dict[str, Any], client: Client) -> None:
+def test_a_json2_connection_is_proposed_like_any_other(configured: dict[str, Any], client: Client) -> None:
+    login(client, "admin")
+    response = client.post("/config/connections/new/", values(configured["sandbox"], protocol="json2"))
+    assert response.status_code == 302, response.content.decode()
+    assert ConnectionChange.objects.get().after["protocol"] == "json2"
+
+
+def test_an_unknown_protocol_is_refused(configured: dict[str, Any], client: Client) -> None:
     login(client, "admin")
     with tables_unchanged():
-        response = client.post("/config/connections/new/", values(configured["sandbox"], protocol="json2"))
-    assert response.status_code == 400 and "not yet supported" in response.content.decode()
+        response = client.post("/config/connections/new/", values(configured["sandbox"], protocol="jsonrpc"))
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("bad", ["admin", "my password!", "1PASSWORD", ""])
@@ -176,7 +188,7 @@ def test_the_test_reports_version_login_company_groups_locks_and_reference_data(
     response = login(client, "admin").post(f"/config/connections/{conn.pk}/test/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Odoo 18.0 answered; signing in as admin works" in page
+    assert "Odoo 18.0 answered over XML-RPC (Odoo 17, 18); signing in as admin works" in page
     assert "The integration user may post every kind of document." in page
     assert "bank statement lines: may post" in page
     assert "US01: Odoo company 1 is “My Company”" in page
@@ -214,3 +226,50 @@ def test_the_test_reports_a_refused_login(
     conn = sandbox_connection(configured["sandbox"])
     page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
     assert "Could not sign in as admin" in page
+
+
+def test_the_test_over_json2_signs_in_with_the_api_key(
+    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "sandbox-api-key")
+    configured["sandbox"].control.set_lock_date(1, "2026-10-31")
+    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
+    assert "Odoo 18.0 answered over JSON-2 (Odoo 19+); signing in as admin works (user id 2)" in page
+    assert "The integration user may post every kind of document." in page
+    assert "US01: Odoo company 1 is “My Company”" in page and "Global Lock Date 2026-10-31" in page
+    assert "The API key belongs" not in page
+    [row] = AuditEvent.objects.filter(action="odoo_connection.tested")
+    assert row.after_data["signed_in"] is True
+
+
+def test_the_test_over_json2_names_the_missing_bank_line_group(
+    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "sandbox-api-key")
+    configured["sandbox"].control.set_full_accounting(False)
+    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
+    assert "bank statement lines: <strong>cannot post</strong>" in page and "Show Full Accounting Features" in page
+
+
+def test_the_test_over_json2_reports_a_refused_key_and_another_user(
+    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
+    assert f"The variable {PASSWORD_ENV} holding the API key is not set here." in page
+    monkeypatch.setenv(PASSWORD_ENV, "admin")  # a password is not an API key
+    page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
+    assert (
+        "Could not sign in as admin: Odoo refused the API key of &#x27;admin&#x27; on database &#x27;sandbox&#x27;"
+        in page
+    )
+    assert "Invalid apikey" in page
+    monkeypatch.setenv(PASSWORD_ENV, "sandbox-api-key")
+    OdooConnection.objects.filter(pk=conn.pk).update(login="integration")
+    page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
+    assert (
+        "The API key belongs to the Odoo user &#x27;admin&#x27;, not to the configured login &#x27;integration&#x27;."
+        in page
+    )

@@ -20,8 +20,9 @@ from console.sync.models import EventState, LegalEntity, SyncEvent
 from console.sync.services.demo import MAPPINGS_VALID_FROM
 from console.sync.services.drain import events_drain
 from console.sync.services.interventions import event_dismiss
-from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.client import OdooClient
 from tests.factories import credit_note_event, invoice_event, payment_event, vendor_bill_event, with_data
+from tests.odoo_protocol import sandbox_credentials
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def ingest(api: APIClient, *events: dict[str, Any]) -> list[int]:
 
 def read(sandbox: Any, model: str, record_id: int | None, fields: list[str]) -> dict[str, Any]:
     assert record_id is not None
-    client = OdooClient(OdooCredentials(sandbox.url, "sandbox", "admin", "admin", timeout_seconds=5))
+    client = OdooClient(sandbox_credentials(sandbox.url))
     [row] = client.read(model, [record_id], fields)
     return dict(row)
 
@@ -147,7 +148,7 @@ def test_a_credit_note_that_does_not_match_its_invoice_fails_without_reaching_od
     api: APIClient, configured: dict[str, Any], change: dict[str, Any], reason: str, says: str
 ) -> None:
     sandbox = configured["sandbox"]
-    client = OdooClient(OdooCredentials(sandbox.url, "sandbox", "admin", "admin", timeout_seconds=5))
+    client = OdooClient(sandbox_credentials(sandbox.url))
     [euro] = client.search_read("res.currency", [["name", "=", "EUR"]], ["id"])
     mapping_version_add(
         kind=MappingKind.CURRENCY,

@@ -22,6 +22,7 @@ from console.sync.models import EventState, LegalEntity, PostingAttempt, Posting
 from console.sync.services.drain import events_drain
 from console.sync.tasks import post_events
 from tests.factories import invoice_event, vendor_bill_event, with_data
+from tests.odoo_protocol import odoo_protocol
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,9 @@ def test_an_event_whose_preparation_raises_fails_alone_and_its_batch_posts(confi
     assert moves_with_ref(sandbox, "coupa/bill-2") == 0
 
 
+@pytest.mark.skipif(
+    odoo_protocol() == "json2", reason="XML-RPC's 32-bit integers only: JSON-2 carries the id to Odoo, which refuses it"
+)
 def test_an_event_the_connector_raises_on_fails_alone_and_its_batch_posts(configured: dict[str, Any]) -> None:
     """A tax mapped to an id XML-RPC cannot carry (over 2**31 - 1): sending that one invoice
     raises inside the connector, so the batch is halved until it fails alone."""

@@ -19,9 +19,10 @@ from console.sync.models import BusinessProcess, EventState, Flow, FlowMode, Leg
 from console.sync.services.demo import MAPPINGS_VALID_FROM
 from console.sync.services.drain import events_drain
 from console.sync.services.interventions import event_resubmit
-from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.client import OdooClient
 from integrations.shopify.payloads import read as read_shopify
 from tests.factories import credit_note_event, invoice_event, payment_event, vendor_bill_event
+from tests.odoo_protocol import sandbox_credentials
 from tests.unit.integrations.shopify.shopify_bodies import discounted_order
 from tests.unit.integrations.shopify.shopify_bodies import refund as shopify_refund
 
@@ -37,7 +38,7 @@ def api(token: str) -> APIClient:
 
 @pytest.fixture
 def odoo(configured: dict[str, Any]) -> OdooClient:
-    return OdooClient(OdooCredentials(configured["sandbox"].url, "sandbox", "admin", "admin", timeout_seconds=5))
+    return OdooClient(sandbox_credentials(configured["sandbox"].url))
 
 
 def ingest(api: APIClient, *events: dict[str, Any]) -> list[int]:

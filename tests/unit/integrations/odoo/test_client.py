@@ -19,16 +19,15 @@ def creds(sandbox_server: Any) -> Iterator[OdooCredentials]:
     OdooClient._known_uids.clear()
 
 
-class _NoAuthenticate:
-    def authenticate(self, *args: Any) -> Any:
-        raise AssertionError("authenticated again")
+def _no_authenticate() -> Any:
+    raise AssertionError("authenticated again")
 
 
 def test_a_second_client_reuses_the_uid(creds: OdooCredentials) -> None:
     first = OdooClient(creds)
     assert first.search_read("res.company", [], ["name"])
     second = OdooClient(creds)
-    second._common = _NoAuthenticate()  # type: ignore[assignment]
+    second.transport.authenticate = _no_authenticate  # type: ignore[method-assign]
     assert second.uid() == first.uid()
     assert second.search_read("res.company", [], ["name"])
 

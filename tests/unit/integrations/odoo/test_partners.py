@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 
 from integrations.canonical import Partner
-from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.client import OdooClient
 from integrations.odoo.errors import OdooError
 from integrations.odoo.partners import partners_resolve
+from tests.odoo_protocol import sandbox_credentials
 
 
 @pytest.fixture
 def client(sandbox_server: Any) -> Iterator[OdooClient]:
     sandbox_server.control.reset()
-    yield OdooClient(OdooCredentials(sandbox_server.url, "sandbox", "admin", "admin", 5.0))
+    yield OdooClient(sandbox_credentials(sandbox_server.url))
 
 
 def partners_with_ref(client: OdooClient, ref: str) -> list[int]:

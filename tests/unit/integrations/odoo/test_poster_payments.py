@@ -10,13 +10,14 @@ import pytest
 
 from integrations.canonical import Partner, Payment
 from integrations.odoo import builders
-from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.client import OdooClient
 from integrations.odoo.poster import OdooPoster
 from integrations.odoo.requests import PostingRequest, Targets
+from tests.odoo_protocol import sandbox_credentials
 
 
 def client_for(odoo: Any) -> OdooClient:
-    return OdooClient(OdooCredentials(odoo.server.url, odoo.DB, odoo.LOGIN, odoo.PASSWORD, timeout_seconds=5))
+    return OdooClient(sandbox_credentials(odoo.server.url, db=odoo.DB, login=odoo.LOGIN))
 
 
 def payment_request(odoo: Any, external_id: str = "ch_1", **changes: Any) -> PostingRequest:
