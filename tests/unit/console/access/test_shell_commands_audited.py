@@ -155,6 +155,10 @@ COMMANDS = {
     "flow_unmatched_receipts": (
         "audited: flow.unmatched_receipts_changed (tests/unit/console/sync/test_unmatched_receipts_setting.py)"
     ),
+    "archive_events": "audited: events.archived, one per file (tests/unit/console/sync/test_retention.py)",
+    "archive_deliveries": (
+        "audited: deliveries.archived, one per file (tests/unit/console/sources/test_delivery_retention.py)"
+    ),
     "flow_pause": "audited: flow.paused (tests/unit/console/sync/test_flow_commands.py)",
     "flow_resume": "audited: flow.resumed (tests/unit/console/sync/test_flow_commands.py)",
     "seed_demo": (
