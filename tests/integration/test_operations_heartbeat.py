@@ -1,6 +1,7 @@
 """The heartbeats of real processes: a worker started with its beat (-B) on Redis stamps both,
 /health/ready then says ok for the worker and the beat; the worker stopped, both go stale and
-readiness answers 200 "degraded" (they are optional by default), 503 where they are required. With LOG_FORMAT=json the worker writes its task lines as JSON."""
+readiness answers 200 "degraded" (they are optional by default), 503 where they are required.
+With LOG_FORMAT=json the worker writes its task lines as JSON."""
 
 from __future__ import annotations
 
