@@ -60,6 +60,9 @@ def test_every_seeded_configuration_row_has_its_audit_event(configured: dict[str
             event = AuditEvent.objects.get(object_type=object_type, object_id=str(row.pk), action=action)
             assert event.actor_label == "system:seed_demo", (model, row)
             assert event.reason == "demo seed" or model is User, (model, row)
+    for mapping in Mapping.objects.select_related("entity"):
+        key = f"{mapping.kind}:{mapping.entity.code}:{mapping.source_value}"
+        assert AuditEvent.objects.filter(action="mapping.version_added", object_id=key).count() == 1, key
     entity = AuditEvent.objects.get(action="entity.created")
     # Set at creation, not proposed: no controller approves a threshold nothing relied on yet.
     assert entity.after_data["materiality_threshold"] == "10000.00" and entity.entity_code == "US01"
