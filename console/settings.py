@@ -393,6 +393,19 @@ HEALTH_ODOO_CACHE_SECONDS = env_float("HEALTH_ODOO_CACHE_SECONDS", 10.0)
 HEALTH_ODOO_TIMEOUT_SECONDS = env_float("HEALTH_ODOO_TIMEOUT_SECONDS", 2.0)
 # The database readiness checks (an alias of DATABASES).
 HEALTH_DATABASE_ALIAS = "default"
+# Checks /health/ready reports but does not fail for: with only these failing it answers 200
+# "degraded". A web process serves pages and stores events and webhooks without a worker, the
+# beat or an Odoo, and taking every web process out of the load balancer would not bring them
+# back; it cannot without the database or the broker it hands work to. `none`: every check fails it.
+HEALTH_CHECKS_MAY_BE_OPTIONAL = ("broker", "worker", "beat", "odoo")
+_health_optional = env_list("HEALTH_OPTIONAL_CHECKS", ["worker", "beat", "odoo"])
+HEALTH_OPTIONAL_CHECKS = frozenset() if _health_optional == ["none"] else frozenset(_health_optional)
+if not HEALTH_OPTIONAL_CHECKS <= set(HEALTH_CHECKS_MAY_BE_OPTIONAL):
+    raise ConfigError(
+        "HEALTH_OPTIONAL_CHECKS must be none or a list of "
+        f"{', '.join(HEALTH_CHECKS_MAY_BE_OPTIONAL)} (the database is always required), "
+        f"got {', '.join(sorted(HEALTH_OPTIONAL_CHECKS))}"
+    )
 # /metrics: refused without `Authorization: Bearer <METRICS_TOKEN>` when a token is set, and from
 # addresses outside METRICS_ALLOWED_NETWORKS when networks are set; with neither it is not served.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")

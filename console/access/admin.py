@@ -21,8 +21,9 @@ class UserAdmin(ReadOnlyAdmin[User]):
 
 @admin.register(ServiceAccount)
 class ServiceAccountAdmin(ReadOnlyAdmin[ServiceAccount]):
-    list_display = ("name", "token_prefix", "is_active", "created_at", "last_used_at")
-    exclude = ("token_digest",)
+    list_display = ("name", "token_prefix", "is_active", "created_at", "last_used_at", "previous_token_expires_at")
+    # The replaced token's digest too: it still signs in during its grace.
+    exclude = ("token_digest", "previous_token_digest")
 
 
 @admin.register(PersonalToken)

@@ -1,6 +1,7 @@
 """What /health/ready checks: the database, the broker, a worker and the beat heard from
 recently, and each Odoo connection in use. Each check says only ok or fail: why it failed
-goes to the log (with the exception), never into the answer, which anyone can read."""
+goes to the log (with the exception), never into the answer, which anyone can read. The
+checks named in HEALTH_OPTIONAL_CHECKS are reported without failing readiness (degraded)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 OK = "ok"
 FAIL = "fail"
+DEGRADED = "degraded"
 
 
 def database_ok() -> bool:
@@ -66,3 +68,11 @@ def readiness() -> dict[str, str]:
     for key, credentials in used.items():
         checks[f"odoo:{key}"] = _run(f"odoo:{key}", lambda c=credentials: odoo_reachable(c))  # type: ignore[misc]
     return checks
+
+
+def readiness_status(checks: dict[str, str]) -> str:
+    """ok: every check ok; degraded: only optional ones failed (odoo:<key> is of "odoo"); fail."""
+    failed = {name.split(":", 1)[0] for name, value in checks.items() if value != OK}
+    if not failed:
+        return OK
+    return DEGRADED if failed <= settings.HEALTH_OPTIONAL_CHECKS else FAIL

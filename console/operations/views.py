@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from console.operations.access_rules import Verdict, metrics_verdict
 from console.operations.metrics import metrics_text
-from console.operations.readiness import OK, readiness
+from console.operations.readiness import FAIL, readiness, readiness_status
 
 NO_STORE = "no-store"
 
@@ -26,8 +26,9 @@ def health_live(request: HttpRequest) -> HttpResponse:
 
 def health_ready(request: HttpRequest) -> HttpResponse:
     checks = readiness()
-    ok = all(value == OK for value in checks.values())
-    response = _json({"status": "ok" if ok else "fail", "checks": checks}, 200 if ok else 503)
+    status = readiness_status(checks)
+    # Degraded is 200: the load balancer keeps the process; an alert on the status says what is down.
+    response = _json({"status": status, "checks": checks}, 503 if status == FAIL else 200)
     # Each failed check is logged once, with its cause, by readiness(); Django's own ERROR line
     # for every 503 would repeat it at every probe (a few a second across a fleet).
     response._has_been_logged = True  # type: ignore[attr-defined]

@@ -1,10 +1,12 @@
-"""Deliveries in the Django admin, read-only, for diagnosis (the raw body is not listed)."""
+"""Deliveries and statement profiles in the Django admin, read-only, for diagnosis (the raw body
+is not listed). A profile changes with `manage.py statement_profile`, which records it."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from console.readonly_admin import ReadOnlyAdmin
+from console.sources.file_models import StatementProfile
 from console.sources.models import WebhookDelivery, WebhookRefusal
 
 
@@ -20,3 +22,8 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin[WebhookDelivery]):
 @admin.register(WebhookRefusal)
 class WebhookRefusalAdmin(ReadOnlyAdmin[WebhookRefusal]):
     list_display = ("day", "provider", "source_code", "reason", "count")
+
+
+@admin.register(StatementProfile)
+class StatementProfileAdmin(ReadOnlyAdmin[StatementProfile]):
+    list_display = ("name", "updated_at", "updated_by_label")

@@ -12,6 +12,7 @@ from console.sync.models import (
     Flow,
     LegalEntity,
     OdooConnection,
+    PostingHold,
     SourceSystem,
     SyncEvent,
     ThresholdChange,
@@ -59,4 +60,11 @@ class SyncEventAdmin(ReadOnlyAdmin[SyncEvent]):
     list_display = ("id", "source", "kind", "external_id", "entity", "state", "amount", "currency", "occurred_at")
     list_filter = ("state", "kind", "entity")
     search_fields = ("external_id", "correlation_id", "odoo_name")
+    list_select_related = ("source", "entity")
+
+
+@admin.register(PostingHold)
+class PostingHoldAdmin(ReadOnlyAdmin[PostingHold]):
+    # Released or confirmed on the file pages (services/posting_holds.py), never here.
+    list_display = ("id", "source", "entity", "reason_code", "difference", "currency", "placed_at", "released_at")
     list_select_related = ("source", "entity")

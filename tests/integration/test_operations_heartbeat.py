@@ -1,6 +1,7 @@
 """The heartbeats of real processes: a worker started with its beat (-B) on Redis stamps both,
 /health/ready then says ok for the worker and the beat; the worker stopped, both go stale and
-readiness answers 503. With LOG_FORMAT=json the worker writes its task lines as JSON."""
+readiness answers 200 "degraded" (they are optional by default), 503 where they are required.
+With LOG_FORMAT=json the worker writes its task lines as JSON."""
 
 from __future__ import annotations
 
@@ -45,5 +46,9 @@ def test_a_real_worker_and_beat_are_heard_then_missed(workers: Workers, settings
 
     workers.kill9(proc)
     time.sleep(settings.HEALTH_HEARTBEAT_STALE_SECONDS + 1)
+    status, answer = checks()
+    assert status == 200 and answer["worker"] == "fail" and answer["beat"] == "fail"
+    assert json.loads(Client().get("/health/ready").content)["status"] == "degraded"
+    settings.HEALTH_OPTIONAL_CHECKS = frozenset({"odoo"})
     status, answer = checks()
     assert status == 503 and answer["worker"] == "fail" and answer["beat"] == "fail"

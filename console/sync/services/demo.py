@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,15 +12,23 @@ from django.db import transaction
 
 from console.access.models import ServiceAccount, User
 from console.access.roles import Role
+from console.access.service_account_tokens import service_account_rotate
 from console.access.services import service_account_create, user_create
 from console.audit.actors import Actor
 from console.mappings.models import Mapping, MappingKind
 from console.mappings.services import mapping_version_add
 from console.mappings.services.reference import ReferenceError, reference_refresh_entity
 from console.sync.models import BusinessProcess, Flow, FlowMode, LegalEntity, SourceKind, SourceSystem
+from console.sync.services.config_create import entity_create, flow_create, source_create
 from console.sync.services.connections import odoo_client_for
+from console.sync.services.entity_config import EntitySettings
+from console.sync.services.flow_settings import FlowSettings
 from integrations.odoo.errors import OdooError
 
+# code, name, Odoo company id, currency, materiality threshold (set at creation: creation is not
+# a change, so it needs no controller; every later change of it does).
+ENTITY = ("US01", "Acme Inc.", 1, "USD", Decimal("10000.00"))
+SEED_REASON = "demo seed"
 SOURCES = [
     ("shopify", "Shopify store", SourceKind.ECOMMERCE),
     ("stripe", "Stripe", SourceKind.PAYMENTS),
@@ -90,21 +99,80 @@ def demo_token_path() -> str:
     return str(settings.VAR_DIR / "demo_token")
 
 
+def _config_seed(actor: Actor, report: list[str]) -> LegalEntity:
+    """The entity, sources and flows, each through the service the shell and the configuration
+    pages share, so each has its audit row; what exists already is left as it is."""
+    entity = LegalEntity.objects.filter(code=ENTITY[0]).first()
+    if entity is None:
+        code, name, company, currency, threshold = ENTITY
+        entity = entity_create(
+            user=None,
+            actor=actor,
+            code=code,
+            settings=EntitySettings(name=name, odoo_company_id=company, currency=currency, connection_id=None),
+            materiality_threshold=threshold,
+            reason=SEED_REASON,
+        )
+        report.append(f"legal entity {code} ({name}), materiality threshold {threshold}")
+    for code, name, source_kind in SOURCES:
+        if not SourceSystem.objects.filter(code=code).exists():
+            source_create(user=None, actor=actor, code=code, name=name, kind=source_kind, reason=SEED_REASON)
+            report.append(f"source system {code}")
+    for source, event_kind, name, process, mode, slo in FLOWS:
+        if not Flow.objects.filter(source__code=source, event_kind=event_kind).exists():
+            flow_create(
+                user=None,
+                actor=actor,
+                source_code=source,
+                event_kind=event_kind,
+                settings=FlowSettings(name=name, business_process=process, mode=mode, freshness_slo_seconds=slo),
+                reason=SEED_REASON,
+            )
+            report.append(f"flow {source}/{event_kind}")
+    return entity
+
+
+def _token_seed(actor: Actor, report: list[str]) -> None:
+    """The traffic generator's account, its token in var/demo_token. A token lost with var/ is
+    replaced by rotating the account's (no grace: nobody holds the old one any more)."""
+    account = ServiceAccount.objects.filter(name=SERVICE_ACCOUNT).first()
+    if account is not None and os.path.exists(demo_token_path()):
+        return
+    if account is None:
+        _, issued = service_account_create(
+            name=SERVICE_ACCOUNT,
+            source_codes=[code for code, _, _ in SOURCES],
+            entity_codes=[ENTITY[0]],
+            actor=actor,
+            reason=SEED_REASON,
+        )
+    elif account.is_active:
+        _, issued = service_account_rotate(
+            account_id=account.pk,
+            grace=timedelta(0),
+            user=None,
+            actor=actor,
+            reason=f"{SEED_REASON}: the token file was lost",
+        )
+    else:
+        raise DemoSeedError(
+            f"the service account {SERVICE_ACCOUNT} is revoked and var/demo_token is gone: a revoked token is not "
+            "renewed; create an account for the traffic (manage.py service_token create) or start from a fresh database"
+        )
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    fd = os.open(demo_token_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(issued.token)
+    report.append(f"service account {SERVICE_ACCOUNT}: token in {demo_token_path()}")
+
+
 @transaction.atomic
 def demo_seed(*, password: str) -> list[str]:
+    """Every row through its audited service, as the shell (system:seed_demo): the entity comes
+    before any person (a person is granted entities), so no persona can be its actor."""
     actor = Actor.system("seed_demo")
     report: list[str] = []
-    entity, _ = LegalEntity.objects.get_or_create(
-        code="US01", defaults={"name": "Acme Inc.", "odoo_company_id": 1, "currency": "USD"}
-    )
-    for code, name, source_kind in SOURCES:
-        SourceSystem.objects.get_or_create(code=code, defaults={"name": name, "kind": source_kind})
-    for source, event_kind, name, process, mode, slo in FLOWS:
-        Flow.objects.get_or_create(
-            source=SourceSystem.objects.get(code=source),
-            event_kind=event_kind,
-            defaults={"name": name, "business_process": process, "mode": mode, "freshness_slo_seconds": slo},
-        )
+    entity = _config_seed(actor, report)
     client = odoo_client_for(entity)
     for kind, value, model, domain in MAPPINGS:
         if Mapping.objects.filter(kind=kind, entity=entity, source_value=value).exists():
@@ -123,7 +191,7 @@ def demo_seed(*, password: str) -> list[str]:
             odoo_label=str(rows[0].get("display_name") or ""),
             valid_from=MAPPINGS_VALID_FROM,
             actor=actor,
-            reason="demo seed",
+            reason=SEED_REASON,
         )
         report.append(f"mapping {kind} {value} -> {model} {rows[0]['id']}")
     # The mapping editor offers Odoo's records as targets: read them once now; the editor's
@@ -135,20 +203,7 @@ def demo_seed(*, password: str) -> list[str]:
     report.append("Odoo reference data: " + ", ".join(f"{n} {model}" for model, n in counts.items()))
     for username, role in USERS:
         if not User.objects.filter(username=username).exists():
-            user_create(username=username, password=password, role=role, entity_codes=["US01"], actor=actor)
+            user_create(username=username, password=password, role=role, entity_codes=[ENTITY[0]], actor=actor)
             report.append(f"user {username} ({role.value}), password {password!r}")
-    if not ServiceAccount.objects.filter(name=SERVICE_ACCOUNT).exists() or not os.path.exists(demo_token_path()):
-        for old in ServiceAccount.objects.filter(name=SERVICE_ACCOUNT):
-            # The token was lost with var/: retire the account rather than reuse it.
-            old.is_active = False
-            old.name = f"{SERVICE_ACCOUNT}-retired-{old.pk}"
-            old.save(update_fields=["is_active", "name"])
-        _, issued = service_account_create(
-            name=SERVICE_ACCOUNT, source_codes=[code for code, _, _ in SOURCES], entity_codes=["US01"], actor=actor
-        )
-        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-        fd = os.open(demo_token_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(issued.token)
-        report.append(f"service account {SERVICE_ACCOUNT}: token in {demo_token_path()}")
+    _token_seed(actor, report)
     return report

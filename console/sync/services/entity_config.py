@@ -63,7 +63,9 @@ def connections_usable(user: Any) -> list[OdooConnection]:
     return usable
 
 
-def _settings_checked(wanted: EntitySettings, user: Any) -> EntitySettings:
+def entity_settings_checked(wanted: EntitySettings, user: Any | None) -> EntitySettings:
+    """The values as they will be stored, or ConfigError naming the field. None for `user` is
+    the shell, which may name any connection."""
     name = wanted.name.strip()
     if not name or len(name) > NAME_MAX:
         raise ConfigError(f"name: 1 to {NAME_MAX} characters")
@@ -72,12 +74,14 @@ def _settings_checked(wanted: EntitySettings, user: Any) -> EntitySettings:
     currency = wanted.currency.strip().upper()
     if not CURRENCY.match(currency):
         raise ConfigError(f"currency: {wanted.currency!r} is not an ISO 4217 code (three letters, as USD)")
-    if wanted.connection_id is not None and wanted.connection_id not in {c.pk for c in connections_usable(user)}:
-        raise ConfigError("connection: no such connection among those of your legal entities")
+    if wanted.connection_id is not None:
+        usable = OdooConnection.objects.all() if user is None else connections_usable(user)
+        if wanted.connection_id not in {c.pk for c in usable}:
+            raise ConfigError("connection: no such connection among those of your legal entities")
     return EntitySettings(name, wanted.odoo_company_id, currency, wanted.connection_id)
 
 
-def _settings_json(settings: EntitySettings) -> dict[str, Any]:
+def entity_settings_json(settings: EntitySettings) -> dict[str, Any]:
     values = asdict(settings)
     conn = settings.connection_id
     values["connection"] = (
@@ -94,7 +98,7 @@ def entity_settings_change(
     """Change what the admin may change at once; returns the entity and whether anything changed."""
     role_check(user, Role.ADMIN, doing="changing a legal entity")
     entity = entity_locked(user, entity_id)
-    wanted = _settings_checked(settings, user)
+    wanted = entity_settings_checked(settings, user)
     before = EntitySettings.of(entity)
     if wanted == before:
         return entity, False
@@ -106,7 +110,7 @@ def entity_settings_change(
         wanted.connection_id,
     )
     entity.save(update_fields=["name", "odoo_company_id", "currency", "connection"])
-    was, now = _settings_json(before), _settings_json(wanted)
+    was, now = entity_settings_json(before), entity_settings_json(wanted)
     changed = [key for key in now if was[key] != now[key]]
     audit_record(
         actor=actor,

@@ -36,7 +36,7 @@ class FlowSettings:
         return cls(flow.name, flow.business_process, flow.mode, flow.freshness_slo_seconds)
 
 
-def _checked(wanted: FlowSettings) -> FlowSettings:
+def flow_settings_checked(wanted: FlowSettings) -> FlowSettings:
     name = wanted.name.strip()
     if not name:
         raise SyncError("name: a flow needs a name")
@@ -63,7 +63,7 @@ def flow_settings_change(
     doing = "changing a flow's settings"
     if user is not None:
         role_check(user, Role.ADMIN, doing=doing)
-    wanted = _checked(settings)
+    wanted = flow_settings_checked(settings)
     flow = flow_locked(flow_id)
     entity_code = flow_entity_check(user, flow, doing=doing)
     before = FlowSettings.of(flow)

@@ -110,3 +110,50 @@ def test_the_user_screen_shows_no_password_hash(root: Client) -> None:
     olivia = User.objects.get(username="olivia")
     html = root.get(reverse("admin:access_user_change", args=[olivia.pk])).content.decode()
     assert "olivia" in html and olivia.password not in html
+
+
+# Every model a configuration page or command changes, and the proposals waiting on them: shown in
+# the admin for diagnosis (read-only, as every screen above), changed only through their services.
+CONFIGURATION = [
+    "sync.LegalEntity",
+    "sync.OdooConnection",
+    "sync.ThresholdChange",
+    "sync.ConnectionChange",
+    "sync.SourceSystem",
+    "sync.Flow",
+    "sync.PostingHold",
+    "access.User",
+    "access.ServiceAccount",
+    "access.PersonalToken",
+    "sources.StatementProfile",
+    "mappings.Mapping",
+    "mappings.ChangeRequest",
+]
+
+
+@pytest.mark.parametrize("label", CONFIGURATION)
+def test_every_configuration_model_is_shown_and_read_only(root: Client, label: str) -> None:
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    assert model in admin.site._registry, label
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(username="root")
+    model_admin = admin.site._registry[model]
+    assert not model_admin.has_add_permission(request) and not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    first = model.objects.first()
+    if first is not None:
+        change = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[first.pk])
+        page = root.get(change)
+        assert page.status_code == 200 and b'type="submit"' not in page.content.split(b'id="content-main"')[-1]
+
+
+def test_the_service_account_screen_shows_no_token_digest(root: Client) -> None:
+    from console.access.models import ServiceAccount
+
+    account = ServiceAccount.objects.get(name="demo-traffic")
+    account.previous_token_digest = "f" * 64
+    account.save(update_fields=["previous_token_digest"])
+    html = root.get(reverse("admin:access_serviceaccount_change", args=[account.pk])).content.decode()
+    assert "demo-traffic" in html and account.token_digest not in html and "f" * 64 not in html

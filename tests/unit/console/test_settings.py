@@ -104,3 +104,25 @@ def test_typed_readers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     secret.write_text("from-a-file\n")
     monkeypatch.setenv("X_PASSWORD_FILE", str(secret))
     assert env("X_PASSWORD") == "from-a-file"
+
+
+@pytest.mark.parametrize("checks", ["database", "odoo,disk", "odoo,database"])
+def test_readiness_never_treats_the_database_or_an_unknown_check_as_optional(tmp_path: Path, checks: str) -> None:
+    result = start_django(tmp_path, HEALTH_OPTIONAL_CHECKS=checks)
+    assert result.returncode != 0 and "HEALTH_OPTIONAL_CHECKS must be none or a list of" in result.stderr
+
+
+def test_readiness_optional_checks_from_the_environment(tmp_path: Path) -> None:
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(sorted(settings.HEALTH_OPTIONAL_CHECKS))"
+    )
+    for value, expected in (("none", "[]"), ("odoo, broker", "['broker', 'odoo']"), ("", "['beat', 'odoo', 'worker']")):
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("FINOPS_", "HEALTH_"))}
+        clean.update(
+            FINOPS_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="console.settings", HEALTH_OPTIONAL_CHECKS=value
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+        )
+        assert result.stdout.strip() == expected, (value, result.stderr)

@@ -128,6 +128,8 @@ def test_lifting_a_lockout_is_recorded(
 COMMANDS = {
     "create_user": "audited: user.created, personal_token.created (test_commands.py)",
     "create_service_account": "audited: service_account.created (test_commands.py)",
+    "service_token": "audited: service_account.created/token_rotated/revoked (test_config_commands.py)",
+    "people": "audited: user.invited, user.deactivated (test_config_commands.py)",
     "createsuperuser": "audited: user.created (above)",
     "changepassword": "audited: user.password_changed (above)",
     "axes_reset": "audited: auth.lockouts_reset (above)",
@@ -162,9 +164,9 @@ COMMANDS = {
     "flow_pause": "audited: flow.paused (tests/unit/console/sync/test_flow_commands.py)",
     "flow_resume": "audited: flow.resumed (tests/unit/console/sync/test_flow_commands.py)",
     "seed_demo": (
-        "users, service accounts, mappings and reference data through their audited services; "
-        "entities, sources and flows have no service yet (issue 16); refuses to run in production, and a seed "
-        "Odoo cannot answer writes nothing (tests/unit/console/sync/test_seed_demo.py)"
+        "audited: entity.created, source.created, flow.created, user.created, service_account.created or "
+        "token_rotated, mapping versions and reference data, each through its service; refuses to run in "
+        "production, and a seed Odoo cannot answer writes nothing (tests/unit/console/sync/test_seed_demo.py)"
     ),
 }
 

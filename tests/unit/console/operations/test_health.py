@@ -1,6 +1,8 @@
 """/health/live and /health/ready: answered to anyone without a session, each dependency
 checked and named ok or fail, 503 when one fails, and nothing in them that tells an outsider
-what runs where (no version, host, database or connection name)."""
+what runs where (no version, host, database or connection name). The worker, the beat and the
+Odoo connections are optional by default (HEALTH_OPTIONAL_CHECKS): one of them failing answers
+200 "degraded"; set required, 503."""
 
 from __future__ import annotations
 
@@ -125,19 +127,41 @@ def test_ready_fails_with_redis_unreachable(configured: dict[str, Any], worker_r
     assert b"redis" not in body and b":9" not in body
 
 
-def test_ready_fails_when_no_worker_ran_the_heartbeat(configured: dict[str, Any], beat_sent: None) -> None:
+def test_no_worker_heard_from_is_degraded_and_fails_where_required(
+    configured: dict[str, Any], beat_sent: None, settings: Any
+) -> None:
     assert not Heartbeat.objects.filter(name=WORKER).exists()
+    status, answer, body = ready()
+    assert (status, answer) == (200, {"status": "degraded", "checks": {**EVERYTHING_UP, "worker": "fail"}})
+    assert_tells_nothing(body, configured["sandbox"])
+    settings.HEALTH_OPTIONAL_CHECKS = frozenset()
     status, answer, _ = ready()
-    assert (status, answer["checks"]) == (503, {**EVERYTHING_UP, "worker": "fail"})
+    assert (status, answer) == (503, {"status": "fail", "checks": {**EVERYTHING_UP, "worker": "fail"}})
 
 
-def test_ready_fails_when_the_beat_is_stale(configured: dict[str, Any], worker_ran: None, settings: Any) -> None:
+def test_a_stale_beat_is_degraded_and_fails_where_required(
+    configured: dict[str, Any], worker_ran: None, settings: Any
+) -> None:
     settings.HEALTH_HEARTBEAT_STALE_SECONDS = 120
     heartbeat_stamp(name=BEAT, at=timezone.now() - timedelta(seconds=121))
     status, answer, _ = ready()
-    assert (status, answer["checks"]) == (503, {**EVERYTHING_UP, "beat": "fail"})
+    assert (status, answer["status"], answer["checks"]) == (200, "degraded", {**EVERYTHING_UP, "beat": "fail"})
+    settings.HEALTH_OPTIONAL_CHECKS = frozenset({"worker", "odoo"})
+    assert ready()[:2] == (503, {"status": "fail", "checks": {**EVERYTHING_UP, "beat": "fail"}})
     heartbeat_stamp(name=BEAT, at=timezone.now() - timedelta(seconds=100))
-    assert ready()[0] == 200
+    assert ready()[:2] == (200, {"status": "ok", "checks": EVERYTHING_UP})
+
+
+def test_a_required_check_failing_fails_however_many_optional_ones_fail_too(
+    configured: dict[str, Any], worker_ran: None, redis_down: None, settings: Any
+) -> None:
+    settings.HEALTH_HEARTBEAT_STALE_SECONDS = 120
+    heartbeat_stamp(name=BEAT, at=timezone.now() - timedelta(seconds=121))
+    status, answer, _ = ready()
+    assert (status, answer["status"]) == (503, "fail")
+    assert answer["checks"] == {**EVERYTHING_UP, "broker": "fail", "beat": "fail"}
+    settings.HEALTH_OPTIONAL_CHECKS = frozenset({"broker", "beat"})  # the broker made optional too
+    assert ready()[:2] == (200, {"status": "degraded", "checks": answer["checks"]})
 
 
 def test_the_beat_stamps_when_it_sends_and_a_worker_when_it_runs(beat_sent: None) -> None:
@@ -162,19 +186,24 @@ def second_odoo(db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxSe
     server.stop()
 
 
-def test_ready_fails_when_an_odoo_connection_stops_answering(
+def test_an_odoo_connection_that_stops_answering_is_degraded_and_fails_where_required(
     configured: dict[str, Any], worker_ran: None, second_odoo: SandboxServer, settings: Any
 ) -> None:
     settings.HEALTH_ODOO_CACHE_SECONDS = 0  # asked at every probe
     key = f"odoo:{OdooConnection.objects.get().pk}"
     status, answer, body = ready()
-    assert (status, answer["checks"]) == (200, {**EVERYTHING_UP, key: "ok"})
+    assert (status, answer) == (200, {"status": "ok", "checks": {**EVERYTHING_UP, key: "ok"}})
     assert b"odoo-fr" not in body
 
     second_odoo.stop()
+    # One Odoo down keeps the web processes in the load balancer: the others' entities still post.
     status, answer, body = ready()
-    assert (status, answer["checks"]) == (503, {**EVERYTHING_UP, key: "fail"})
+    assert (status, answer) == (200, {"status": "degraded", "checks": {**EVERYTHING_UP, key: "fail"}})
     assert_tells_nothing(body, configured["sandbox"])
+    assert b"odoo-fr" not in body
+    settings.HEALTH_OPTIONAL_CHECKS = frozenset({"worker", "beat"})
+    status, answer, body = ready()
+    assert (status, answer) == (503, {"status": "fail", "checks": {**EVERYTHING_UP, key: "fail"}})
     assert b"odoo-fr" not in body
 
 
