@@ -70,6 +70,9 @@ def seed() -> None:
 # --- HTTP, as a source system behind nginx ----------------------------------------
 
 
+READY_TIMEOUT_SECONDS = 30.0
+
+
 def request(
     url: str, *, token: str = "", body: Any = None, method: str = "GET", timeout: float = 30.0
 ) -> tuple[int, Any]:
@@ -153,6 +156,20 @@ def api_states(web: str, token: str, event_ids: list[int]) -> dict[str, int]:
     return tally
 
 
+def ready_check(web: str) -> None:
+    """Every dependency up, every check "ok" (not merely "degraded"): the beat and a worker have
+    answered their heartbeat (HEARTBEAT_INTERVAL_SECONDS, set short by prod_smoke.sh)."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while True:
+        status, body = request(f"{web}/health/ready")
+        if status == 200 and isinstance(body, dict) and body.get("status") == "ok":
+            print(f"/health/ready: ok, {', '.join(sorted(body.get('checks', {})))}")
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"prod-smoke: /health/ready answered {status} {body}")
+        time.sleep(1)
+
+
 def run(web: str, odoo: str, victim_pid: int) -> None:
     django_setup()
     from django.conf import settings
@@ -163,9 +180,9 @@ def run(web: str, odoo: str, victim_pid: int) -> None:
 
     assert settings.PRODUCTION, "prod-smoke runs with FINOPS_ENV=production"
     token = Path(demo_token_path()).read_text().strip()
-    status, _ = request(f"{web}/health/")
+    status, _ = request(f"{web}/health/live")
     if status != 200:
-        raise SystemExit(f"prod-smoke: /health/ answered {status}")
+        raise SystemExit(f"prod-smoke: /health/live answered {status}")
     status, _ = request(f"{web}/accounts/login/")
     if status != 200:
         raise SystemExit(f"prod-smoke: the sign-in page answered {status} (collectstatic's manifest?)")
@@ -178,6 +195,7 @@ def run(web: str, odoo: str, victim_pid: int) -> None:
     event_ids = send_wave(web, token, first)
     first_seconds = wait_posted(prefix, len(first), DRAIN_TIMEOUT_SECONDS)
     print(f"wave 1: {len(first)} events sent and posted in {time.monotonic() - started:.1f} s, both workers up")
+    ready_check(web)
 
     sent_second: list[int] = []
     sender = threading.Thread(
