@@ -3,7 +3,8 @@
 For every request, before anything is created:
 1. its external id (ir.model.data, module __finops__) is looked up: found means
    an earlier attempt got through, whatever happened to its answer;
-2. else its marker (ref / memo, or ref for 17's payments / unique_import_id) is searched: found means a
+2. else its marker (a move's ref; a payment's memo, its entry's ref in Odoo 17;
+   a bank line's entry's ref, and unique_import_id where it exists) is searched: found means a
    create committed but its external id was never recorded (a timeout, a
    killed worker); the external id is recorded now;
 3. only then is it created, many in one call, and its external id recorded in

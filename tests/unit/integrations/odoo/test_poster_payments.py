@@ -11,8 +11,10 @@ import pytest
 from integrations.canonical import Partner, Payment
 from integrations.odoo import builders
 from integrations.odoo.client import OdooClient, OdooCredentials
+from integrations.odoo.errors import ErrorKind
 from integrations.odoo.poster import OdooPoster
 from integrations.odoo.requests import PostingRequest, Targets
+from integrations.odoo.sandbox.versions import SandboxVersion
 
 
 def client_for(odoo: Any) -> OdooClient:
@@ -125,3 +127,22 @@ def test_a_payment_that_reaches_the_connector_without_its_partner_fails_alone(od
     assert results[1].error is not None and results[1].error.reason == "internal_error"
     assert "without its partner" in results[1].error.detail
     assert odoo.call("account.payment", "search_count", [(odoo.version.payment_memo, "=", bare.marker)]) == 0
+
+
+def test_a_server_of_an_unsupported_version_gets_no_call_and_a_configuration_error(odoo: Any) -> None:
+    """A server answering 16.0 (here the sandbox told to say so): no field name is guessed."""
+    database = odoo.server.database
+    answered = database.version
+    database.version = SandboxVersion("16.0", 16, adapt_models={}, renames=())
+    client = client_for(odoo)
+    OdooClient._known_versions.pop(client.identity_key(), None)
+    try:
+        [result] = OdooPoster(client).post([payment_request(odoo)])
+    finally:
+        database.version = answered
+        OdooClient._known_versions.pop(client.identity_key(), None)
+    assert result.error is not None
+    assert (result.error.kind, result.error.reason) == (ErrorKind.CONFIG, "unsupported_version")
+    assert result.error.message.startswith("Odoo 16.0 is not supported")
+    assert client.calls == 0
+    assert odoo.call("account.payment", "search_count", []) == 0
