@@ -7,7 +7,8 @@ account.group_account_basic, which "Show Full Accounting Features"
 (account.group_account_user) implies. A fresh Community admin lacks it and gets Fault 4 on
 the first bank line. Reading the groups first names the missing one before anything posts.
 
-Up to 18.0 res.users.groups_id holds the implied groups as well; 19 renames it group_ids.
+Up to 18.0 res.users.groups_id holds the implied groups as well; 19 renames it group_ids
+(versions.py).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class UserAccess:
 def user_access_read(client: OdooClient) -> UserAccess:
     """Two calls: the user's groups, then their external ids."""
     uid = client.uid()
-    field = "groups_id" if client.has_field("res.users", "groups_id") else "group_ids"
+    field = client.odoo_version().user_groups
     rows = client.read("res.users", [uid], ["login", field])
     if not rows:
         raise OdooError(ErrorKind.CONFIG, "login_refused", f"Odoo has no user {uid} for {client.credentials.login!r}.")

@@ -1,4 +1,5 @@
-"""Canonical objects to Odoo 18 field values (account.move, payment, statement line)."""
+"""Canonical objects to Odoo field values (account.move, payment, statement line); the few
+names that differ between Odoo 17, 18 and 19 come from versions.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from integrations import canonical
 from integrations.canonical import BankStatementLine, Invoice, JournalEntry, Partner, Payment, default_counterparty
 from integrations.odoo.errors import ErrorKind, OdooError
 from integrations.odoo.requests import PostingRequest
+from integrations.odoo.versions import OdooVersion
 
 MOVE_TYPES = {**canonical.MOVE_TYPES, "journal_entry": "entry"}
 # account.payment's partner_type for each counterparty: it picks the receivable or the payable
@@ -182,10 +184,11 @@ def statement_import_id(req: PostingRequest) -> str:
     return f"finops:{req.marker}"
 
 
-def payment_vals(req: PostingRequest, doc: Payment, partner_id: int) -> dict[str, Any]:
+def payment_vals(req: PostingRequest, doc: Payment, partner_id: int, version: OdooVersion) -> dict[str, Any]:
     """A payment on its own (it settles nothing in Odoo): the direction of the money and, apart
     from it, the side of the ledger: an outbound customer payment is a refund, booked against
-    the receivable, not the payable."""
+    the receivable, not the payable. The marker goes to the payment's memo (18+) or, in 17, to
+    the `ref` of the journal entry the payment is (by _inherits)."""
     return {
         "payment_type": doc.direction,
         "partner_type": PARTNER_TYPES[doc.counterparty or default_counterparty(doc.direction)],
@@ -195,7 +198,7 @@ def payment_vals(req: PostingRequest, doc: Payment, partner_id: int) -> dict[str
         "journal_id": req.targets.journal_id,
         "company_id": req.targets.company_id,
         "date": doc.date.isoformat(),
-        "memo": req.marker,
+        version.payment_memo: req.marker,
     }
 
 

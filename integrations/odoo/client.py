@@ -16,6 +16,7 @@ from integrations.odoo.credentials import PROTOCOLS, OdooCredentials
 from integrations.odoo.errors import ErrorKind, OdooError, classify
 from integrations.odoo.transport_json2 import Json2Transport
 from integrations.odoo.transport_xmlrpc import XmlRpcTransport
+from integrations.odoo.versions import OdooVersion, version_for
 
 Domain = list[Any]
 # url, database, login, digest of the password or API key, protocol
@@ -67,6 +68,18 @@ class OdooClient:
         creds = self.credentials
         digest = hashlib.sha256(creds.password.encode()).hexdigest()
         return (creds.url.rstrip("/"), creds.database, creds.login, digest, creds.protocol)
+
+    # Field names by connection, for the whole process: read once, like the uid.
+    _known_versions: ClassVar[dict[IdentityKey, OdooVersion]] = {}
+
+    def odoo_version(self) -> OdooVersion:
+        """The field names of the server's major version (common.version's server_version)."""
+        key = self.identity_key()
+        found = self._known_versions.get(key)
+        if found is None:
+            found = version_for(str(self.version().get("server_version") or ""))
+            self._known_versions[key] = found
+        return found
 
     def uid(self) -> int:
         if self._uid is None:

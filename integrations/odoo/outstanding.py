@@ -50,7 +50,6 @@ DOCUMENT_WORDS = {
     "entry": "a journal entry",
 }
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
-POSTED_PAYMENT_STATES = ("in_process", "paid")
 PAYMENT_FIELDS = [
     "name",
     "state",
@@ -178,7 +177,8 @@ def _payment_item(client: OdooClient, payment: dict[str, Any]) -> dict[str, Any]
     """The payment's item on its destination account (the customer's receivable)."""
     name = str(payment.get("name") or f"payment {payment['id']}")
     state = str(payment.get("state"))
-    if state not in POSTED_PAYMENT_STATES:
+    # posted (17), in_process or paid (18+): versions.py
+    if state not in client.odoo_version().payment_posted:
         raise _refused("match_payment_not_posted", f"{name} is {state} in Odoo: only a posted payment can be matched")
     move_id, account_id = _id(payment.get("move_id")), _id(payment.get("destination_account_id"))
     lines = client.search_read(LINE, [["move_id", "=", move_id], ["account_id", "=", account_id]], LINE_FIELDS)

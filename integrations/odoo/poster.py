@@ -3,7 +3,8 @@
 For every request, before anything is created:
 1. its external id (ir.model.data, module __finops__) is looked up: found means
    an earlier attempt got through, whatever happened to its answer;
-2. else its marker (ref / memo / unique_import_id) is searched: found means a
+2. else its marker (a move's ref; a payment's memo, its entry's ref in Odoo 17;
+   a bank line's entry's ref, and unique_import_id where it exists) is searched: found means a
    create committed but its external id was never recorded (a timeout, a
    killed worker); the external id is recorded now;
 3. only then is it created, many in one call, and its external id recorded in
@@ -32,6 +33,7 @@ from integrations.odoo.errors import ErrorKind, OdooError, internal_error, retur
 from integrations.odoo.isolation import run_isolated
 from integrations.odoo.partners import partner_xmlid_name, partners_resolve
 from integrations.odoo.requests import XMLID_MODULE, PostingRequest, PostingResult
+from integrations.odoo.versions import OdooVersion
 
 MOVE = "account.move"
 PAYMENT = "account.payment"
@@ -47,24 +49,37 @@ MODEL_OF_KIND = {
 }
 
 
-# Odoo 18's states that mean the record is in the books: a move posted; a payment in process
-# (posted on the outstanding account, waiting for its bank line) or paid.
+# The states that mean a move or a bank line is in the books; a payment's depend on the version
+# (versions.py): posted in 17, in process (on the outstanding account, waiting for its bank
+# line) or paid from 18.
 DONE_STATES = {
     MOVE: frozenset({"posted"}),
     STATEMENT_LINE: frozenset({"posted"}),
-    PAYMENT: frozenset({"in_process", "paid"}),
 }
 # States someone in Odoo put the record in after it was created: it is not in the books, and
-# creating it again would undo their decision. Payments say "canceled" (one l), moves "cancel".
+# creating it again would undo their decision. Payments say "canceled" (one l) from 18, moves
+# (and 17's payments, which are moves) "cancel".
 REFUSED_STATES = {
     MOVE: {"cancel": ("cancelled_in_odoo", "cancelled")},
     STATEMENT_LINE: {"cancel": ("cancelled_in_odoo", "cancelled")},
-    PAYMENT: {"canceled": ("cancelled_in_odoo", "cancelled"), "rejected": ("rejected_in_odoo", "rejected")},
 }
 
 
-def _refusal(model: str, state: str, what: str) -> OdooError | None:
-    found = REFUSED_STATES[model].get(state)
+def done_states(model: str, version: OdooVersion) -> frozenset[str]:
+    return version.payment_posted if model == PAYMENT else DONE_STATES[model]
+
+
+def refused_states(model: str, version: OdooVersion) -> dict[str, tuple[str, str]]:
+    if model != PAYMENT:
+        return REFUSED_STATES[model]
+    found = {version.payment_cancelled: ("cancelled_in_odoo", "cancelled")}
+    if version.payment_rejected:
+        found[version.payment_rejected] = ("rejected_in_odoo", "rejected")
+    return found
+
+
+def _refusal(model: str, state: str, what: str, version: OdooVersion) -> OdooError | None:
+    found = refused_states(model, version).get(state)
     if found is None:
         return None
     reason, verb = found
@@ -91,6 +106,14 @@ class OdooPoster:
         self._results: dict[str, PostingResult] = {}
         self._found_earlier: set[str] = set()
         self._xmlids: dict[str, tuple[str, int]] = {}
+        self._version: OdooVersion | None = None
+
+    @property
+    def version(self) -> OdooVersion:
+        """The server's field names, read once per connection (OdooClient.odoo_version)."""
+        if self._version is None:
+            self._version = self.client.odoo_version()
+        return self._version
 
     # --- entry point ---------------------------------------------------------
 
@@ -106,6 +129,7 @@ class OdooPoster:
         self._found_earlier = set()
         model = MODEL_OF_KIND[requests[0].kind]
         try:
+            _ = self.version  # an unsupported server fails the batch before any lookup
             self._xmlids = self._lookup_xmlids(list(requests), PARTNERS_OF_MODEL[model])
             if model == MOVE:
                 self._post_moves(list(requests))
@@ -225,8 +249,8 @@ class OdooPoster:
                 continue
             name = str(row.get("name") or "")
             state = str(row.get("state") or "")
-            refused = _refusal(model, state, f"Odoo {model} {odoo_id} ({name or 'no number'})")
-            if refused is not None or state not in DONE_STATES[model]:
+            refused = _refusal(model, state, f"Odoo {model} {odoo_id} ({name or 'no number'})", self.version)
+            if refused is not None or state not in done_states(model, self.version):
                 self._results[key] = PostingResult(
                     key=key,
                     error=refused
@@ -289,7 +313,7 @@ class OdooPoster:
                         f"{what} was deleted in Odoo; it will not be created again.",
                     ),
                 )
-            elif (refused := _refusal(model, state, what)) is not None:
+            elif (refused := _refusal(model, state, what, self.version)) is not None:
                 self._reject(req, refused)
             else:
                 done.add(req.key)
@@ -443,16 +467,18 @@ class OdooPoster:
     # --- account.payment -----------------------------------------------------
 
     def _payments_by_memo(self, requests: list[PostingRequest], *, earlier: bool = True) -> dict[str, int]:
+        """Payments by the marker in their memo (18+) or their entry's ref (17)."""
         by_marker = {r.marker: r for r in requests}
+        memo = self.version.payment_memo
         rows = self.client.search_read(
             PAYMENT,
-            [["memo", "in", list(by_marker)], ["company_id", "=", requests[0].targets.company_id]],
-            ["id", "memo"],
+            [[memo, "in", list(by_marker)], ["company_id", "=", requests[0].targets.company_id]],
+            ["id", memo],
             order="id",
         )
         ids: dict[str, int] = {}
         for row in rows:
-            req = by_marker[str(row["memo"])]
+            req = by_marker[str(row[memo])]
             ids.setdefault(req.key, int(row["id"]))
         if earlier:
             self._found_earlier.update(ids)
@@ -475,7 +501,7 @@ class OdooPoster:
         run_isolated(drafts, post, self._reject)
         partner_ids = self._partners([r for r in rest if r.targets.invoice_move_id is None], _payment_partners)
         for req in self._pending(rest):
-            vals = self._build(req, lambda r: _payment_vals(r, partner_ids))
+            vals = self._build(req, lambda r: _payment_vals(r, partner_ids, self.version))
             if vals is None:
                 continue
             try:
@@ -487,7 +513,7 @@ class OdooPoster:
         self._finish(PAYMENT, found, done)
 
     def _payment_action_post(self, ids: list[int]) -> None:
-        """account.payment.action_post returns None in Odoo 18, and Odoo's XML-RPC
+        """account.payment.action_post returns None (17, 18 and 19), and Odoo's XML-RPC
         marshaller refuses None: the call commits, then answers Fault 1. The
         state read back in _finish is what tells whether the payment posted."""
         try:
@@ -518,12 +544,12 @@ class OdooPoster:
         return payment_id
 
 
-def _payment_vals(req: PostingRequest, partner_ids: dict[Partner, int]) -> dict[str, Any]:
+def _payment_vals(req: PostingRequest, partner_ids: dict[Partner, int], version: OdooVersion) -> dict[str, Any]:
     doc = req.document
     assert isinstance(doc, Payment)
     if req.targets.invoice_move_id is not None:
         return builders.payment_register_vals(req, doc)
-    return builders.payment_vals(req, doc, partner_ids[builders.document_partner(doc)])
+    return builders.payment_vals(req, doc, partner_ids[builders.document_partner(doc)], version)
 
 
 # A document without its partner is refused when its values are built (builders.document_partner).

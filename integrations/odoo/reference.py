@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from integrations.odoo.client import OdooClient
+from integrations.odoo.versions import OdooVersion
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,27 @@ def _companies(row: dict[str, Any]) -> tuple[int, ...]:
     return ()
 
 
-# model -> fields read, label, and the boolean that says the record may be used. Odoo 18's
-# account.account has no `active`: an account is taken out of use by marking it deprecated.
+# model -> fields read, label, and the boolean that says the record may be used.
 SPECS: dict[str, tuple[list[str], str, str | None]] = {
     "account.tax": (["name", "type_tax_use", "company_id", "active"], "{name} ({type_tax_use})", "active"),
-    "account.account": (["code", "name", "company_ids", "deprecated"], "{code} {name}", "deprecated"),
     "account.journal": (["code", "name", "type", "company_id", "active"], "{code} {name} ({type})", "active"),
     "res.currency": (["name", "active"], "{name}", "active"),
     "res.company": (["name", "currency_id"], "{name}", None),
 }
 
 
+def spec(model: str, version: OdooVersion) -> tuple[list[str], str, str | None]:
+    """account.account's company and in-use fields depend on the version: company_id (17) or
+    company_ids (18+); deprecated (17, 18: no `active`) or active (19)."""
+    if model == "account.account":
+        usable = version.account_usable
+        return (["code", "name", version.account_companies, usable], "{code} {name}", usable)
+    return SPECS[model]
+
+
 def reference_fetch(client: OdooClient, model: str) -> list[ReferenceRecord]:
     """Every record of a mapping target model, archived ones included (to refuse them by name)."""
-    fields, template, usable = SPECS[model]
+    fields, template, usable = spec(model, client.odoo_version())
     # Without this leaf Odoo leaves archived records out; deprecated accounts are always read.
     domain: list[Any] = [["active", "in", [True, False]]] if usable == "active" else []
     rows = client.search_read(model, domain, ["id", *fields], order="id")

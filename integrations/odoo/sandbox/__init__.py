@@ -1,4 +1,5 @@
-"""An Odoo 18 sandbox: an XML-RPC server that is never more forgiving than Odoo.
+"""An Odoo sandbox (as 17.0, 18.0 or 19.0: versions.py): an XML-RPC server that is never
+more forgiving than Odoo.
 
 Standard library only. See server.SandboxServer and control.Control.
 """

@@ -16,6 +16,7 @@ from .models_statement import AccountBankStatementLine, AccountBankStatementLine
 from .orm import BaseModel
 from .seed import seed
 from .store import Store
+from .versions import ODOO_18, SandboxVersion
 
 EDITIONS = ("community", "enterprise")
 COMMON_MODELS: tuple[type[BaseModel], ...] = (
@@ -39,25 +40,32 @@ COMMON_MODELS: tuple[type[BaseModel], ...] = (
 )
 
 
-def build_registry(edition: str) -> dict[str, type[BaseModel]]:
+def build_registry(edition: str, version: SandboxVersion = ODOO_18) -> dict[str, type[BaseModel]]:
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
     statement: type[BaseModel] = (
         AccountBankStatementLineEnterprise if edition == "enterprise" else AccountBankStatementLine
     )
-    return {cls._name: cls for cls in (*COMMON_MODELS, statement)}
+    return version.registry({cls._name: cls for cls in (*COMMON_MODELS, statement)})
 
 
 class Database:
     def __init__(
-        self, name: str, *, login: str = "admin", edition: str = "community", full_accounting: bool = True
+        self,
+        name: str,
+        *,
+        login: str = "admin",
+        edition: str = "community",
+        full_accounting: bool = True,
+        version: SandboxVersion = ODOO_18,
     ) -> None:
         self.name = name
+        self.version = version
         self.login = login
         self.edition = edition
         # Whether the integration user (uid 2) holds "Show Full Accounting Features".
         self.full_accounting = full_accounting
-        self.registry = build_registry(edition)
+        self.registry = build_registry(edition, version)
         # Serializes every call's logic, like a single database connection would.
         self.lock = threading.RLock()
         self.today_override: dt.date | None = None
@@ -70,6 +78,7 @@ class Database:
     def reset(self) -> None:
         store = Store()
         seed(store)
+        self.version.adapt_store(store)
         access.seed_groups(store)
         store.update("res.users", 2, {"login": self.login})
         access.set_user_groups(store, 2, full_accounting=self.full_accounting)
@@ -80,5 +89,5 @@ class Database:
         access.set_user_groups(self.store, 2, full_accounting=self.full_accounting)
 
     def set_edition(self, edition: str) -> None:
-        self.registry = build_registry(edition)
+        self.registry = build_registry(edition, self.version)
         self.edition = edition

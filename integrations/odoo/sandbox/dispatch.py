@@ -18,13 +18,6 @@ from .database import Database
 from .faults import AccessDenied, AccessError, OperationalError, SerializationFailure, UserError
 from .orm import BaseModel, Env, RpcSpec, as_ids
 
-SERVER_VERSION = {
-    "server_version": "18.0",
-    "server_version_info": [18, 0, 0, "final", 0, ""],
-    "server_serie": "18.0",
-    "protocol_version": 1,
-}
-
 
 def resolve(model: type[BaseModel], name: str) -> RpcSpec:
     spec = model._methods.get(name)
@@ -68,11 +61,11 @@ class Services:
 
     def common(self, method: str, params: tuple[Any, ...], source: str) -> Any:
         def exp_version() -> dict[str, Any]:
-            return dict(SERVER_VERSION)
+            return self.db.version.answer()
 
         def exp_about(extended: bool = False) -> Any:
             info = "See http://openerp.com"
-            return [info, "18.0"] if extended else info
+            return [info, self.db.version.series] if extended else info
 
         def exp_login(db: str, login: str, password: str) -> Any:
             return exp_authenticate(db, login, password, {})
@@ -102,7 +95,7 @@ class Services:
         public: dict[str, Callable[..., Any]] = {
             "list": lambda *a: [self.db.name],
             "db_exist": lambda name: name == self.db.name,
-            "server_version": lambda: "18.0",
+            "server_version": lambda: self.db.version.series,
             "list_lang": lambda: [["en_US", "English (US)"]],
         }
         if method in public:

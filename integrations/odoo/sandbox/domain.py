@@ -142,7 +142,7 @@ def equality_narrowings(model: BaseModel, domain: list[Any]) -> list[tuple[str, 
         plain = all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
         if not values or not plain or (field.type == "many2one" and any(isinstance(v, str) for v in values)):
             continue  # False/None, a name lookup or a type the stored value is coerced from
-        found.append((path, values))
+        found.append((field.stored_as(path), values))
     return found
 
 

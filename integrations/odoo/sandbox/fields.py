@@ -21,6 +21,12 @@ class Field:
     selection: tuple[str, ...] = ()
     ondelete: str = "set null"
     default: Any = None
+    # Stored under another name: a field another Odoo version renamed keeps the name the
+    # sandbox's own logic uses (sandbox/versions.py).
+    column: str = ""
+
+    def stored_as(self, name: str) -> str:
+        return self.column or name
 
     def describe(self) -> dict[str, Any]:
         """What fields_get reports for this field."""

@@ -24,7 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dispatch import SERVER_VERSION, Services, records_touched, resolve
+from .dispatch import Services, records_touched, resolve
 from .faults import OdooError
 from .orm import BaseModel, as_ids
 
@@ -37,6 +37,15 @@ NOT_FOUND_NODB = """\
 
 <!-- Alternatively, use the X-Odoo-Database header. -->
 """
+NOT_FOUND_ROUTE = """\
+<!doctype html>
+<html lang=en>
+<title>404 Not Found</title>
+<h1>Not Found</h1>
+<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and \
+try again.</p>
+"""
+JSON2_SINCE = 19  # the major version that added /json/2
 _BEARER = re.compile(r"^bearer\s+(.+)$", re.IGNORECASE)
 _REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 422: "Unprocessable Entity"}
 
@@ -114,16 +123,17 @@ class Json2:
 
     def version(self) -> Answer:
         """addons/rpc: GET /web/version (also /json/version), no database nor authentication."""
-        return _json(
-            200,
-            {"version_info": SERVER_VERSION["server_version_info"], "version": SERVER_VERSION["server_version"]},
-        )
+        answer = self.services.db.version.answer()
+        return _json(200, {"version_info": answer["server_version_info"], "version": answer["server_version"]})
 
     def database_selected(self, headers: Any) -> bool:
         named = headers.get("X-Odoo-Database")
         return not named or named == self.services.db.name
 
     def answer(self, verb: str, path: str, headers: Any, data: bytes) -> Answer:
+        if self.services.db.version.major < JSON2_SINCE:
+            # Before 19 no route serves /json/2: werkzeug's plain not-found page.
+            return Answer(404, NOT_FOUND_ROUTE.encode(), "text/html; charset=utf-8")
         if not self.database_selected(headers):
             return Answer(404, NOT_FOUND_NODB.encode(), "text/html; charset=utf-8")
         try:

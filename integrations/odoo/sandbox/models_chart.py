@@ -58,7 +58,8 @@ class AccountAccount(BaseModel):
 
     def defaults(self) -> Record:
         values = super().defaults()
-        values["company_ids"] = [self.env.company_id()]
+        if "company_ids" in self._fields:  # 17.0's single company_id has its own default
+            values["company_ids"] = [self.env.company_id()]
         return values
 
 

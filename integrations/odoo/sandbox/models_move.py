@@ -27,6 +27,7 @@ from .orm import BaseModel, constraint_error, foreign_key_error, rpc, to_date
 from .reconcile import assign_outstanding, counterpart_moves
 from .sequence import accounting_date, as_date, check_fiscal_lock_dates
 from .store import Record
+from .versions import account_company_ids
 
 MOVE_TYPES = ("entry", *INVOICE_TYPES)
 PURCHASE_TYPES = ("in_invoice", "in_refund", "in_receipt")
@@ -229,7 +230,7 @@ class AccountMove(BaseModel):
         company = self.env["res.company"].display(move["company_id"])
         label = self.env["account.move.line"].compute_display_name(line)
         account = self.env.store.get("account.account", line.get("account_id") or 0)
-        if account and move["company_id"] not in (account.get("company_ids") or []):
+        if account and move["company_id"] not in account_company_ids(account):
             raise incompatible(
                 label, company, "Account", "account_id", [self.env["account.account"].display(account["id"])]
             )

@@ -17,7 +17,7 @@ the change was committed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from . import fields as f
 from . import posting
@@ -50,6 +50,8 @@ class AccountPayment(BaseModel):
     _description = "Payments"
     _order = "date desc, name desc"
     PRIVATE = frozenset({"_generate_journal_entry", "_seek_for_lines", "_synchronize_to_moves", "_compute_state"})
+    # The field that holds the memo: 17.0 names it ref (sandbox/versions.py); stored as memo.
+    MEMO: ClassVar[str] = "memo"
     FIELDS = {
         "name": f.char("Number", readonly=True),
         "date": f.date("Date", required=True, default=_today),

@@ -205,12 +205,15 @@ class AccountPaymentRegister(BaseModel):
         return ids
 
     def _payment_values(self, wizard: Record, batch: dict[str, Any], *, edit: bool) -> Record:
+        payments = self.env["account.payment"]
+        assert isinstance(payments, AccountPayment)
         return {
             "date": wizard["payment_date"],
             "amount": float(wizard["amount"]) if edit else batch["source_amount_currency"],
             "payment_type": batch["payment_type"],
             "partner_type": batch["partner_type"],
-            "memo": wizard.get("communication") if edit else self.communication_of(batch["lines"]),
+            # memo (18+) or, in 17, ref: the field the version names it (sandbox/versions.py)
+            payments.MEMO: (wizard.get("communication") if edit else self.communication_of(batch["lines"])),
             "journal_id": wizard["journal_id"],
             "company_id": wizard["company_id"],
             "currency_id": wizard["currency_id"] if edit else batch["currency_id"],

@@ -206,7 +206,7 @@ class BaseModel:
             if field.type == "one2many":
                 return self._inverse_ids(rec["id"], field)
             return False
-        current = rec.get(name)
+        current = rec.get(field.stored_as(name))
         if current is None:
             return [] if field.type in X2MANY else False
         return current
@@ -256,7 +256,9 @@ class BaseModel:
         return ids
 
     def check_values(self, values: Record) -> None:
-        for name, current in values.items():
+        by_column = {f.stored_as(n): n for n, f in self._fields.items()}
+        for column, current in values.items():
+            name = by_column.get(column, column)
             field = self._fields.get(name)
             if field is None:
                 continue
@@ -378,12 +380,13 @@ class BaseModel:
             if field.computed or name == "id" or field.type == "one2many":
                 continue
             default = field.default
+            column = field.stored_as(name)
             if callable(default):
-                values[name] = default(self)
+                values[column] = default(self)
             elif default is not None:
-                values[name] = default
+                values[column] = default
             else:
-                values[name] = [] if field.type == "many2many" else False
+                values[column] = [] if field.type == "many2many" else False
         return values
 
     # -- generic CRUD -----------------------------------------------------
@@ -401,7 +404,7 @@ class BaseModel:
                 if field.type == "one2many":
                     pending[name] = raw
                     continue
-                values[name] = self.convert(name, raw)
+                values[field.stored_as(name)] = self.convert(name, raw)
             self.check_values(values)
             rec_id = self.env.store.insert(self._name, values)
             for name, commands in pending.items():
@@ -423,7 +426,8 @@ class BaseModel:
                 if field.type == "one2many":
                     self.apply_one2many(rec_id, name, raw)
                     continue
-                values[name] = self.convert(name, raw, rec.get(name))
+                column = field.stored_as(name)
+                values[column] = self.convert(name, raw, rec.get(column))
             self.check_values(values)
             self.env.store.update(self._name, rec_id, values)
             self.check_constraints(rec_id)
@@ -437,17 +441,18 @@ class BaseModel:
             for fname, field in cls._fields.items():
                 if field.relation != self._name or field.computed:
                     continue
+                column = field.stored_as(fname)
                 for other in list(store.table(model_name).values()):
-                    current = other.get(fname)
+                    current = other.get(column)
                     if field.type == "many2many" and isinstance(current, list) and rec_id in current:
-                        store.update(model_name, other["id"], {fname: [i for i in current if i != rec_id]})
+                        store.update(model_name, other["id"], {column: [i for i in current if i != rec_id]})
                     elif field.type == "many2one" and current == rec_id and other["id"] != rec_id:
                         if field.ondelete == "restrict":
                             raise foreign_key_error(cls(self.env), fname)
                         if field.ondelete == "cascade":
                             cls(self.env).delete(other["id"])
                         else:
-                            store.update(model_name, other["id"], {fname: False})
+                            store.update(model_name, other["id"], {column: False})
         store.delete(self._name, rec_id)
 
     def search_ids(self, domain: Any, offset: int = 0, limit: int | None = None, order: str | None = None) -> list[int]:

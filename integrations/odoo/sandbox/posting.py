@@ -30,6 +30,7 @@ from .sequence import (
     violated_lock_dates,
 )
 from .store import Record
+from .versions import account_out_of_use
 
 if TYPE_CHECKING:
     from .models_move import AccountMove
@@ -75,8 +76,7 @@ def _validation_messages(model: AccountMove, moves: list[Record]) -> list[str]:
         if not currency.get("active"):
             messages.append(f"You cannot validate a document with an inactive currency: {currency.get('name')}")
         accounts = [env.store.get("account.account", line.get("account_id") or 0) or {} for line in lines]
-        if any(account.get("deprecated") for account in accounts):
-            messages.append("A line of this move is using a deprecated account, you cannot post it.")
+        messages.extend(account_out_of_use(account) for account in accounts if account_out_of_use(account))
     return list(dict.fromkeys(messages))
 
 

@@ -22,6 +22,7 @@ from .database import Database
 from .dispatch import Services
 from .faults import fault_for
 from .json2 import Answer, Json2
+from .versions import sandbox_version
 
 CONTROL_CHARACTERS = dict.fromkeys(set(range(32)) - {9, 10, 13})
 
@@ -164,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class SandboxServer:
-    """An Odoo 18 look-alike on a background thread.
+    """An Odoo 17, 18 or 19 look-alike on a background thread (odoo_version; see versions.py).
 
     >>> srv = SandboxServer(port=0); srv.start(); srv.url  # doctest: +SKIP
     """
@@ -184,10 +185,13 @@ class SandboxServer:
         login_max_failures: int = 5,
         login_cooldown_seconds: float = 60.0,
         full_accounting: bool = True,
+        odoo_version: str = "18.0",
     ) -> None:
         # full_accounting: the integration user holds "Show Full Accounting Features", as the
         # README asks; False models a fresh Community admin, who cannot create bank lines.
-        self.database = Database(db, login=login, edition=edition, full_accounting=full_accounting)
+        self.database = Database(
+            db, login=login, edition=edition, full_accounting=full_accounting, version=sandbox_version(odoo_version)
+        )
         guard = LoginGuard(login_max_failures, login_cooldown_seconds)
         self.auth = Auth(self.database, password, tuple(api_keys), guard)
         self.switches = Switches(call_ms=float(latency_call_ms), record_ms=float(latency_record_ms))
@@ -247,6 +251,7 @@ def serve(
     latency_record_ms: float = 0,
     edition: str = "community",
     full_accounting: bool = True,
+    odoo_version: str = "18.0",
 ) -> None:
     """Serve until interrupted (used by `manage.py odoo_sandbox`)."""
     server = SandboxServer(
@@ -260,6 +265,7 @@ def serve(
         latency_record_ms=latency_record_ms,
         edition=edition,
         full_accounting=full_accounting,
+        odoo_version=odoo_version,
     )
     try:
         server.serve_forever()

@@ -7,7 +7,7 @@ like PostgreSQL sequences, so a failed create still burns its ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -91,6 +91,14 @@ class Store:
         self._remember(model, rec_id, record)
         self._index_remove(model, record)
         del self.table(model)[rec_id]
+
+    def rename(self, model: str, old: str, new: str, convert: Callable[[Any], Any]) -> None:
+        """Every record's `old` value becomes `new` (converted), outside any transaction: how a
+        database seeded in 18.0's names takes another version's (sandbox/versions.py)."""
+        assert self._undo is None, "a rename is no transaction's work"
+        for record in self.table(model).values():
+            record[new] = convert(record.pop(old, None))
+        self._indexes.pop(model, None)  # rebuilt on first use
 
     def _remember(self, model: str, rec_id: int, record: Record) -> None:
         if self._undo is None or (model, rec_id) in self._saved:

@@ -5,6 +5,7 @@ says in words what posting through it will meet, against the Odoo sandbox, over 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,6 +35,23 @@ def values(sandbox: Any, **changes: str) -> dict[str, str]:
         "reason": "the US books move to their own database",
         **changes,
     }
+
+
+@pytest.fixture(scope="module")
+def odoo19() -> Iterator[Any]:
+    """A sandbox answering as Odoo 19: JSON-2 is served from 19 on (18 answers it 404)."""
+    from integrations.odoo.sandbox.server import SandboxServer
+
+    server = SandboxServer(host="127.0.0.1", port=0, db="sandbox", odoo_version="19.0")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def json2_sandbox(odoo19: Any, configured: dict[str, Any]) -> Any:
+    odoo19.control.reset()
+    return odoo19
 
 
 def sandbox_connection(sandbox: Any, protocol: str = "xmlrpc") -> OdooConnection:
@@ -179,7 +197,7 @@ def test_a_connection_of_an_entity_not_held_is_not_found(configured: dict[str, A
 
 
 def test_the_test_reports_version_login_company_groups_locks_and_reference_data(
-    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch, odoo_version: str
 ) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "admin")
     configured["sandbox"].control.set_lock_date(1, "2026-10-31")
@@ -188,7 +206,7 @@ def test_the_test_reports_version_login_company_groups_locks_and_reference_data(
     response = login(client, "admin").post(f"/config/connections/{conn.pk}/test/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Odoo 18.0 answered over XML-RPC (Odoo 17, 18); signing in as admin works" in page
+    assert f"Odoo {odoo_version} answered over XML-RPC (Odoo 17, 18); signing in as admin works" in page
     assert "The integration user may post every kind of document." in page
     assert "bank statement lines: may post" in page
     assert "US01: Odoo company 1 is “My Company”" in page
@@ -229,13 +247,13 @@ def test_the_test_reports_a_refused_login(
 
 
 def test_the_test_over_json2_signs_in_with_the_api_key(
-    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+    json2_sandbox: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "sandbox-api-key")
-    configured["sandbox"].control.set_lock_date(1, "2026-10-31")
-    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    json2_sandbox.control.set_lock_date(1, "2026-10-31")
+    conn = sandbox_connection(json2_sandbox, protocol="json2")
     page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
-    assert "Odoo 18.0 answered over JSON-2 (Odoo 19+); signing in as admin works (user id 2)" in page
+    assert "Odoo 19.0 answered over JSON-2 (Odoo 19+); signing in as admin works (user id 2)" in page
     assert "The integration user may post every kind of document." in page
     assert "US01: Odoo company 1 is “My Company”" in page and "Global Lock Date 2026-10-31" in page
     assert "The API key belongs" not in page
@@ -244,19 +262,19 @@ def test_the_test_over_json2_signs_in_with_the_api_key(
 
 
 def test_the_test_over_json2_names_the_missing_bank_line_group(
-    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+    json2_sandbox: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "sandbox-api-key")
-    configured["sandbox"].control.set_full_accounting(False)
-    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    json2_sandbox.control.set_full_accounting(False)
+    conn = sandbox_connection(json2_sandbox, protocol="json2")
     page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
     assert "bank statement lines: <strong>cannot post</strong>" in page and "Show Full Accounting Features" in page
 
 
 def test_the_test_over_json2_reports_a_refused_key_and_another_user(
-    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+    json2_sandbox: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    conn = sandbox_connection(json2_sandbox, protocol="json2")
     page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
     assert f"The variable {PASSWORD_ENV} holding the API key is not set here." in page
     monkeypatch.setenv(PASSWORD_ENV, "admin")  # a password is not an API key
@@ -273,3 +291,14 @@ def test_the_test_over_json2_reports_a_refused_key_and_another_user(
         "The API key belongs to the Odoo user &#x27;admin&#x27;, not to the configured login &#x27;integration&#x27;."
         in page
     )
+
+
+def test_an_odoo_18_answers_the_json2_test_not_found(
+    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch, odoo_version: str
+) -> None:
+    if odoo_version == "19.0":
+        pytest.skip("the sandbox answers as 19 in this pass: it serves JSON-2")
+    monkeypatch.setenv(PASSWORD_ENV, "sandbox-api-key")
+    conn = sandbox_connection(configured["sandbox"], protocol="json2")
+    page = login(client, "admin").post(f"/config/connections/{conn.pk}/test/").content.decode()
+    assert "Could not sign in as admin" in page and "404" in page

@@ -18,6 +18,7 @@ from console.sync.errors import LeaseLost
 from console.sync.models import EventState, LegalEntity, PostingAttempt, PostingOutcome, SyncEvent
 from console.sync.services.claims import events_claim
 from console.sync.services.drain import events_drain
+from integrations.odoo.versions import version_for
 from tests.factories import (
     bank_line_event,
     invoice_event,
@@ -313,7 +314,7 @@ def test_a_bank_line_records_its_entry_number_whatever_the_length_of_its_key(
 
 
 def test_a_payment_posts_in_process_and_one_cancelled_in_odoo_later_fails(
-    api: APIClient, configured: dict[str, Any]
+    api: APIClient, configured: dict[str, Any], payment_states: Any
 ) -> None:
     import xmlrpc.client
 
@@ -322,9 +323,12 @@ def test_a_payment_posts_in_process_and_one_cancelled_in_odoo_later_fails(
     events_drain()
     event = SyncEvent.objects.get(pk=event_id)
     assert event.state == EventState.POSTED
+    # Odoo 17 has no state for it: its payment is posted, on the outstanding account all the same.
     assert PostingAttempt.objects.get(event=event).message == (
         "Odoo holds the payment in process: it sits on the outstanding account until a bank statement line "
         "is matched with it."
+        if payment_states.in_process
+        else ""
     )
     proxy = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/object", allow_none=True)
     with pytest.raises(xmlrpc.client.Fault):  # action_cancel returns None: committed, then the fault
@@ -337,4 +341,11 @@ def test_a_payment_posts_in_process_and_one_cancelled_in_odoo_later_fails(
         f"The Odoo account.payment {event.odoo_id} posted for this event was cancelled in Odoo; "
         "it will not be created again."
     )
-    assert odoo_count(sandbox, "account.payment", [["memo", "=", "stripe/ch_1"]]) == 1
+    assert (
+        odoo_count(
+            sandbox,
+            "account.payment",
+            [[version_for(sandbox.database.version.series).payment_memo, "=", "stripe/ch_1"]],
+        )
+        == 1
+    )

@@ -169,7 +169,9 @@ def test_a_credit_note_that_does_not_match_its_invoice_fails_without_reaching_od
     assert sandbox.control.count("account.move", [["move_type", "=", "out_refund"]]) == 0
 
 
-def test_a_refund_payment_settles_the_customer_credit_note(api: APIClient, configured: dict[str, Any]) -> None:
+def test_a_refund_payment_settles_the_customer_credit_note(
+    api: APIClient, configured: dict[str, Any], payment_states: Any
+) -> None:
     sandbox = configured["sandbox"]
     ingest(api, invoice_event("order-1"), payment_event("ch_1", "order-1"))
     events_drain()
@@ -179,7 +181,11 @@ def test_a_refund_payment_settles_the_customer_credit_note(api: APIClient, confi
     note, refund = SyncEvent.objects.get(pk=note_id), SyncEvent.objects.get(pk=refund_id)
     assert refund.state == EventState.POSTED and refund.odoo_model == "account.payment"
     payment = read(sandbox, "account.payment", refund.odoo_id, ["payment_type", "partner_type", "state"])
-    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == ("outbound", "customer", "paid")
+    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == (
+        "outbound",
+        "customer",
+        payment_states.settling,
+    )
     # The invoice was paid by card: the credit note is what the shop owed and paid back.
     assert move(sandbox, note.odoo_id)["payment_state"] == "paid"
 

@@ -131,7 +131,7 @@ def test_a_credit_note_takes_the_partner_its_invoice_posts_with_after_an_overrid
 
 
 def test_a_refund_without_partner_settling_a_credit_note_without_partner_pays_the_invoices_partner(
-    api: APIClient, odoo: OdooClient
+    api: APIClient, odoo: OdooClient, payment_states: Any
 ) -> None:
     [invoice_id, _] = ingest(api, invoice_event("order-1"), payment_event("ch_1", "order-1"))
     [note_id] = ingest(api, without_partner(credit_note_event("refund-1", "order-1")))
@@ -141,7 +141,11 @@ def test_a_refund_without_partner_settling_a_credit_note_without_partner_pays_th
     customer = partner_of(odoo, "account.move", invoice.odoo_id)
     assert partner_of(odoo, "account.payment", refund.odoo_id) == customer
     payment = record(odoo, "account.payment", refund.odoo_id, ["payment_type", "partner_type", "state"])
-    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == ("outbound", "customer", "paid")
+    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == (
+        "outbound",
+        "customer",
+        payment_states.settling,
+    )
     assert record(odoo, "account.move", note.odoo_id, ["payment_state"])["payment_state"] == "paid"
 
 
@@ -187,7 +191,9 @@ def test_without_the_document_it_is_linked_to_a_partner_is_required_at_ingestion
     assert refused(api, without_partner(invoice_event("order-1"))) == "data.partner: is required"
 
 
-def test_an_unmatched_refund_to_a_customer_posts_against_the_receivable(api: APIClient, odoo: OdooClient) -> None:
+def test_an_unmatched_refund_to_a_customer_posts_against_the_receivable(
+    api: APIClient, odoo: OdooClient, payment_states: Any
+) -> None:
     refund = payment_event("re_9")
     refund["data"].update(direction="outbound", counterparty="customer")
     [refund_id] = ingest(api, refund)
@@ -201,7 +207,7 @@ def test_an_unmatched_refund_to_a_customer_posts_against_the_receivable(api: API
     assert (payment["payment_type"], payment["partner_type"], payment["state"]) == (
         "outbound",
         "customer",
-        "in_process",
+        payment_states.on_its_own,
     )
     assert payment["destination_account_id"][1].startswith("121000")  # Account Receivable
     assert payment["outstanding_account_id"][1].startswith("101404")  # Outstanding Payments

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from integrations.odoo.sandbox.server import SandboxServer
+from integrations.odoo.versions import OdooVersion, version_for
 
 DB, LOGIN, PASSWORD, API_KEY = "sandbox", "admin", "admin", "sandbox-api-key"
 TODAY = "2026-03-10"
@@ -41,6 +42,8 @@ class Odoo:
         self.common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common", allow_none=True)
         self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object", allow_none=True, transport=transport)
         self.uid = self.common.authenticate(DB, LOGIN, PASSWORD, {})
+        # The field names of the version the server answers as (the connector's own table).
+        self.version: OdooVersion = version_for(server.database.version.series)
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return self.models.execute_kw(DB, self.uid, PASSWORD, model, method, list(args), kwargs)
@@ -56,7 +59,7 @@ class Odoo:
         return int(ids[0])
 
     def account(self, code: str, company: int = 1) -> int:
-        return self.ref("account.account", [("code", "=", code), ("company_ids", "in", [company])])
+        return self.ref("account.account", [("code", "=", code), (self.version.account_companies, "in", [company])])
 
     def journal(self, code: str, company: int = 1) -> int:
         return self.ref("account.journal", [("code", "=", code), ("company_id", "=", company)])
@@ -122,8 +125,16 @@ def _fast_password_hashing() -> None:
 
 
 @pytest.fixture(scope="module")
-def sandbox_srv() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, db=DB, login=LOGIN, password=PASSWORD, api_keys=(API_KEY,))
+def sandbox_srv(odoo_version: str) -> Iterator[SandboxServer]:
+    server = SandboxServer(
+        host="127.0.0.1",
+        port=0,
+        db=DB,
+        login=LOGIN,
+        password=PASSWORD,
+        api_keys=(API_KEY,),
+        odoo_version=odoo_version,
+    )
     server.start()
     yield server
     server.stop()

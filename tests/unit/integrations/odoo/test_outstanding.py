@@ -186,7 +186,7 @@ def test_a_receipt_applied_in_full_is_not_applied_to_a_second_invoice(odoo: Any)
     assert (error.reason, error.message) == ("match_payment_applied", "PBNK1/2026/00001 is applied in full already")
 
 
-def test_a_payment_cancelled_in_odoo_cannot_be_matched(odoo: Any) -> None:
+def test_a_payment_cancelled_in_odoo_cannot_be_matched(odoo: Any, payment_states: Any) -> None:
     payment, partner = unmatched_receipt(odoo)
     invoice = odoo.posted_invoice(partner_id=partner)
     odoo.fault("account.payment", "action_cancel", [payment])
@@ -195,7 +195,7 @@ def test_a_payment_cancelled_in_odoo_cannot_be_matched(odoo: Any) -> None:
 
     assert (error.reason, error.message) == (
         "match_payment_not_posted",
-        "PBNK1/2026/00001 is canceled in Odoo: only a posted payment can be matched",
+        f"PBNK1/2026/00001 is {payment_states.cancelled} in Odoo: only a posted payment can be matched",
     )
 
 

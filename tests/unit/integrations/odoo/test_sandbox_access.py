@@ -27,11 +27,12 @@ def line_values(odoo: Any) -> dict[str, Any]:
 
 
 def user_groups(odoo: Any) -> set[str]:
-    [user] = odoo.call("res.users", "read", [odoo.uid], ["groups_id"])
+    groups = odoo.version.user_groups  # groups_id up to 18, group_ids from 19
+    [user] = odoo.call("res.users", "read", [odoo.uid], [groups])
     rows = odoo.call(
         "ir.model.data",
         "search_read",
-        [("model", "=", "res.groups"), ("res_id", "in", user["groups_id"])],
+        [("model", "=", "res.groups"), ("res_id", "in", user[groups])],
         fields=["module", "name"],
     )
     return {f"{r['module']}.{r['name']}" for r in rows}

@@ -15,6 +15,12 @@ from integrations.odoo.sandbox.server import SandboxServer
 DB, API_KEY = "sandbox", "sandbox-api-key"
 
 
+@pytest.fixture(scope="module")
+def odoo_version() -> str:
+    """JSON-2 is served from Odoo 19 on: this module's sandbox answers as 19 whatever the pass."""
+    return "19.0"
+
+
 class Reply:
     def __init__(self, response: http.client.HTTPResponse) -> None:
         self.status = response.status
@@ -55,7 +61,14 @@ def test_version_needs_no_key(odoo: Any) -> None:
     for path in ("/web/version", "/json/version"):
         reply = send(odoo.server, "GET", path)
         assert reply.status == 200
-        assert reply.json == {"version_info": [18, 0, 0, "final", 0, ""], "version": "18.0"}
+        assert reply.json == {"version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"}
+
+
+def test_an_odoo_18_serves_no_json2() -> None:
+    with SandboxServer(port=0, odoo_version="18.0") as server:
+        reply = send(server, "POST", "/json/2/res.partner/search", {}, {"Authorization": f"bearer {API_KEY}"})
+    assert reply.status == 404 and b"Not Found" in reply.raw
+    assert reply.headers["content-type"] == "text/html; charset=utf-8"
 
 
 def test_named_arguments_and_ids(odoo: Any) -> None:

@@ -171,21 +171,25 @@ def test_reference_data_of_the_generic_chart(odoo: Any) -> None:
     assert bank["type"] == "bank"
     assert bank["default_account_id"][1] == "101401 Bank"
     assert bank["suspense_account_id"][1] == "101402 Bank Suspense Account"
+    # 18 and 19: company_ids (many2many); 17: a single company_id (many2one), read as [id, name].
+    companies = odoo.version.account_companies
     accounts = odoo.call(
         "account.account",
         "search_read",
         [("code", "in", ["121000", "211000"])],
-        fields=["code", "account_type", "company_ids"],
+        fields=["code", "account_type", companies],
         order="code",
     )
-    assert [(a["code"], a["account_type"], a["company_ids"]) for a in accounts] == [
-        ("121000", "asset_receivable", [1]),
-        ("121000", "asset_receivable", [2]),
-        ("211000", "liability_payable", [1]),
-        ("211000", "liability_payable", [2]),
+    us, fr = ([1], [2]) if companies == "company_ids" else ([1, "My Company"], [2, "My Company (FR)"])
+    assert [(a["code"], a["account_type"], a[companies]) for a in accounts] == [
+        ("121000", "asset_receivable", us),
+        ("121000", "asset_receivable", fr),
+        ("211000", "liability_payable", us),
+        ("211000", "liability_payable", fr),
     ]
-    fault = odoo.fault("account.account", "read", [accounts[0]["id"]], ["company_id"])
-    assert odoo.last_line(fault) == "ValueError: Invalid field 'company_id' on model 'account.account'"
+    other = "company_id" if companies == "company_ids" else "company_ids"
+    fault = odoo.fault("account.account", "read", [accounts[0]["id"]], [other])
+    assert odoo.last_line(fault) == f"ValueError: Invalid field '{other}' on model 'account.account'"
 
 
 def test_company_context_restricts_searches(odoo: Any) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 NONE_FAULT = "TypeError: cannot marshal None unless allow_none is enabled"
 
 
@@ -19,7 +21,7 @@ def posted_payment(odoo: Any, partner: int, amount: float = 115.0, **extra: Any)
         "amount": amount,
         "journal_id": odoo.journal("BNK1"),
         "date": "2026-03-09",
-        "memo": "stripe/ch_1",
+        odoo.version.payment_memo: "stripe/ch_1",
         **extra,
     }
     payment_id = int(odoo.call("account.payment", "create", values))
@@ -39,7 +41,9 @@ def assign(odoo: Any, invoice: int, item: int) -> str:
     return str(odoo.last_line(odoo.fault("account.move", "js_assign_outstanding_line", [invoice], item)))
 
 
-def test_an_outstanding_receipt_pays_the_invoice_and_the_answer_is_the_none_fault(odoo: Any) -> None:
+def test_an_outstanding_receipt_pays_the_invoice_and_the_answer_is_the_none_fault(
+    odoo: Any, payment_states: Any
+) -> None:
     partner = odoo.partner("Blue Harbor Cafe")
     invoice = odoo.posted_invoice(partner_id=partner)
     payment = posted_payment(odoo, partner)
@@ -54,7 +58,12 @@ def test_an_outstanding_receipt_pays_the_invoice_and_the_answer_is_the_none_faul
     }
     after = odoo.read1("account.payment", payment, ["state", "is_reconciled", "reconciled_invoice_ids"])
     # Applied to the invoice, still waiting on Outstanding Receipts for its bank line.
-    assert after == {"id": payment, "state": "in_process", "is_reconciled": True, "reconciled_invoice_ids": [invoice]}
+    assert after == {
+        "id": payment,
+        "state": payment_states.on_its_own,
+        "is_reconciled": True,
+        "reconciled_invoice_ids": [invoice],
+    }
 
 
 def test_a_smaller_receipt_pays_part_and_a_larger_one_keeps_its_rest_outstanding(odoo: Any) -> None:
@@ -130,6 +139,8 @@ def test_an_item_on_an_account_that_does_not_reconcile_is_refused(odoo: Any) -> 
 
 
 def test_items_of_two_companies_are_refused(odoo: Any) -> None:
+    if odoo.version.account_companies == "company_id":
+        pytest.skip("an Odoo 17 account belongs to one company: no receivable is shared by two")
     receivable = odoo.account("121000")
     odoo.call("account.account", "write", [receivable], {"company_ids": [(6, 0, [1, 2])]})
     invoice = odoo.posted_invoice()

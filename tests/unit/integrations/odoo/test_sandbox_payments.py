@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 
 def register(odoo: Any, move_ids: list[int], **values: Any) -> Any:
     context = {"active_model": "account.move", "active_ids": move_ids}
@@ -13,7 +15,7 @@ def register(odoo: Any, move_ids: list[int], **values: Any) -> Any:
     return odoo.call("account.payment.register", "action_create_payments", [wizard], context=context)
 
 
-def test_full_payment_marks_the_invoice_paid(odoo: Any) -> None:
+def test_full_payment_marks_the_invoice_paid(odoo: Any, payment_states: Any) -> None:
     invoice = odoo.posted_invoice()
     action = register(odoo, [invoice])
     payment_id = action["res_id"]
@@ -34,7 +36,7 @@ def test_full_payment_marks_the_invoice_paid(odoo: Any) -> None:
             "state",
             "payment_type",
             "partner_type",
-            "memo",
+            odoo.version.payment_memo,
             "date",
             "is_reconciled",
             "reconciled_invoice_ids",
@@ -45,10 +47,10 @@ def test_full_payment_marks_the_invoice_paid(odoo: Any) -> None:
         "id": payment_id,
         "name": "PBNK1/2026/00001",
         "amount": 115.0,
-        "state": "paid",
+        "state": payment_states.settling,
         "payment_type": "inbound",
         "partner_type": "customer",
-        "memo": "INV/2026/00001",
+        odoo.version.payment_memo: "INV/2026/00001",
         "date": "2026-03-10",
         "is_reconciled": True,
         "reconciled_invoice_ids": [invoice],
@@ -80,20 +82,22 @@ def test_partial_payments(odoo: Any) -> None:
     second = odoo.read1("account.payment", action["res_id"], ["name", "amount"])
     assert second == {"id": action["res_id"], "name": "PBNK1/2026/00002", "amount": 75.0}
     assert odoo.read1("account.move", invoice, ["payment_state"])["payment_state"] == "paid"
-    memos = odoo.call("account.payment", "search_read", [], fields=["memo"], order="id")
-    assert [m["memo"] for m in memos] == ["first part", "INV/2026/00001"]
+    memos = odoo.call("account.payment", "search_read", [], fields=[odoo.version.payment_memo], order="id")
+    assert [m[odoo.version.payment_memo] for m in memos] == ["first part", "INV/2026/00001"]
 
 
 def test_vendor_bill_payment_is_outbound(odoo: Any) -> None:
     bill = odoo.posted_invoice("in_invoice", ref="V-100")
     payment_id = register(odoo, [bill])["res_id"]
-    payment = odoo.read1("account.payment", payment_id, ["payment_type", "partner_type", "amount", "memo"])
+    payment = odoo.read1(
+        "account.payment", payment_id, ["payment_type", "partner_type", "amount", odoo.version.payment_memo]
+    )
     assert payment == {
         "id": payment_id,
         "payment_type": "outbound",
         "partner_type": "supplier",
         "amount": 115.0,
-        "memo": "V-100",
+        odoo.version.payment_memo: "V-100",
     }
     assert odoo.read1("account.move", bill, ["payment_state"])["payment_state"] == "paid"
 
@@ -148,13 +152,13 @@ def direct_payment(odoo: Any, payment_type: str = "inbound") -> int:
                 "amount": 50.0,
                 "journal_id": odoo.journal("BNK1"),
                 "date": "2026-03-09",
-                "memo": "deposit",
+                odoo.version.payment_memo: "deposit",
             },
         )
     )
 
 
-def test_direct_payment_posts_in_process_and_its_none_result_is_a_fault(odoo: Any) -> None:
+def test_direct_payment_posts_in_process_and_its_none_result_is_a_fault(odoo: Any, payment_states: Any) -> None:
     payment_id = direct_payment(odoo)
     assert odoo.read1("account.payment", payment_id, ["state", "name"]) == {
         "id": payment_id,
@@ -167,7 +171,7 @@ def test_direct_payment_posts_in_process_and_its_none_result_is_a_fault(odoo: An
     payment = odoo.read1("account.payment", payment_id, ["state", "name", "is_matched", "outstanding_account_id"])
     assert {k: v for k, v in payment.items() if k != "outstanding_account_id"} == {
         "id": payment_id,
-        "state": "in_process",
+        "state": payment_states.on_its_own,
         "name": "PBNK1/2026/00001",
         "is_matched": False,
     }
@@ -175,19 +179,22 @@ def test_direct_payment_posts_in_process_and_its_none_result_is_a_fault(odoo: An
     outbound = direct_payment(odoo, "outbound")
     odoo.fault("account.payment", "action_post", [outbound])
     payment = odoo.read1("account.payment", outbound, ["state", "outstanding_account_id"])
-    assert payment["state"] == "in_process" and payment["outstanding_account_id"][1].startswith("101404")
+    assert payment["state"] == payment_states.on_its_own
+    assert payment["outstanding_account_id"][1].startswith("101404")
 
 
-def test_partial_payment_stays_in_process_until_the_invoice_is_paid(odoo: Any) -> None:
+def test_partial_payment_stays_in_process_until_the_invoice_is_paid(odoo: Any, payment_states: Any) -> None:
     invoice = odoo.posted_invoice()
     first = register(odoo, [invoice], amount=40.0)["res_id"]
-    assert odoo.read1("account.payment", first, ["state"])["state"] == "in_process"
+    assert odoo.read1("account.payment", first, ["state"])["state"] == payment_states.on_its_own
     second = register(odoo, [invoice])["res_id"]
     states = odoo.call("account.payment", "read", [first, second], ["state"])
-    assert [s["state"] for s in states] == ["paid", "paid"]
+    assert [s["state"] for s in states] == [payment_states.settling] * 2
 
 
-def test_cancel_reject_and_validate_return_none_and_set_odoo_18_states(odoo: Any) -> None:
+def test_cancel_reject_and_validate_return_none_and_set_odoo_18_states(odoo: Any, payment_states: Any) -> None:
+    if not payment_states.in_process:
+        pytest.skip("Odoo 17's payment states are its entry's: see the test after this one")
     payment_id = direct_payment(odoo)
     odoo.fault("account.payment", "action_post", [payment_id])
     for method, state in (("action_validate", "paid"), ("action_reject", "rejected"), ("action_cancel", "canceled")):
@@ -208,6 +215,26 @@ def test_cancel_reject_and_validate_return_none_and_set_odoo_18_states(odoo: Any
     }
 
 
+def test_odoo_17s_payment_is_its_entry_in_state_and_memo(odoo: Any, payment_states: Any) -> None:
+    """17.0: the payment inherits account.move (_inherits): no memo but the entry's ref, its
+    state the entry's (posted, cancel), and no action_validate or action_reject (18.0's)."""
+    if payment_states.in_process:
+        pytest.skip("18 and 19 give payments their own memo and states")
+    payment_id = direct_payment(odoo)
+    odoo.fault("account.payment", "action_post", [payment_id])
+    payment = odoo.read1("account.payment", payment_id, ["state", "ref", "move_id"])
+    assert (payment["state"], payment["ref"]) == ("posted", "deposit")
+    assert odoo.read1("account.move", payment["move_id"][0], ["ref", "state"])["ref"] == "deposit"
+    for method in ("action_validate", "action_reject"):
+        fault = odoo.fault("account.payment", method, [payment_id])
+        assert odoo.last_line(fault) == f"AttributeError: The method 'account.payment.{method}' does not exist"
+    for unknown in ("memo", "invoice_ids"):
+        fault = odoo.fault("account.payment", "read", [payment_id], [unknown])
+        assert odoo.last_line(fault) == f"ValueError: Invalid field '{unknown}' on model 'account.payment'"
+    odoo.fault("account.payment", "action_cancel", [payment_id])
+    assert odoo.read1("account.payment", payment_id, ["state"])["state"] == "cancel"
+
+
 def test_payment_constraints(odoo: Any) -> None:
     sales = odoo.journal("INV")
     with odoo.unchanged():
@@ -217,7 +244,9 @@ def test_payment_constraints(odoo: Any) -> None:
     assert fault.faultString == "Please define a payment method line on your payment."
 
 
-def test_an_outbound_customer_payment_is_a_customer_reimbursement_against_the_receivable(odoo: Any) -> None:
+def test_an_outbound_customer_payment_is_a_customer_reimbursement_against_the_receivable(
+    odoo: Any, payment_states: Any
+) -> None:
     # Odoo 18: the destination account follows partner_type (customer: the receivable), the
     # outstanding account payment_type (outbound: Outstanding Payments), whatever the other is.
     payment_id = odoo.call(
@@ -230,14 +259,14 @@ def test_an_outbound_customer_payment_is_a_customer_reimbursement_against_the_re
             "amount": 50.0,
             "journal_id": odoo.journal("BNK1"),
             "date": "2026-03-09",
-            "memo": "refund",
+            odoo.version.payment_memo: "refund",
         },
     )
     odoo.fault("account.payment", "action_post", [payment_id])
     payment = odoo.read1(
         "account.payment", payment_id, ["state", "destination_account_id", "outstanding_account_id", "move_id"]
     )
-    assert payment["state"] == "in_process"
+    assert payment["state"] == payment_states.on_its_own
     assert payment["destination_account_id"][1].startswith("121000")
     assert payment["outstanding_account_id"][1].startswith("101404")
     line_ids = odoo.read1("account.move", payment["move_id"][0], ["line_ids"])["line_ids"]

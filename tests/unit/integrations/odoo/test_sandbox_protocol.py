@@ -14,13 +14,28 @@ from integrations.odoo.sandbox.server import SandboxServer
 DB, PASSWORD, API_KEY = "sandbox", "admin", "sandbox-api-key"
 
 
-def test_version_is_odoo_18(odoo: Any) -> None:
+def test_version_is_the_one_the_sandbox_was_started_as(odoo: Any, odoo_version: str) -> None:
+    major = int(odoo_version.split(".")[0])
     assert odoo.common.version() == {
-        "server_version": "18.0",
-        "server_version_info": [18, 0, 0, "final", 0, ""],
-        "server_serie": "18.0",
+        "server_version": odoo_version,
+        "server_version_info": [major, 0, 0, "final", 0, ""],
+        "server_serie": odoo_version,
         "protocol_version": 1,
     }
+    assert odoo.models.execute_kw is not None and odoo.common.about(True) == ["See http://openerp.com", odoo_version]
+
+
+@pytest.mark.parametrize("version", ["17.0", "18.0", "19.0"])
+def test_each_version_answers_as_itself(version: str) -> None:
+    with SandboxServer(port=0, odoo_version=version) as server:
+        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
+        assert common.version()["server_version"] == version
+        assert xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/db").server_version() == version
+
+
+def test_an_unknown_version_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"odoo_version must be one of 17\.0, 18\.0, 19\.0"):
+        SandboxServer(port=0, odoo_version="16.0")
 
 
 def test_authenticate_with_password_or_api_key(odoo: Any) -> None:

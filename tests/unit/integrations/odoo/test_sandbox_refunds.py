@@ -123,19 +123,23 @@ def test_an_invoice_paid_and_credited_is_paid_and_the_credit_note_stays_open(odo
     }
 
 
-def test_refunding_a_customer_credit_note_is_an_outbound_customer_payment_that_settles_it(odoo: Any) -> None:
+def test_refunding_a_customer_credit_note_is_an_outbound_customer_payment_that_settles_it(
+    odoo: Any, payment_states: Any
+) -> None:
     refund = odoo.posted_invoice("out_refund", 100.0)
     payment_id = register(odoo, [refund], communication="refund #1001")["res_id"]
     payment = odoo.read1(
-        "account.payment", payment_id, ["amount", "state", "payment_type", "partner_type", "memo", "move_id"]
+        "account.payment",
+        payment_id,
+        ["amount", "state", "payment_type", "partner_type", odoo.version.payment_memo, "move_id"],
     )
     assert {k: v for k, v in payment.items() if k != "move_id"} == {
         "id": payment_id,
         "amount": 115.0,
-        "state": "paid",
+        "state": payment_states.settling,
         "payment_type": "outbound",
         "partner_type": "customer",
-        "memo": "refund #1001",
+        odoo.version.payment_memo: "refund #1001",
     }
     line_ids = odoo.read1("account.move", payment["move_id"][0], ["line_ids"])["line_ids"]
     rows = odoo.call("account.move.line", "read", line_ids, ["account_id", "debit", "credit"])
@@ -152,11 +156,15 @@ def test_refunding_a_customer_credit_note_is_an_outbound_customer_payment_that_s
     }
 
 
-def test_a_vendor_refund_received_is_an_inbound_supplier_payment(odoo: Any) -> None:
+def test_a_vendor_refund_received_is_an_inbound_supplier_payment(odoo: Any, payment_states: Any) -> None:
     refund = odoo.posted_invoice("in_refund", 100.0)
     payment_id = register(odoo, [refund])["res_id"]
     payment = odoo.read1("account.payment", payment_id, ["payment_type", "partner_type", "state"])
-    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == ("inbound", "supplier", "paid")
+    assert (payment["payment_type"], payment["partner_type"], payment["state"]) == (
+        "inbound",
+        "supplier",
+        payment_states.settling,
+    )
     assert odoo.read1("account.move", refund, ["payment_state"])["payment_state"] == "paid"
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from integrations.odoo.sandbox import domain as domains
+from integrations.odoo.sandbox import fields
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_narrowed_searches_find_what_a_full_scan_finds(
 
 def test_required_equalities_narrow_and_alternatives_do_not() -> None:
     class Model:
-        char = type("F", (), {"computed": False, "type": "char"})()
+        char = fields.char("Text")
         _fields = {"ref": char, "module": char, "name": char}
 
     required = domains.normalize([["name", "ilike", "x"], ["module", "=", "m"], ["ref", "in", ["a", "b"]]])
