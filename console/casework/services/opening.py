@@ -17,7 +17,7 @@ from django.utils import timezone
 from console.audit.actors import Actor
 from console.casework.causes import BUSINESS_KEY_KINDS, Facts, business_key, cause_of
 from console.casework.materiality import event_exposure, is_material
-from console.casework.models import OPEN_STATES, ActivityKind, CaseState, ExceptionCase
+from console.casework.models import OPEN_STATES, ActivityKind, ApprovalState, CaseApproval, CaseState, ExceptionCase
 from console.casework.services.states import case_change
 from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
 from console.sync.models import DuplicateAttempt, EventKind, EventState, Flow, SyncEvent, UnmatchedReceipts
@@ -197,13 +197,20 @@ def _resolve_resent(posted: list[SyncEvent], actor: Actor) -> None:
             f"as {by.odoo_name or by.odoo_id}; event {case.event_id} was dismissed so that it never posts too."
         )
         event_dismiss(event=case.event, actor=actor, reason=f"superseded by event {by.pk} ({by.external_id})")
+        # A decision still asked of a controller has nothing left to decide: it is withdrawn, not
+        # left pending on a closed case (nobody decided it, so no one is named).
+        withdrawn = CaseApproval.objects.filter(case=case, state=ApprovalState.PENDING).update(
+            state=ApprovalState.REJECTED,
+            decided_at=timezone.now(),
+            decision_note=f"withdrawn: the case resolved by event {by.pk}",
+        )
         case_change(
             case,
             actor=actor,
             kind=ActivityKind.RESOLVED,
             to=CaseState.RESOLVED,
             text=text,
-            data={"resolved_by_event": by.pk},
+            data={"resolved_by_event": by.pk, **({"approval_withdrawn": True} if withdrawn else {})},
             fields={"resolution": f"resolved by event {by.pk}"},
         )
 

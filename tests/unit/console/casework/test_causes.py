@@ -14,8 +14,16 @@ from django.test import Client
 from console.audit.models import AuditEvent
 from console.casework.cause_lists import causes_open
 from console.casework.causes import Facts, cause_of
-from console.casework.models import ActivityKind, BulkRun, BulkState, CaseState, ExceptionCase
-from console.casework.services.actions import case_retry
+from console.casework.models import (
+    ActivityKind,
+    ApprovalState,
+    BulkRun,
+    BulkState,
+    CaseApproval,
+    CaseState,
+    ExceptionCase,
+)
+from console.casework.services.actions import case_dismiss, case_retry
 from console.casework.services.bulk import bulk_execute
 from console.casework.services.states import CaseError
 from console.casework.taxonomy import Category
@@ -187,3 +195,20 @@ def test_another_document_of_the_same_customer_resolves_nothing(four_cases: dict
     events_drain()
     assert SyncEvent.objects.get(pk=other_id).state == EventState.POSTED
     assert ExceptionCase.objects.filter(state=CaseState.OPEN).count() == 4
+
+
+def test_a_decision_waiting_on_a_resolved_case_is_withdrawn(four_cases: dict[str, Any]) -> None:
+    olivia, actor = person("operator")
+    material = ExceptionCase.objects.get(event__external_id="vat20-c")
+    case_dismiss(user=olivia, actor=actor, case_id=material.pk, reason="sent twice by the shop")
+    material.refresh_from_db()
+    assert material.state == CaseState.WAITING_APPROVAL
+    resent = with_data(invoice_event("vat20-c-resent"), reference="#vat20-c")
+    resent["data"]["lines"][0]["unit_price"] = "25000.00"
+    ingest(four_cases["token"], resent)
+    events_drain()
+    material.refresh_from_db()
+    approval = CaseApproval.objects.get(case=material)
+    assert material.state == CaseState.RESOLVED
+    assert (approval.state, approval.decided_by_id) == (ApprovalState.REJECTED, None)
+    assert approval.decision_note.startswith("withdrawn: the case resolved by event")
