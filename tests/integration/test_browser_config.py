@@ -196,7 +196,9 @@ def test_a_connection_approved_by_a_controller_is_tested_with_and_without_the_ba
     page.goto(f"/config/connections/{OdooConnection.objects.get(name='odoo-us').pk}/")
     page.get_by_role("button", name="Test connection").click()
     report = page.get_by_role("region", name="Test of odoo-us")
-    expect(report.get_by_role("status")).to_contain_text(re.compile(r"Odoo 18\.0 answered; signing in as admin works"))
+    expect(report.get_by_role("status")).to_contain_text(
+        re.compile(r"Odoo 18\.0 answered over XML-RPC \(Odoo 17, 18\); signing in as admin works")
+    )
     expect(report.get_by_role("status")).to_contain_text("may post every kind of document")
     expect(report).to_contain_text("bank statement lines: may post")
 
