@@ -13,11 +13,16 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from console.access.selectors import entity_codes_visible
 from console.audit.models import CHANGE_CORRELATION, ActorType, AuditEvent, AuditVerification
 
 PAGE_SIZE = 50
+# An auditor's "verify the chain now" (verify_now.py): the press, and how long a check it
+# started is shown as running (a message lost with its worker must not say so for ever).
+VERIFY_REQUESTED = "audit.verify_requested"
+VERIFY_SHOWN_RUNNING = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -156,3 +161,33 @@ def audit_verification_last_failure() -> AuditVerification | None:
     """The latest check that failed. Results are insert-only, so a failure stays on the page
     even when a later row says OK: forging "last verification OK" cannot hide it."""
     return AuditVerification.objects.filter(ok=False).order_by("-finished_at").first()
+
+
+def verify_triggered_by(label: str) -> str:
+    """The check result's `triggered_by` for a person's press (the column is shorter than a username)."""
+    field = AuditVerification._meta.get_field("triggered_by")
+    return f"person:{label}"[: field.max_length]
+
+
+def audit_verify_press_latest() -> AuditEvent | None:
+    return AuditEvent.objects.filter(action=VERIFY_REQUESTED).order_by("-sequence").first()
+
+
+def audit_verify_check_of(press: AuditEvent) -> AuditVerification | None:
+    """The check a press started (None while it runs): one a minute at most, so the first
+    by that person since the press."""
+    return (
+        AuditVerification.objects.filter(
+            triggered_by=verify_triggered_by(press.actor_label), started_at__gte=press.occurred_at
+        )
+        .order_by("started_at")
+        .first()
+    )
+
+
+def audit_verify_running() -> AuditEvent | None:
+    """The latest press, while the check it started has not finished (for the page)."""
+    press = audit_verify_press_latest()
+    if press is None or timezone.now() - press.occurred_at > VERIFY_SHOWN_RUNNING:
+        return None
+    return None if audit_verify_check_of(press) is not None else press

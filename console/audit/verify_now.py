@@ -2,6 +2,12 @@
 on the trail, at most once a minute across everyone (the walk reads the whole chain: a
 button pressed by many must not become a way to load the database).
 
+The press is the person's decision, recorded at once; the walk runs in a worker (the
+"default" queue, as the hourly check), because it takes about 5-11 s per million rows on this
+machine and a chain of tens of millions would outlast a web request. Its result is the
+check's row (the auditor's page shows it) and an `audit.verified` row of the system's, with
+the press's correlation id.
+
 Why the chain head's row lock, and not a lock on the check results: results are insert-only,
 and under the production grants the application role may not lock them FOR UPDATE (that
 needs UPDATE); it may lock the head, and every audit write takes that lock already, for the
@@ -23,11 +29,18 @@ from console.access.roles import Role
 from console.audit.actors import Actor
 from console.audit.chain import GENESIS_HASH
 from console.audit.models import AuditChainHead, AuditEvent, AuditVerification
+from console.audit.selectors import (
+    VERIFY_REQUESTED,
+    audit_verify_check_of,
+    audit_verify_press_latest,
+    verify_triggered_by,
+)
 from console.audit.services import AuditEntry, audit_record
 from console.audit.verify import audit_chain_verify
 
 VERIFY_NOW_INTERVAL = timedelta(minutes=1)
-REQUESTED = "audit.verify_requested"
+VERIFY_TASK = "audit.verify_now"
+REQUESTED = VERIFY_REQUESTED
 VERIFIED = "audit.verified"
 VERIFIERS = (Role.AUDITOR,)
 
@@ -52,20 +65,6 @@ class VerifyTooSoon(Exception):
         return f"{said}; {result}. At most once a minute: verify again from {again:%H:%M:%S} UTC."
 
 
-def _latest_press() -> AuditEvent | None:
-    return AuditEvent.objects.filter(action=REQUESTED).order_by("-sequence").first()
-
-
-def _check_of(press: AuditEvent) -> AuditVerification | None:
-    """The check a press started (None while it runs): one a minute at most, so the first
-    by that person since the press."""
-    return (
-        AuditVerification.objects.filter(triggered_by=f"person:{press.actor_label}", started_at__gte=press.occurred_at)
-        .order_by("started_at")
-        .first()
-    )
-
-
 def _result(verification: AuditVerification) -> dict[str, Any]:
     return {
         "ok": verification.ok,
@@ -77,27 +76,54 @@ def _result(verification: AuditVerification) -> dict[str, Any]:
     }
 
 
-def audit_verify_now(*, user: Any, actor: Actor) -> AuditVerification:
-    """Run the chain check now, for an auditor; VerifyTooSoon within a minute of the last press."""
+def press_correlation(press: AuditEvent) -> str:
+    """The result row's correlation id: the press it answers (found by sequence)."""
+    return f"audit-verify-{press.sequence}"
+
+
+def audit_verify_now(*, user: Any, actor: Actor) -> AuditEvent:
+    """Record a press and send the check to a worker; VerifyTooSoon within a minute of the last press."""
     role_check(user, *VERIFIERS, doing="verifying the audit chain")
     with transaction.atomic():
         AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
         )
-        last = _latest_press()
+        last = audit_verify_press_latest()
         # The clock read after the lock is held: a press that waited for it is judged at its turn.
         if last is not None and timezone.now() - last.occurred_at < VERIFY_NOW_INTERVAL:
-            raise VerifyTooSoon(last.occurred_at, last.actor_label, _check_of(last))
-        audit_record(actor=actor, entry=AuditEntry(action=REQUESTED, object_type="audit_trail", object_id="chain"))
-    verification = audit_chain_verify(triggered_by=f"person:{actor.label}")
+            raise VerifyTooSoon(last.occurred_at, last.actor_label, audit_verify_check_of(last))
+        press = audit_record(
+            actor=actor, entry=AuditEntry(action=REQUESTED, object_type="audit_trail", object_id="chain")
+        )
+        transaction.on_commit(lambda: _send(press.sequence))
+    return press
+
+
+def _send(press_sequence: int) -> None:
+    from console.audit.tasks import verify_now
+
+    verify_now.apply_async(args=(press_sequence,))
+
+
+def audit_verify_pressed(press_sequence: int) -> AuditVerification | None:
+    """The worker's part: the check a press asked for, once (a message delivered twice finds
+    the first's result and does nothing)."""
+    press = AuditEvent.objects.filter(sequence=press_sequence, action=REQUESTED).first()
+    if press is None:
+        return None
+    correlation = press_correlation(press)
+    if AuditEvent.objects.filter(action=VERIFIED, correlation_id=correlation).exists():
+        return None
+    verification = audit_chain_verify(triggered_by=verify_triggered_by(press.actor_label))
     with transaction.atomic():
         audit_record(
-            actor=actor,
+            actor=Actor.system(VERIFY_TASK),
             entry=AuditEntry(
                 action=VERIFIED,
                 object_type="audit_verification",
                 object_id=str(verification.pk),
-                after=_result(verification),
+                after={**_result(verification), "press": press.sequence, "pressed_by": press.actor_label},
+                correlation_id=correlation,
             ),
         )
     return verification
