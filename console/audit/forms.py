@@ -21,6 +21,12 @@ def _length(name: str) -> int:
     return field.max_length
 
 
+def _choose(form: forms.Form, name: str, anything: str, values: list[str]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", anything), *[(v, v) for v in sorted(values)]]
+
+
 class _Before(forms.IntegerField):
     widget = forms.HiddenInput
 
@@ -34,9 +40,13 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(
         required=False, max_length=_length("actor_label"), help_text="Exact: a username, service:NAME or system:TASK."
     )
+    people_only = forms.BooleanField(
+        required=False, label="People's decisions only", help_text="Leaves out the system's and services' rows."
+    )
     action = forms.ChoiceField(required=False)
     entity = forms.ChoiceField(required=False)
-    object_type = forms.CharField(required=False, max_length=_length("object_type"), label="Object type")
+    # A list of the kinds on record, not a text box: a kind mistyped would just find nothing.
+    object_type = forms.ChoiceField(required=False, label="Object type")
     object_id = forms.CharField(required=False, max_length=_length("object_id"), label="Object id")
     correlation_id = forms.CharField(
         required=False,
@@ -46,12 +56,13 @@ class AuditFilterForm(forms.Form):
     )
     before = _Before()
 
-    def __init__(self, *args: Any, actions: list[str], entities: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actions: list[str], entities: list[str], object_types: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        action, entity = self.fields["action"], self.fields["entity"]
-        assert isinstance(action, forms.ChoiceField) and isinstance(entity, forms.ChoiceField)
-        action.choices = [("", "any action"), *[(a, a) for a in sorted(actions)]]
-        entity.choices = [("", "any entity"), *[(e, e) for e in sorted(entities)]]
+        _choose(self, "action", "any action", actions)
+        _choose(self, "entity", "any entity", entities)
+        _choose(self, "object_type", "any object", object_types)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -70,6 +81,7 @@ class AuditFilterForm(forms.Form):
             object_type=data.get("object_type") or "",
             object_id=data.get("object_id") or "",
             correlation_id=data.get("correlation_id") or "",
+            people_only=bool(data.get("people_only")),
             before_sequence=data.get("before"),
             time_zone=time_zone,
         )
@@ -79,9 +91,13 @@ class ObjectHistoryForm(forms.Form):
     """One object's history: its type and id travel in the query string, where any text fits
     (an id may hold '/', '..', '?' or spaces: a username someone typed at the sign-in)."""
 
-    object_type = forms.CharField(max_length=_length("object_type"), label="Object type")
+    object_type = forms.ChoiceField(label="Object type")
     object_id = forms.CharField(max_length=_length("object_id"), label="Object id", strip=False)
     before = _Before()
+
+    def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choose(self, "object_type", "which kind", object_types)
 
     def to_filter(self, time_zone: str) -> AuditFilter:
         data = self.cleaned_data

@@ -13,11 +13,16 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from console.access.selectors import entity_codes_visible
-from console.audit.models import CHANGE_CORRELATION, AuditEvent, AuditVerification
+from console.audit.models import CHANGE_CORRELATION, ActorType, AuditEvent, AuditVerification
 
 PAGE_SIZE = 50
+# An auditor's "verify the chain now" (verify_now.py): the press, and how long a check it
+# started is shown as running (a message lost with its worker must not say so for ever).
+VERIFY_REQUESTED = "audit.verify_requested"
+VERIFY_SHOWN_RUNNING = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class AuditFilter:
     object_type: str = ""
     object_id: str = ""
     correlation_id: str = ""
+    # People's decisions only: rows a signed-in person wrote, not the system's, a service
+    # account's or a failed sign-in's.
+    people_only: bool = False
     before_sequence: int | None = None
     time_zone: str = "UTC"
 
@@ -85,6 +93,8 @@ def audit_events_filtered(user: Any, f: AuditFilter) -> QuerySet[AuditEvent]:
         if low is None:
             return rows.none()
         rows = rows.filter(sequence__gte=low, sequence__lte=high, **period)
+    if f.people_only:
+        rows = rows.filter(actor_type=ActorType.USER)
     if f.actor:
         # Exact: a substring search cannot use an index over millions of rows.
         rows = rows.filter(actor_label=f.actor)
@@ -114,21 +124,33 @@ def audit_page(user: Any, f: AuditFilter) -> tuple[list[AuditEvent], int | None]
     return page[:PAGE_SIZE], more
 
 
-def audit_actions() -> list[str]:
-    """The actions on record, by a loose index scan: one index probe per action,
-    where SELECT DISTINCT would read every row of the trail."""
+def _distinct(column: str) -> list[str]:
+    """The values on record of an indexed column (the leading column of one of the trail's
+    indexes), by a loose index scan: one index probe per value, where SELECT DISTINCT would
+    read every row of the trail."""
     table = AuditEvent._meta.db_table
     sql = (
-        f"WITH RECURSIVE actions(action) AS ("
-        f" SELECT min(action) FROM {table}"
+        f"WITH RECURSIVE found(v) AS ("
+        f" SELECT min({column}) FROM {table}"
         f" UNION ALL"
-        f" SELECT (SELECT min(t.action) FROM {table} t WHERE t.action > actions.action)"
-        f" FROM actions WHERE actions.action IS NOT NULL"
-        f") SELECT action FROM actions WHERE action IS NOT NULL"
+        f" SELECT (SELECT min(t.{column}) FROM {table} t WHERE t.{column} > found.v)"
+        f" FROM found WHERE found.v IS NOT NULL"
+        f") SELECT v FROM found WHERE v IS NOT NULL"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
+
+
+def audit_actions() -> list[str]:
+    """The actions on record (the (action, sequence) index)."""
+    return _distinct("action")
+
+
+def audit_object_types() -> list[str]:
+    """The kinds of object on record (the (object_type, object_id, sequence) index): the
+    auditor picks one from these rather than typing it."""
+    return _distinct("object_type")
 
 
 def audit_latest_verification() -> AuditVerification | None:
@@ -139,3 +161,33 @@ def audit_verification_last_failure() -> AuditVerification | None:
     """The latest check that failed. Results are insert-only, so a failure stays on the page
     even when a later row says OK: forging "last verification OK" cannot hide it."""
     return AuditVerification.objects.filter(ok=False).order_by("-finished_at").first()
+
+
+def verify_triggered_by(label: str) -> str:
+    """The check result's `triggered_by` for a person's press (the column is shorter than a username)."""
+    field = AuditVerification._meta.get_field("triggered_by")
+    return f"person:{label}"[: field.max_length]
+
+
+def audit_verify_press_latest() -> AuditEvent | None:
+    return AuditEvent.objects.filter(action=VERIFY_REQUESTED).order_by("-sequence").first()
+
+
+def audit_verify_check_of(press: AuditEvent) -> AuditVerification | None:
+    """The check a press started (None while it runs): one a minute at most, so the first
+    by that person since the press."""
+    return (
+        AuditVerification.objects.filter(
+            triggered_by=verify_triggered_by(press.actor_label), started_at__gte=press.occurred_at
+        )
+        .order_by("started_at")
+        .first()
+    )
+
+
+def audit_verify_running() -> AuditEvent | None:
+    """The latest press, while the check it started has not finished (for the page)."""
+    press = audit_verify_press_latest()
+    if press is None or timezone.now() - press.occurred_at > VERIFY_SHOWN_RUNNING:
+        return None
+    return None if audit_verify_check_of(press) is not None else press

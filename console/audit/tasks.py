@@ -22,3 +22,14 @@ def verify_chain() -> bool:
         log.error("audit digest refused: %s", err)
         return False
     return True
+
+
+@shared_task(name="audit.verify_now", acks_late=True)
+def verify_now(press_sequence: int) -> bool | None:
+    """An auditor's "verify the chain now" (verify_now.py); the day's digest is the hourly task's."""
+    from console.audit.verify_now import audit_verify_pressed
+
+    result = audit_verify_pressed(press_sequence)
+    if result is not None and not result.ok:
+        log.error("audit chain BROKEN (checked on demand): %s", result.message)
+    return None if result is None else result.ok

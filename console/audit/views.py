@@ -5,9 +5,10 @@ visitor puts in the query string, nothing reaches the database unchecked."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from console.access.decorators import role_required
 from console.access.login_audit import client_ip
@@ -20,9 +21,12 @@ from console.audit.selectors import (
     AuditFilter,
     audit_actions,
     audit_latest_verification,
+    audit_object_types,
     audit_page,
     audit_verification_last_failure,
+    audit_verify_running,
 )
+from console.audit.verify_now import VerifyTooSoon, audit_verify_now
 
 AUDIT_READERS = (Role.AUDITOR,)
 
@@ -32,7 +36,12 @@ def _zone(request: HttpRequest) -> str:
 
 
 def _form(request: HttpRequest) -> AuditFilterForm:
-    return AuditFilterForm(request.GET or None, actions=audit_actions(), entities=entity_codes_visible(request.user))
+    return AuditFilterForm(
+        request.GET or None,
+        actions=audit_actions(),
+        entities=entity_codes_visible(request.user),
+        object_types=audit_object_types(),
+    )
 
 
 def _filter(request: HttpRequest, form: AuditFilterForm) -> AuditFilter | None:
@@ -56,6 +65,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "verification": audit_latest_verification(),
         "last_failure": audit_verification_last_failure(),
+        "verify_running": audit_verify_running(),
     }
     template = "audit/_rows.html" if request.htmx else "audit/list.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=400 if f is None else 200)
@@ -65,7 +75,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @role_required(*AUDIT_READERS)
 def audit_object(request: HttpRequest) -> HttpResponse:
     """One object's history; without a query string, the form that asks which object."""
-    form = ObjectHistoryForm(request.GET or None)
+    form = ObjectHistoryForm(request.GET or None, object_types=audit_object_types())
     valid = form.is_valid()
     rows, more = audit_page(request.user, form.to_filter(_zone(request))) if valid else ([], None)
     if valid and not rows and "before" not in request.GET:
@@ -88,11 +98,24 @@ def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if f is None:
         return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
     try:
-        body, content_type = audit_export(
-            user=request.user, actor=Actor.person(request.user, client_ip(request)), f=f, fmt=fmt
-        )
+        export = audit_export(user=request.user, actor=Actor.person(request.user, client_ip(request)), f=f, fmt=fmt)
     except ExportTooLarge as err:
         return HttpResponseBadRequest(str(err))
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail.{fmt}"'
+    response = HttpResponse(export.body, content_type=f"{export.content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+@require_POST
+@role_required(*AUDIT_READERS)
+def audit_verify_view(request: HttpRequest) -> HttpResponse:
+    """Verify the chain now; the answer is a message on the trail's page."""
+    try:
+        audit_verify_now(user=request.user, actor=Actor.person(request.user, client_ip(request)))
+    except VerifyTooSoon as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(
+            request, "The chain check has started: its result appears above in a few seconds (reload the page)."
+        )
+    return redirect("audit-list")

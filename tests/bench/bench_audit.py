@@ -112,6 +112,9 @@ def main() -> None:
         "by object": "/audit/object/?object_type=sync_event&object_id=250000",
         "action + entity + period": "/audit/?action=event.blocked&entity=US01&since=2026-04-01&until=2026-04-30",
         "deep page (keyset)": "/audit/?entity=US01&before=500000",
+        "people's decisions only": "/audit/?people_only=on",
+        "people only + entity + a month": "/audit/?people_only=on&entity=US01&since=2026-04-01&until=2026-04-30",
+        "by object type": "/audit/?object_type=sync_event",
     }
     for name, url in pages.items():
         assert client.get(url).status_code == 200

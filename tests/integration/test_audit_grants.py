@@ -89,3 +89,14 @@ def test_app_role_appends_and_moves_the_head_forward(app: psycopg.Connection[tup
         )
         app.execute("UPDATE audit_auditchainhead SET last_sequence = 3, last_hash = %s", ["a" * 64])
     assert app.execute("SELECT last_sequence, last_hash FROM audit_auditchainhead").fetchone() == (3, "a" * 64)
+
+
+def test_verify_now_locks_the_head_because_check_results_cannot_be_locked(
+    app: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    """Why "verify the chain now" serializes its presses on the head (console/audit/verify_now.py):
+    the application's role may lock the head, and may not lock check results (FOR UPDATE needs UPDATE)."""
+    with app.transaction():
+        app.execute("SELECT last_sequence FROM audit_auditchainhead WHERE id = 1 FOR UPDATE")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), app.transaction():
+        app.execute("SELECT id FROM audit_auditverification FOR UPDATE")
