@@ -5,6 +5,12 @@ EMAIL_HOST is set, otherwise files in var/mail (settings), as the escalation mai
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -15,6 +21,10 @@ from console.casework.models import CaseApproval
 from console.mappings.models import ChangeRequest
 
 PREFIX = "[finops-console]"
+MAX_LINES = 50
+logger = logging.getLogger(__name__)
+# Inside a bulk run: the approvals it requested, mailed once at its end (a list, or None).
+_held: ContextVar[list[int] | None] = ContextVar("approval_mails_held", default=None)
 
 
 def _send(entity_id: int, requester_id: int, subject: str, body: str) -> int:
@@ -51,7 +61,57 @@ def mapping_change_mail(request_id: int) -> int:
     return _send(request.entity_id, request.requested_by_id, subject, body)
 
 
+def bulk_approvals_mail(approval_ids: list[int], run_label: str) -> int:
+    """One mail per controller for the approvals a bulk run asked for, instead of one per case."""
+    approvals = CaseApproval.objects.select_related("case__entity", "requested_by").filter(pk__in=approval_ids)
+    grouped: dict[tuple[int, int], list[CaseApproval]] = defaultdict(list)
+    for approval in approvals.order_by("pk"):
+        grouped[(approval.case.entity_id, approval.requested_by_id)].append(approval)
+    sent = 0
+    for (entity_id, requester_id), group in grouped.items():
+        first = group[0]
+        lines = [
+            f"case {a.case_id} · {a.case.get_category_display()} · {a.amount} {a.case.currency} · "
+            f"{reverse('case-detail', args=[a.case_id])}"
+            for a in group[:MAX_LINES]
+        ]
+        more = f"\n… and {len(group) - MAX_LINES} more." if len(group) > MAX_LINES else ""
+        subject = f"{PREFIX} {len(group)} case approval(s) requested by {run_label} ({first.case.entity.code})"
+        body = (
+            f"{first.requested_by.get_username()} asks a controller of {first.case.entity.code} to approve, "
+            f"in {run_label}: {first.get_kind_display().lower()}, reason: {first.reason}\n\n"
+            + "\n".join(lines)
+            + more
+            + f"\n\nAll your requests: {reverse('approvals-inbox')}"
+        )
+        sent += _send(entity_id, requester_id, subject, body)
+    return sent
+
+
+@contextmanager
+def approval_mails_summed(run_label: str) -> Iterator[None]:
+    """Within it (a bulk run, each case in its own transaction), the approvals requested and
+    committed are mailed together at the end: a run of 400 material cases is one mail."""
+    held: list[int] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        if held:
+            try:
+                bulk_approvals_mail(held, run_label)
+            except Exception:  # the requests stand and wait in the inbox
+                logger.exception("the approval mail of %s was not sent", run_label)
+
+
 def case_approval_mail_on_commit(approval_id: int) -> None:
+    held = _held.get()
+    if held is not None:
+        # Kept now; the mail at the run's end reads the approvals back, so one whose case's
+        # transaction rolled back is not found and not mailed.
+        held.append(approval_id)
+        return
     # robust: a mail server that fails is logged; the request is committed and stays in the inbox.
     transaction.on_commit(lambda: case_approval_mail(approval_id), robust=True)
 
