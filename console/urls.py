@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/invitation/<uidb64>/<token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
     path("audit/", include("console.audit.urls")),
     path("cases/", include("console.casework.urls")),
+    path("approvals/", include("console.casework.approval_urls")),
     path("events/", include("console.casework.explorer_urls")),
     path("access/", include("console.access.urls")),
     path("mappings/", include("console.mappings.urls")),

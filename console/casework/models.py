@@ -378,3 +378,25 @@ class OpenCaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cases:+d} {self.state} {self.category} cases, {self.amount} {self.currency}"
+
+
+class SavedView(models.Model):
+    """A person's named filter of the case list: the list's query string, nothing more. Sharing
+    it is sharing that query: whoever opens it sees the cases of their own entities it selects.
+    At most one per person is their default, applied when they open the list with no filter."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=100)
+    query = models.TextField(blank=True, default="", help_text="The case list's filter, as in its URL.")
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="savedview_owner_name"),
+            models.UniqueConstraint(fields=["owner"], condition=Q(is_default=True), name="savedview_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner_id})"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,7 +23,8 @@ from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
 from console.casework.forms import ActionForm, action_form, action_labels
 from console.casework.list_rows import case_rows_html
-from console.casework.models import CaseState, ExceptionCase
+from console.casework.models import CaseState, ExceptionCase, SavedView
+from console.casework.saved_view_reads import saved_view_default, saved_view_shared, saved_views_of
 from console.casework.selectors import (
     CaseDetail,
     CasePaginator,
@@ -87,9 +89,46 @@ DONE = {
 }
 
 
+# ?view=none: the list without the person's default view.
+NO_VIEW = "none"
+
+
+def _view_url(view: SavedView) -> str:
+    return f"{reverse('case-list')}?{view.query + '&' if view.query else ''}view={view.pk}"
+
+
+def _saved_view_redirect(request: HttpRequest) -> HttpResponse | None:
+    """The list with no query opens the person's default view; ?view=<id> alone opens that view
+    (anyone's: it is a filter, and the list holds it to the opener's entities). Both redirect
+    to the view's query, so the URL, the filter bar, the pages and the export all carry it."""
+    if not request.GET:
+        default = saved_view_default(request.user)
+        return redirect(_view_url(default)) if default is not None else None
+    if set(request.GET) == {"view"} and request.GET["view"] != NO_VIEW:
+        view = saved_view_shared(request.GET["view"])
+        if view is None:
+            raise Http404("no such saved view")
+        if view.query:
+            return redirect(_view_url(view))
+    return None
+
+
+def filterset_query(request: HttpRequest) -> str:
+    """The list's filter as a query string, without the page or the view it came from: what an
+    export selects and a saved view keeps."""
+    query = request.GET.copy()
+    for name in ("page", "view"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @require_safe
 @role_required(*CASE_READERS)
 def case_list(request: HttpRequest) -> HttpResponse:
+    if not request.htmx:  # type: ignore[attr-defined]
+        to_view = _saved_view_redirect(request)
+        if to_view is not None:
+            return to_view
     filterset = CaseFilter(request.GET, queryset=cases_visible(request.user), request=request)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     lookups = filterset.tally_lookups()
@@ -104,6 +143,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "totals": totals,
         "bulk_offered": bool(bulk_actions_for(request.user)),
+        "saved_view": saved_view_shared(request.GET.get("view", "")),
+        "saved_views": saved_views_of(request.user),
+        "filter_query": filterset_query(request),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "casework/_rows.html", context)

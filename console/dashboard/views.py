@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from console.access.selectors import entity_ids_visible
+from console.access.roles import Role
+from console.access.selectors import entity_ids_visible, user_has_role
+from console.casework.approvals_inbox import inbox_count
 from console.casework.cause_lists import causes_open
 from console.casework.dashboard import case_aging, daily_trend
 from console.dashboard.charts import trend_svg
@@ -45,6 +47,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "aging": [(bucket, links.aging(bucket.value)) for bucket in aging],
         "top_causes": [(cause, links.cause(cause.key)) for cause in top_causes],
         "causes_link": links.causes(),
+        # Counted as the inbox counts its list: the number is the count of the page it opens.
+        "approvals": inbox_count(request.user) if user_has_role(request.user, Role.CONTROLLER) else None,
         "trends": [
             {"label": label, "svg": trend_svg(trend, label, f"trend-{n}", posted_on=posted_on, opened_on=opened_on)}
             for n, (label, trend) in enumerate((("7 days", month.last(7)), ("30 days", month)), start=1)

@@ -32,6 +32,7 @@ from console.casework.models import (
     ExceptionCase,
     ReceiptMatch,
 )
+from console.casework.services.approval_mail import case_approval_mail_on_commit
 from console.casework.services.states import CaseError, case_change
 from console.casework.taxonomy import Category
 from console.sync.errors import IllegalTransition
@@ -348,6 +349,7 @@ def _request_approval(
             **judgement.as_json(),
         },
     )
+    case_approval_mail_on_commit(approval.pk)
     return case
 
 

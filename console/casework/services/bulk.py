@@ -23,6 +23,7 @@ from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record, audit_record_atomic
 from console.casework.models import BulkAction, BulkRun, BulkState, CaseState, ExceptionCase
 from console.casework.services import actions
+from console.casework.services.approval_mail import approval_mails_summed
 from console.casework.services.states import CaseError
 from console.sync.errors import SyncError
 from console.sync.services.interventions import WORKABLE
@@ -151,26 +152,28 @@ def bulk_execute(run_id: int) -> BulkRun:
     act = _one(run)
     counts = {"succeeded": run.succeeded, "waiting_approval": run.waiting_approval, "skipped": run.skipped}
     problems: list[dict[str, Any]] = list(run.problems)
-    for number, case_id in enumerate(run.case_ids[run.processed :], start=run.processed + 1):
-        try:
-            case = act(user=user, actor=actor, case_id=case_id)
-        except (CaseError, actions.CaseNotFound, PermissionDenied, SyncError) as err:
-            counts["skipped"] += 1
-            if len(problems) < MAX_PROBLEMS:
-                problems.append({"case": case_id, "message": str(err)})
-        except DatabaseError as err:
-            # A deadlock or a lost connection on one case: that case is skipped (its own
-            # transaction rolled back), the run goes on, and the person can retry it.
-            logger.warning("bulk run %s: case %s skipped on a database error", run.pk, case_id, exc_info=True)
-            counts["skipped"] += 1
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(
-                    {"case": case_id, "message": f"database error, try this case again ({type(err).__name__})"}
-                )
-        else:
-            counts["waiting_approval" if case.state == CaseState.WAITING_APPROVAL else "succeeded"] += 1
-        if number % PROGRESS_EVERY == 0:
-            BulkRun.objects.filter(pk=run.pk).update(processed=number, problems=problems, **counts)
+    # The approvals the run asks for are mailed once, at its end, not one mail per case.
+    with approval_mails_summed(f"bulk run {run.pk}"):
+        for number, case_id in enumerate(run.case_ids[run.processed :], start=run.processed + 1):
+            try:
+                case = act(user=user, actor=actor, case_id=case_id)
+            except (CaseError, actions.CaseNotFound, PermissionDenied, SyncError) as err:
+                counts["skipped"] += 1
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append({"case": case_id, "message": str(err)})
+            except DatabaseError as err:
+                # A deadlock or a lost connection on one case: that case is skipped (its own
+                # transaction rolled back), the run goes on, and the person can retry it.
+                logger.warning("bulk run %s: case %s skipped on a database error", run.pk, case_id, exc_info=True)
+                counts["skipped"] += 1
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(
+                        {"case": case_id, "message": f"database error, try this case again ({type(err).__name__})"}
+                    )
+            else:
+                counts["waiting_approval" if case.state == CaseState.WAITING_APPROVAL else "succeeded"] += 1
+            if number % PROGRESS_EVERY == 0:
+                BulkRun.objects.filter(pk=run.pk).update(processed=number, problems=problems, **counts)
     BulkRun.objects.filter(pk=run.pk).update(
         processed=len(run.case_ids),
         problems=problems,

@@ -11,23 +11,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from console.access.mail_recipients import controller_emails_by_entity
 from console.access.models import User
-from console.access.roles import Role
-from console.access.selectors import entity_ids_visible
 from console.audit.actors import Actor
 from console.casework.models import OPEN_STATES, ActivityKind, ExceptionCase
 from console.casework.services.states import case_change
 
 MAX_LINES = 50
-
-
-def _controllers_by_entity(entity_ids: set[int]) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = defaultdict(set)
-    controllers = User.objects.filter(is_active=True, groups__name=Role.CONTROLLER.group_name).exclude(email="")
-    for user in controllers:
-        for entity_id in entity_ids.intersection(entity_ids_visible(user)):
-            found[entity_id].add(user.email)
-    return found
 
 
 def cases_escalate(*, now: datetime | None = None, batch: int = 500) -> int:
@@ -46,7 +36,7 @@ def cases_escalate(*, now: datetime | None = None, batch: int = 500) -> int:
             )
             if not cases:
                 break
-            controllers = _controllers_by_entity({c.entity_id for c in cases})
+            controllers = controller_emails_by_entity({c.entity_id for c in cases})
             assignees = dict(
                 User.objects.filter(pk__in={c.assignee_id for c in cases if c.assignee_id}).values_list("pk", "email")
             )

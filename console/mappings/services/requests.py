@@ -25,6 +25,7 @@ from console.access.roles import Role
 from console.access.selectors import restrict_to_entities
 from console.audit.actors import Actor
 from console.audit.services import AuditEntry, audit_record
+from console.casework.services.approval_mail import mapping_change_mail_on_commit
 from console.mappings.models import (
     ChangeActivity,
     ChangeOrigin,
@@ -428,6 +429,7 @@ def change_request_submit(*, user: Any, actor: Actor, request_id: int) -> Change
         before={"state": "draft"},
         after={"state": "submitted", "rows": [_row_json(r) for r in rows]},
     )
+    mapping_change_mail_on_commit(request.pk)
     return request
 
 
