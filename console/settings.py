@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "console.mappings",
     "console.casework",
     "console.dashboard",
+    "console.reconciliation",
     "console.sources",
     "console.operations",
 ]
