@@ -14,7 +14,7 @@ from console.access.selectors import entity_ids_visible, user_has_role
 from console.casework.approvals_inbox import inbox_count
 from console.casework.cause_lists import causes_open
 from console.casework.dashboard import case_aging, daily_trend
-from console.dashboard.charts import trend_svg
+from console.dashboard.charts import trend_chart
 from console.dashboard.figures import Figures
 from console.serial import serial_queries
 from console.sync.models import LegalEntity
@@ -50,7 +50,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         # Counted as the inbox counts its list: the number is the count of the page it opens.
         "approvals": inbox_count(request.user) if user_has_role(request.user, Role.CONTROLLER) else None,
         "trends": [
-            {"label": label, "svg": trend_svg(trend, label, f"trend-{n}", posted_on=posted_on, opened_on=opened_on)}
+            trend_chart(trend, label, f"trend-{n}", posted_on=posted_on, opened_on=opened_on)
             for n, (label, trend) in enumerate((("7 days", month.last(7)), ("30 days", month)), start=1)
         ],
     }
