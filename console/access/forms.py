@@ -75,3 +75,17 @@ class DeactivateForm(forms.Form):
         max_length=2000,
         help_text="Their sessions and tokens end at once. Kept on the audit trail.",
     )
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone", help_text="Every page shows times in this zone, and names it; storage stays in UTC."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from console.access.time_zone import zone_names
+
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in zone_names()]

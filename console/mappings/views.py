@@ -370,5 +370,5 @@ def _done(action: str, done: ChangeRequest) -> str:
         events = f"{done.requeued} waiting event{'s' if done.requeued != 1 else ''}"
         return f"approved and applied; {events} queued for posting again"
     if done.effective_at:
-        return f"approved; it applies at {timezone.localtime(done.effective_at):%Y-%m-%d %H:%M} UTC"
+        return f"approved; it applies at {timezone.localtime(done.effective_at):%Y-%m-%d %H:%M %Z}"
     return "approved"

@@ -82,6 +82,8 @@ MATRIX: dict[str, Use] = {
     # "Verify the chain now": the result (or "once a minute") is a message on the trail's page.
     "audit-verify": Use(post={"auditor": "302 /audit/"}),
     "people-list": Use(get={"admin": 200}),
+    # Anyone signed in sets their own zone; a POST sets it and comes back to the page.
+    "my-settings": Use(get=each(ROLES, 200), post=each(ROLES, "302 /access/me/"), body={"time_zone": "Europe/Paris"}),
     "person-access": Use(
         get={"admin": 200},
         post={"admin": "302 /access/people/"},
