@@ -26,6 +26,7 @@ urlpatterns = [
     path("deliveries/", include("console.sources.log_urls")),
     path("files/", include("console.sources.file_urls")),
     path("flows/", include("console.sync.flow_urls")),
+    path("close/", include("console.reconciliation.close_urls")),
     path("config/sources/", include("console.sync.source_urls")),
     path("config/", include("console.sync.config_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

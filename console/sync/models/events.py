@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from console.sync.models.entities import LegalEntity
 from console.sync.models.sources import Flow, SourceSystem
@@ -30,6 +32,16 @@ class EventState(models.TextChoices):
 
 
 UNPOSTED_STATES = (EventState.QUEUED, EventState.POSTING, EventState.RETRY_WAIT, EventState.BLOCKED, EventState.FAILED)
+
+
+def document_date() -> Coalesce:
+    """The document's own date as ISO text, as the override states it when a person changed it,
+    else as received: an invoice's `invoice_date`, any other document's `date`. The close view
+    reads unposted events by it, through the index `syncevent_unposted_document` on this very
+    expression (a query must write it the same way for the index to serve it)."""
+    return Coalesce(
+        KT("override__invoice_date"), KT("override__date"), KT("payload__invoice_date"), KT("payload__date")
+    )
 
 
 class SyncEvent(models.Model):
@@ -127,6 +139,13 @@ class SyncEvent(models.Model):
                 fields=["posted_at", "flow", "entity"],
                 condition=Q(state="posted", booked_later=True),
                 name="syncevent_booked_later",
+            ),
+            # The close view's unposted events of an entity by their document's period.
+            models.Index(
+                F("entity"),
+                document_date(),
+                condition=Q(state__in=[state.value for state in UNPOSTED_STATES]),
+                name="syncevent_unposted_document",
             ),
             # What the next archive run may take: posted, not archived yet, oldest posting first.
             models.Index(

@@ -82,6 +82,9 @@ MATRIX: dict[str, Use] = {
     # "Verify the chain now": the result (or "once a minute") is a message on the trail's page.
     "audit-verify": Use(post={"auditor": "302 /audit/"}),
     "people-list": Use(get={"admin": 200}),
+    "close-start": Use(get=each(READERS, "302 /close/US01/")),
+    "close-period": Use(get=each(READERS, 200)),
+    "close-list": Use(get=each(READERS, 200)),
     # Anyone signed in sets their own zone; a POST sets it and comes back to the page.
     "my-settings": Use(get=each(ROLES, 200), post=each(ROLES, "302 /access/me/"), body={"time_zone": "Europe/Paris"}),
     "person-access": Use(
@@ -533,6 +536,8 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:connection_id>": objects["connection"],
         "<int:connection_change_id>": objects["connection_change"],
         "<int:view_id>": objects["saved_view"],
+        "<str:period>": "2026-11",
+        "<str:figure>": "waiting",
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
