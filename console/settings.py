@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "console.casework",
     "console.dashboard",
     "console.reconciliation",
+    "console.ui",
     "console.sources",
     "console.operations",
 ]
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "console.access.middleware.AccessMemoMiddleware",
     "console.access.time_zone.TimeZoneMiddleware",
+    "console.ui.middleware.ReaderLocaleMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +146,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "console.access.context_processors.roles",
             ],
+            # `{{ amount|money:currency }}` on every page without a {% load %}.
+            "builtins": ["console.ui.templatetags.money"],
         },
     },
 ]
