@@ -81,7 +81,7 @@ def test_a_threshold_waits_for_a_controller_and_never_for_its_proposer(
     page.get_by_role("button", name="Propose").click()
     expect(page.get_by_role("status").first).to_contain_text("Proposed: the threshold changes when a controller")
     pending = page.get_by_role("region", name="Threshold change waiting for a controller")
-    expect(pending).to_contain_text("10000.00 → 25000.00 USD, proposed by cleo")
+    expect(pending).to_contain_text("$10,000.00 → $25,000.00, proposed by cleo")
     expect(pending.get_by_role("button", name="Decide")).to_have_count(0)  # a controller, but the proposer
     page.goto("/config/approvals/")
     expect(page.get_by_text("(yours: another controller decides)")).to_be_visible()
@@ -94,7 +94,7 @@ def test_a_threshold_waits_for_a_controller_and_never_for_its_proposer(
     carl.get_by_role("button", name="Decide").click()
     expect(carl.get_by_role("status").first).to_contain_text("Threshold change approved.")
     carl.goto(f"/config/entities/{LegalEntity.objects.get(code='US01').pk}/")
-    expect(carl.get_by_role("definition").filter(has_text="25000.00 USD")).to_be_visible()
+    expect(carl.get_by_role("definition").filter(has_text="$25,000.00")).to_be_visible()
     approved = AuditEvent.objects.get(action="entity.threshold_approved")
     assert approved.actor_label == "carl" and approved.after_data["proposed_by"] == "cleo"
 

@@ -127,7 +127,7 @@ def test_an_operator_maps_the_missing_tax_code_a_controller_approves_and_the_inv
     expect(fact(carl, "Asked by")).to_contain_text("olivia")
     expect_diff(carl, "VAT20")
     impact = carl.get_by_role("region", name="Impact")
-    expect(impact).to_contain_text("Unblocks 1 open case (1 waiting event), 100.00 USD at stake")
+    expect(impact).to_contain_text("Unblocks 1 open case (1 waiting event), $100.00 at stake")
     expect(impact).to_contain_text("0 posted events used a version this request replaces")
     approve = carl.get_by_role("form", name="Approve")
     approve.get_by_label("Note").fill("checked against the tax register")

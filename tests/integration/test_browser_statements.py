@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from console.casework.models import ExceptionCase
 from console.sync.models import EventState, SyncEvent
 from console.sync.services.demo import DEMO_BANK_ACCOUNT
+from console.ui.money import money_text
 from tests.bench.camt_file import write_camt053
 from tests.integration.conftest import Workers, wait_until
 from tests.integration.test_browser_casework import ConsoleWatch, browser, console_watch, fact, sign_in
@@ -69,7 +70,7 @@ def test_an_operator_imports_a_balanced_file_and_sees_its_lines_posted(
 
     expect(page.get_by_text("Nothing is stored yet.")).to_be_visible()
     expect(fact(page, "Entries")).to_have_text("10: 10 new, 0 imported before, 0 refused")
-    expect(fact(page, "Totals")).to_have_text(f"{camt.closing - camt.opening} USD")
+    expect(fact(page, "Totals")).to_have_text(money_text(camt.closing - camt.opening, "USD", "en_US"))
     statements = page.get_by_role("table", name="Statements")
     rows = statements.locator("tbody tr")
     expect(rows).to_have_count(2)
@@ -151,7 +152,7 @@ def test_an_unbalanced_file_is_warned_of_then_held_as_cases_naming_its_differenc
     filters.get_by_label("Category").select_option(label="Held: its file does not add up")
     filters.get_by_role("button", name="Filter", exact=True).click()
     rows = page.locator("#case-rows")
-    expect(rows.get_by_role("status")).to_have_text(re.compile(r"^4 cases, at stake [0-9,.]+ USD\.$"))
+    expect(rows.get_by_role("status")).to_have_text(re.compile(r"^4 cases, at stake \$[0-9,.]+\.$"))
     case = ExceptionCase.objects.filter(event__kind="bank_statement_line").order_by("pk").first()
     assert case is not None
     rows.get_by_role("link", name=f"#{case.pk}", exact=True).click()

@@ -78,7 +78,7 @@ def test_an_operator_goes_from_a_cause_to_its_fix_then_retries_every_case_of_it(
 
     locked = cause_row(page, re.compile(r"is locked in Odoo for US01"))
     expect(locked.get_by_role("link", name="2 cases", exact=True)).to_be_visible()
-    expect(locked).to_contain_text("350.00 USD")
+    expect(locked).to_contain_text("$350.00")
     mapping = cause_row(page, "tax code VAT20 has no mapping in US01")
     expect(mapping.get_by_role("link", name="1 case", exact=True)).to_be_visible()
 
@@ -90,7 +90,7 @@ def test_an_operator_goes_from_a_cause_to_its_fix_then_retries_every_case_of_it(
     # The count links to the case list of that cause, which states the same figures.
     cause_row(page, re.compile(r"is locked in Odoo for US01")).get_by_role("link", name="2 cases").click()
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
-    expect(page.locator("#case-rows").get_by_role("status")).to_have_text("2 cases, at stake 350.00 USD.")
+    expect(page.locator("#case-rows").get_by_role("status")).to_have_text("2 cases, at stake $350.00.")
     page.go_back()
 
     # The fix is Odoo's (the period reopened); then one retry for the whole cause.
@@ -99,7 +99,7 @@ def test_an_operator_goes_from_a_cause_to_its_fix_then_retries_every_case_of_it(
     locked.get_by_role("button", name="Retry the cause (dry run first)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bulk retry now")
     expect(fact(page, "Cases")).to_have_text("2")
-    expect(fact(page, "Money at stake")).to_have_text("350.00 USD")
+    expect(fact(page, "Money at stake")).to_have_text("$350.00")
     page.get_by_role("button", name="Run it on 2 cases", exact=True).click()
     expect(page.get_by_role("heading", name="Result")).to_be_visible(timeout=POSTED_WITHIN * 1000)
     expect(fact(page, "State")).to_have_text("Done")
@@ -127,7 +127,7 @@ def test_the_case_list_exports_what_its_filter_selects_as_csv_and_xlsx(
 
     page = sign_in(browser, console_watch, live_server.url, "operator")
     page.goto(reverse("case-list") + "?category=closed_period")
-    expect(page.locator("#case-rows").get_by_role("status")).to_have_text("2 cases, at stake 140.50 USD.")
+    expect(page.locator("#case-rows").get_by_role("status")).to_have_text("2 cases, at stake $140.50.")
 
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="CSV", exact=True).click()
@@ -171,7 +171,7 @@ def test_a_saved_view_opens_by_default_and_by_its_link_and_all_open_cases_is_one
     expect(page.get_by_role("navigation", name="Saved views").get_by_role("status")).to_contain_text(
         "View Locked periods"
     )
-    expect(page.locator("#case-rows").get_by_role("status")).to_have_text("1 case, at stake 10.00 USD.")
+    expect(page.locator("#case-rows").get_by_role("status")).to_have_text("1 case, at stake $10.00.")
     expect(page).to_have_url(re.compile(r"[?&]category=closed_period(&|$)"))
 
     page.get_by_role("navigation", name="Saved views").get_by_role("link", name="All open cases").click()
@@ -184,7 +184,7 @@ def test_a_saved_view_opens_by_default_and_by_its_link_and_all_open_cases_is_one
     carl = sign_in(browser, console_watch, live_server.url, "controller")
     carl.goto(href)
     expect(carl.get_by_role("navigation", name="Saved views").get_by_role("status")).to_contain_text("shared by olivia")
-    expect(carl.locator("#case-rows").get_by_role("status")).to_have_text("1 case, at stake 10.00 USD.")
+    expect(carl.locator("#case-rows").get_by_role("status")).to_have_text("1 case, at stake $10.00.")
     carl.context.close()
     page.context.close()
 

@@ -47,7 +47,7 @@ def test_dry_run_then_retry_every_case_of_the_filter(three_cases: list[Exception
         run = preview(client, "retry")
         page = client.get(f"/cases/bulk/{run.pk}/")
     assert run.state == BulkState.PREVIEWED and run.total == 3 and run.money == {"USD": "25300.00"}
-    assert b"Run it on 3 cases" in page.content and b"25300.00 USD" in page.content
+    assert b"Run it on 3 cases" in page.content and b"$25,300.00" in page.content
     # A dry run changes nothing: its own row is all it writes (no case moved, nothing audited).
     assert dry_run.counts() == {"casework.BulkRun": (1, 0, 0)}
 

@@ -114,13 +114,13 @@ def test_cases_of_one_missing_mapping_are_one_cause_with_their_count_money_and_a
 def test_the_causes_view_the_case_list_and_the_dashboard_state_the_same_figures(four_cases: dict[str, Any]) -> None:
     client = login(Client(), "operator")
     page = client.get("/cases/causes/").content.decode()
-    assert "tax code VAT20 has no mapping in US01" in page and "25300.00 USD" in page
+    assert "tax code VAT20 has no mapping in US01" in page and "$25,300.00" in page
     assert 'href="/mappings/US01/tax/?code=VAT20"' in page
     view_count = re.search(rf'data-cause="{VAT20}">.*?data-count="(\d+)"', page, re.S)
     assert view_count is not None and view_count.group(1) == "3"
 
     listed = client.get("/cases/", {"cause": VAT20}).content.decode()
-    assert 'data-total="3"' in listed and "25300.00 USD" in listed
+    assert 'data-total="3"' in listed and "$25,300.00" in listed
 
     dashboard = client.get("/").content.decode()
     tile = re.search(rf'data-cause="{VAT20}"><a href="([^"]+)" class="figure" data-count="(\d+)"', dashboard)

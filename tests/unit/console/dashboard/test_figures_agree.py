@@ -100,7 +100,7 @@ def test_an_age_tile_states_the_money_its_list_states(busy_day: None) -> None:
     tile = read(client, "/")
     cases = read(client, "/cases/?age=0-1d")
     # Gross: blocked 100.00 and -250.00, the refused bill -125.00, the conflicting ok-2 100.00.
-    assert tile.money[0] == cases.money[0] == "575.00 USD"
+    assert tile.money[0] == cases.money[0] == "$575.00"
 
 
 def test_a_role_that_may_not_open_the_lists_sees_the_numbers_without_links(busy_day: None) -> None:

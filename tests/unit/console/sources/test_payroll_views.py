@@ -80,7 +80,7 @@ def test_the_preview_shows_each_run_and_its_controls_and_stores_nothing(client: 
         page = upload(client, disagreeing_company_debit())
     assert page.status_code == 200
     html = page.content.decode()
-    assert FIRST_RUN in html and "2024-05-31" in html and "30741.58 USD" in html
+    assert FIRST_RUN in html and "2024-05-31" in html and "$30,741.58" in html
     assert "company debit 30,000.00 USD != net pay + taxes + reimbursements + child support debited" in html
     assert "difference -741.58 USD" in html and "Its entry will wait until a person releases it." in html
     assert html.count('data-status="new"') == 2 and html.count('data-status="held"') == 1
@@ -121,7 +121,7 @@ def test_a_gl_export_without_its_run_id_is_refused_naming_what_is_missing(
     page = upload(client, csv, name="gl.csv", pay_date="2026-11-30")
     assert page.status_code == 400 and b"has no run id column: the upload must name the run" in page.content
     named = upload(client, csv, name="gl.csv", pay_date="2026-11-30", run_id="2026-11-B")
-    assert named.status_code == 200 and b"2026-11-B" in named.content and b"100.00 USD" in named.content
+    assert named.status_code == 200 and b"2026-11-B" in named.content and b"$100.00" in named.content
 
 
 def test_an_operator_releases_a_held_run_from_its_file_page(client: Client, held: PayrollRun) -> None:

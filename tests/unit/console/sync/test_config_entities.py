@@ -67,7 +67,7 @@ def person(username: str, role: Role, *entities: str) -> Client:
 def test_every_role_reads_its_entities(configured: dict[str, Any], client: Client, role: str) -> None:
     login(client, role)
     listing = client.get("/config/entities/").content.decode()
-    assert "US01" in listing and "10000.00 USD" in listing
+    assert "US01" in listing and "$10,000.00" in listing
     page = client.get(url(us01())).content.decode()
     assert "Materiality threshold" in page and "the default connection" in page
 
@@ -140,7 +140,7 @@ def test_the_threshold_holds_only_once_a_controller_approves(configured: dict[st
     assert row.after_data["materiality_threshold"] == "10000.00" and row.after_data["proposed"] == "2500.00"
     assert row.reason == "the auditors' new rule"
     page = login(Client(), "operator").get(url(us01())).content.decode()
-    assert "Threshold change waiting for a controller" in page and "2500.00" in page
+    assert "Threshold change waiting for a controller" in page and "$2,500.00" in page
 
     trail = AuditEvent.objects.count()
     response = decide(carl, change, note="agreed with the auditors")
@@ -202,7 +202,7 @@ def test_a_second_proposal_waits_for_the_first(configured: dict[str, Any], clien
 def test_the_approvals_list_shows_the_waiting_threshold_to_controllers(configured: dict[str, Any]) -> None:
     proposed()
     page = login(Client(), "controller").get("/config/approvals/").content.decode()
-    assert "US01" in page and "2500.00" in page and "/config/thresholds/" in page
+    assert "US01" in page and "$2,500.00" in page and "/config/thresholds/" in page
     mine = login(Client(), "admin").get("/config/approvals/").content.decode()
     assert "yours" in mine
 
