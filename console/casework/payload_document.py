@@ -108,12 +108,9 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _amount(value: Any) -> Shown:
-    number = _decimal(value)
-    return number.quantize(CENT) if number is not None and abs(number) < Decimal(10) ** 15 else _text(value)
-
-
-def _quantity(value: Any) -> Shown:
+def _number(value: Any) -> Shown:
+    """A number as the payload writes it (a value the reader would refuse, 33.335, is not rounded
+    into one it would take), else the text it is."""
     number = _decimal(value)
     return number if number is not None else _text(value)
 
@@ -216,8 +213,8 @@ def _invoice_cells(line: Mapping[str, Any]) -> list[Shown]:
     total = _line_total(line)
     return [
         _text(line.get("description")),
-        _quantity(line.get("quantity")),
-        _amount(line.get("unit_price")),
+        _number(line.get("quantity")),
+        _number(line.get("unit_price")),
         _text(line.get("tax_code")),
         _text(line.get("account_code")),
         total if total is not None else "",
@@ -229,8 +226,8 @@ def _journal_cells(line: Mapping[str, Any]) -> list[Shown]:
         _text(line.get("account_code")),
         _text(line.get("description")),
         _partner(line.get("partner")) if line.get("partner") is not None else "",
-        _amount(line.get("debit")) if line.get("debit") not in (None, "") else "",
-        _amount(line.get("credit")) if line.get("credit") not in (None, "") else "",
+        _number(line.get("debit")) if line.get("debit") not in (None, "") else "",
+        _number(line.get("credit")) if line.get("credit") not in (None, "") else "",
     ]
 
 
