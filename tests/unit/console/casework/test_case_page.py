@@ -56,7 +56,7 @@ def test_a_destructive_action_without_its_confirmation_is_refused_naming_it(
         unticked = client.post(f"/cases/{blocked_case.pk}/{action}/", {**data, "confirm": "false"})
     assert response.status_code == 400 and unticked.status_code == 400
     html = response.content.decode()
-    assert f'<p class="error" role="alert">' in html and f"confirm: {named}" in html
+    assert '<p class="error" role="alert">' in html and f"confirm: {named}" in html
     # The refused form comes back open, with what was typed.
     assert re.search(
         rf"<details class=\"action danger\" open>\s*<summary[^>]*>[^<]*</summary>\s*<form[^>]*/{action}/", html
