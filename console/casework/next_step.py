@@ -110,7 +110,8 @@ def _decision(situation: Situation) -> NextStep:
 
 
 def _fix(case: ExceptionCase, s: Situation) -> NextStep | None:
-    category, actions, event = case.category, s.actions, case.event
+    category, actions = case.category, s.actions
+    event = case.event if case.event_id is not None else None  # a case may be about no event
     why = case.next_action
     if category == Category.MISSING_MAPPING and s.missing_mapping and s.roles & MAPPING_PROPOSERS:
         entity, kind, code = s.missing_mapping
