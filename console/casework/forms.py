@@ -13,6 +13,7 @@ from console.access.models import User
 from console.casework.models import ExceptionCase
 from console.casework.selectors import case_assignees
 from console.casework.taxonomy import Category
+from console.sync.services.interventions import WORKABLE
 
 PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
@@ -51,6 +52,10 @@ def parse_changes(text: str) -> dict[str, Any]:
     return changes
 
 
+# Fields a form checks that are no argument of its service (a destructive action's confirmation).
+PAGE_ONLY_FIELDS = frozenset({"confirm"})
+
+
 class ActionForm(forms.Form):
     """Every action form knows its action and its case (the assign form needs its entity)."""
 
@@ -59,6 +64,16 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, case: ExceptionCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the service's keyword arguments."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in PAGE_ONLY_FIELDS}
+
+
+def _confirm(label: str, refusal: str) -> forms.BooleanField:
+    """A destructive action's confirmation: a box ticked on purpose, checked here, on the server,
+    so a stray click or a replayed request without it changes nothing (400 naming it)."""
+    return forms.BooleanField(label=label, required=True, error_messages={"required": refusal})
 
 
 def _reason(label: str = "Reason", *, required: bool = True, help_text: str = "") -> forms.CharField:
@@ -107,13 +122,24 @@ class ResubmitForm(ActionForm):
         return parse_changes(self.cleaned_data["changes"])
 
 
+DISMISS_CONFIRM = "I am sure: dismiss it, its event is never posted"
+DISMISS_REFUSAL = "confirm: tick the box to confirm the dismissal (its event is then never posted)"
+CLOSE_CONFIRM = "I am sure: close the case (its event stays as it is in Odoo)"
+CLOSE_HELP = "What you checked and why the case closes: it stays in its timeline and the audit trail."
+CLOSE_REFUSAL = "confirm: tick the box to confirm closing the case"
+DUPLICATE_CONFIRM = "I am sure: it is the same document, never to be posted"
+DUPLICATE_REFUSAL = "confirm: tick the box to confirm it is a duplicate (it is then never posted)"
+
+
 class DismissForm(ActionForm):
     reason = _reason(help_text="Why this event must never be posted.")
+    confirm = _confirm(DISMISS_CONFIRM, DISMISS_REFUSAL)
 
 
 class MarkDuplicateForm(ActionForm):
     of = forms.CharField(label="Duplicate of", max_length=200, help_text="The other event's id or external id.")
     reason = _reason(required=False, help_text="Optional: the default names the other event.")
+    confirm = _confirm(DUPLICATE_CONFIRM, DUPLICATE_REFUSAL)
 
 
 class CreditNoteForm(ActionForm):
@@ -192,10 +218,18 @@ def action_labels(action: str, case: ExceptionCase) -> tuple[str, str]:
     return ACTION_LABELS[action]
 
 
-def action_form(action: str, case: ExceptionCase, data: Any = None) -> ActionForm:
+def action_form(
+    action: str, case: ExceptionCase, data: Any = None, *, initial: dict[str, Any] | None = None
+) -> ActionForm:
     """The action's form; ids are prefixed with the action, names are not (several forms share a page)."""
-    form = ACTION_FORMS[action](data, case=case, auto_id=f"id_{action}_%s")
+    form = ACTION_FORMS[action](data, case=case, auto_id=f"id_{action}_%s", initial=initial)
     form.action = action
+    if action == "dismiss" and case.event_id is not None and case.event.state not in WORKABLE:
+        # Its event posted (a receipt, a repeat of a posted document): dismissing closes the case only.
+        form.fields["reason"].help_text = CLOSE_HELP
+        confirm = form.fields["confirm"]
+        confirm.label = CLOSE_CONFIRM
+        confirm.error_messages["required"] = CLOSE_REFUSAL
     if action == "dismiss" and case.category == Category.UNMATCHED_RECEIPT:
         form.fields["reason"].help_text = LEAVE_UNMATCHED_HELP
     if action == "dismiss" and case.category == Category.UNUSUAL_TOTAL:

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from console.access.models import User
 from console.access.roles import Role
 from console.access.selectors import restrict_to_entities, user_roles
+from console.casework.duplicate_reads import RepeatComparison, repeat_comparison, suspected_duplicate_of
 from console.casework.materiality import Judgement, judge_ending
 from console.casework.models import (
     OPEN_Q,
@@ -28,6 +29,7 @@ from console.casework.models import (
     OpenCaseTally,
     ReceiptMatch,
 )
+from console.casework.payload_document import Document, payload_document
 from console.casework.services.actions import ACTION_ROLES, match_in_flight
 from console.casework.taxonomy import INFO, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, Flow, LegalEntity, PostingAttempt, SyncEvent
@@ -211,16 +213,19 @@ def allowed_actions(user: Any, case: ExceptionCase, pending: CaseApproval | None
     receipt = case.category == Category.UNMATCHED_RECEIPT
     # A receipt being matched in Odoo waits for the outcome: nothing else ends it meanwhile.
     settling = receipt and workable and match_in_flight(case) is not None
+    # A case about no event (a reconciliation difference) has nothing to retry or resubmit.
+    event = case.event if case.event_id is not None else None
+    event_workable = event is not None and event.state in WORKABLE
     permitted = {
         "claim": workable and case.assignee_id != user.pk,
         "assign": workable,
         "comment": True,
-        "retry": workable and case.event.state in WORKABLE,
-        "resubmit": workable and case.event.state in WORKABLE,
+        "retry": workable and event_workable,
+        "resubmit": workable and event_workable,
         # A receipt is posted: it is left unmatched (dismiss), never a duplicate not to post.
         "mark_duplicate": workable and not receipt,
         "dismiss": workable and not settling,
-        "credit_note": workable and credit_note_applies(case.event),
+        "credit_note": workable and event is not None and credit_note_applies(event),
         "match_receipt": workable and receipt and not settling,
         "approve": decidable,
         "reject": decidable,
@@ -250,11 +255,17 @@ class CaseDetail:
     payload_json: str
     override_diff: list[dict[str, Any]]
     matches: list[ReceiptMatch]  # an unmatched receipt's matches asked for, newest first
+    document: Document | None = None  # the payload read as its document (None: no event)
+    repeat: RepeatComparison | None = None  # the latest conflicting repeat against the event
+    duplicate_of: SyncEvent | None = None  # the earlier event a suspected duplicate may repeat
+    waits_for: SyncEvent | None = None  # the document a blocked payment or credit note waits for
 
     @property
     def missing_mapping(self) -> tuple[str, str, str] | None:
         """(entity code, kind, source code) when the event waits for a mapping: the case links
         to the mapping editor, pre-filled, for the operator to propose it."""
+        if self.case.event_id is None:
+            return None
         key = self.case.event.blocked_on
         if not key.startswith("mapping:"):
             return None
@@ -269,7 +280,22 @@ def pretty_json(payload: Any) -> str:
 def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
     """The event's reception, its posting attempts and repeated deliveries, and the
     case's own activity, oldest first (on equal times, in that order)."""
+    if case.event_id is None:
+        return [_activity_entry(activity) for activity in case.activities.order_by("at", "pk")]
     return event_timeline(case.event, case.activities.all())
+
+
+def _activity_entry(activity: CaseActivity) -> TimelineEntry:
+    data = activity.data if isinstance(activity.data, dict) else {}
+    diff = data.get("diff")
+    return TimelineEntry(
+        activity.at,
+        "case",
+        activity.get_kind_display(),
+        who=activity.actor_label,
+        text=activity.text,
+        diff=diff if isinstance(diff, list) else None,
+    )
 
 
 def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list[TimelineEntry]:
@@ -301,18 +327,7 @@ def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list
             )
         )
     for activity in activities.order_by("at", "pk"):
-        data = activity.data if isinstance(activity.data, dict) else {}
-        diff = data.get("diff")
-        entries.append(
-            TimelineEntry(
-                activity.at,
-                "case",
-                activity.get_kind_display(),
-                who=activity.actor_label,
-                text=activity.text,
-                diff=diff if isinstance(diff, list) else None,
-            )
-        )
+        entries.append(_activity_entry(activity))
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -322,19 +337,38 @@ def case_detail(user: Any, case_id: int) -> CaseDetail | None:
     if case is None:
         return None
     pending = pending_approval(case)
-    event = case.event
+    event = case.event if case.event_id is not None else None
+    category = Category(case.category)
     return CaseDetail(
         case=case,
-        info=INFO[Category(case.category)],
+        info=INFO[category],
         timeline=case_timeline(case),
         pending=pending,
         actions=allowed_actions(user, case, pending),
-        payload_json=pretty_json(event.payload),
-        override_diff=override_diff(event.payload, event.override or {}),
+        payload_json=pretty_json(event.payload) if event is not None else "",
+        override_diff=override_diff(event.payload, event.override or {}) if event is not None else [],
         matches=list(case.matches.select_related("requested_by").order_by("-pk"))
-        if case.category == Category.UNMATCHED_RECEIPT
+        if category == Category.UNMATCHED_RECEIPT
         else [],
+        document=payload_document(event.kind, event.payload, event.override) if event is not None else None,
+        repeat=repeat_comparison(event) if event is not None else None,
+        duplicate_of=suspected_duplicate_of(event)
+        if event is not None and category == Category.SUSPECTED_DUPLICATE and case.is_open
+        else None,
+        waits_for=blocking_document(event) if event is not None and category == Category.WAITING_ON_INVOICE else None,
     )
+
+
+def blocking_document(event: SyncEvent) -> SyncEvent | None:
+    """The received document a blocked payment or credit note waits for to post, by its block
+    key (resolution.invoice_block_key, event_block_key); None when it was not received."""
+    parts = event.blocked_on.split(":", 3)
+    rows = SyncEvent.objects.filter(entity_id=event.entity_id).only("pk", "kind", "external_id")
+    if parts[0] == "event" and len(parts) == 2 and parts[1].isdigit():
+        return rows.filter(pk=int(parts[1])).first()
+    if parts[0] == "key" and len(parts) == 4 and parts[1].isdigit():
+        return rows.filter(source_id=int(parts[1]), kind=parts[2], external_id=parts[3]).first()
+    return None
 
 
 def credit_note_judgement(case: ExceptionCase) -> Judgement:

@@ -19,6 +19,7 @@ from console.access.roles import FINANCE_READERS
 from console.access.selectors import entity_codes_by_id
 from console.audit.actors import Actor
 from console.casework.bulk_forms import bulk_actions_for
+from console.casework.case_page import case_page
 from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
 from console.casework.forms import ActionForm, action_form, action_labels
@@ -155,15 +156,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, detail: CaseDetail, *, failed: ActionForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    if failed is not None and failed.action not in detail.actions and not error:
-        # The action is no longer offered (the case moved on): say why the input was refused anyway.
-        error = "; ".join(str(e) for errors in failed.errors.values() for e in errors)
-    forms = []
-    for action in detail.actions:
-        form = failed if failed is not None and failed.action == action else action_form(action, detail.case)
-        button, heading = action_labels(action, detail.case)
-        forms.append({"action": action, "button": button, "heading": heading, "form": form})
-    context = {"detail": detail, "case": detail.case, "forms": forms, "error": error, "now": timezone.now()}
+    if failed is not None and not error:
+        # Say at the top what was refused: the form may sit in a closed menu further down, or no
+        # longer be offered at all (the case moved on).
+        reasons = "; ".join(str(e) for errors in failed.errors.values() for e in errors)
+        button, _ = action_labels(failed.action, detail.case)
+        error = f"{button}: not done. {reasons}" if reasons else ""
+    context = {
+        "detail": detail,
+        "case": detail.case,
+        "page": case_page(detail, request.user, failed),
+        "error": error,
+        "now": timezone.now(),
+    }
     return render(request, "casework/detail.html", context, status=status)
 
 
@@ -213,7 +218,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if not form.is_valid():
         return _render_detail(request, _detail_or_404(request, case_id), failed=form, status=400)
     actor = Actor.person(request.user, client_ip(request))
-    kwargs: dict[str, Any] = dict(form.cleaned_data)
+    kwargs: dict[str, Any] = form.service_kwargs()
     try:
         done = SERVICES[action](user=request.user, actor=actor, case_id=case_id, **kwargs)
     except CaseNotFound as err:

@@ -144,7 +144,10 @@ def open_from_the_list(page: Page, case: ExceptionCase, external_id: str) -> Non
 
 
 def resubmit(page: Page, changes: str, reason: str) -> None:
+    """The override form, opened from the case page's link to it (the next action, or among the others)."""
+    page.get_by_role("link", name="Edit and resubmit", exact=True).click()
     form = page.get_by_role("form", name="Edit and resubmit")
+    expect(form).to_be_visible()
     form.get_by_label("Fields to override").fill(changes)
     form.get_by_label("Reason").fill(reason)
     form.get_by_role("button", name="Resubmit", exact=True).click()
@@ -379,4 +382,47 @@ def test_the_keyboard_alone_reaches_a_case(
     expect(page.get_by_role("link", name=f"#{case.pk}", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.pk}: Missing mapping")
+    page.context.close()
+
+
+def test_the_case_page_leads_with_the_next_action_and_confirms_a_dismissal(
+    configured: dict[str, Any], live_server: Any, workers: Workers, browser: Browser, console_watch: ConsoleWatch
+) -> None:
+    workers.start()
+    case = open_blocked_case(live_server, configured["token"], "web-lead")
+    page = sign_in(browser, console_watch, live_server.url, "operator")
+    open_from_the_list(page, case, "web-lead")
+
+    lead = page.get_by_role("region", name="Next action")
+    expect(lead.get_by_role("button", name="Claim", exact=True)).to_have_class("primary")
+    lead.get_by_role("button", name="Claim", exact=True).click()
+    expect(fact(page, "State")).to_have_text("In progress")
+    # Claimed, the next action is the fix: the mapping editor with the code filled in.
+    lead = page.get_by_role("region", name="Next action")
+    propose = lead.get_by_role("link", name="Propose the tax mapping for VAT20")
+    expect(propose).to_have_class("button primary")
+
+    # The payload as the document it is, the raw JSON one click away.
+    lines = page.get_by_role("table", name="Lines (amounts in USD)")
+    expect(lines.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
+        ["Espresso machine", "1", "100.00", "VAT20", "4000", "100.00"]
+    )
+    raw = page.locator("details.raw pre")
+    expect(raw).to_be_hidden()
+    page.get_by_text("Raw JSON as received").click()
+    expect(raw).to_contain_text('"tax_code": "VAT20"')
+
+    # Dismissing is apart, marked, and asks for its confirmation.
+    apart = page.get_by_role("group", name="Close without posting")
+    apart.get_by_text("Dismiss…").click()
+    form = apart.get_by_role("form", name="Dismiss (never post)")
+    form.get_by_label("Reason").fill("a test order from the staging shop")
+    confirm = form.get_by_label("I am sure: dismiss it, its event is never posted")
+    expect(confirm).not_to_be_checked()
+    expect(form.get_by_role("button", name="Dismiss", exact=True)).to_have_class("danger")
+    confirm.check()
+    form.get_by_role("button", name="Dismiss", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Case {case.pk}: dismissed.")
+    expect(fact(page, "State")).to_have_text(re.compile(r"^Dismissed"))
+    expect(page.get_by_role("region", name="Next action")).to_contain_text("None: the case is dismissed")
     page.context.close()

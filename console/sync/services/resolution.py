@@ -176,9 +176,9 @@ def duplicate_block_key(event_id: int) -> str:
     return f"duplicate:{event_id}"
 
 
-def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
-    """The double vendor bill idempotency keys cannot catch: another key, but the same
-    vendor, reference and amount, received earlier within the window."""
+def suspected_original(event: SyncEvent, doc: Invoice) -> SyncEvent | None:
+    """The earlier event a bill may repeat: another key, but the same vendor, reference and
+    amount, received earlier within the window (what idempotency keys cannot catch)."""
     if doc.partner is None:  # only a credit note may leave its partner out, and this is a bill
         return None
     window = timedelta(days=settings.DUPLICATE_WINDOW_DAYS)
@@ -199,13 +199,20 @@ def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
         data = other.payload if isinstance(other.payload, dict) else {}
         partner = data.get("partner") or {}
         if data.get("reference") == doc.reference and vendor in (partner.get("ref"), partner.get("name")):
-            return Blocked(
-                "suspected_duplicate",
-                f"Same vendor, reference {doc.reference!r} and amount {event.amount} {event.currency} as "
-                f"{other.external_id} (event {other.pk}): it may be the same bill sent twice.",
-                duplicate_block_key(event.pk),
-            )
+            return other
     return None
+
+
+def _suspected_duplicate(event: SyncEvent, doc: Invoice) -> Blocked | None:
+    other = suspected_original(event, doc)
+    if other is None:
+        return None
+    return Blocked(
+        "suspected_duplicate",
+        f"Same vendor, reference {doc.reference!r} and amount {event.amount} {event.currency} as "
+        f"{other.external_id} (event {other.pk}): it may be the same bill sent twice.",
+        duplicate_block_key(event.pk),
+    )
 
 
 # What a payment may settle, by its direction: money in settles a customer invoice or a vendor's

@@ -35,8 +35,8 @@ ACTION_DATA = {
     "comment": {"text": "looked at it"},
     "retry": {"reason": "mapping added"},
     "resubmit": {"changes": "lines.0.tax_code = SALES15", "reason": "wrong tax code"},
-    "mark_duplicate": {"of": "order-other", "reason": "same order"},
-    "dismiss": {"reason": "test order"},
+    "mark_duplicate": {"of": "order-other", "reason": "same order", "confirm": "on"},
+    "dismiss": {"reason": "test order", "confirm": "on"},
     "credit_note": {"note": "a credit memo"},
     "match_receipt": {"invoice": "order-1"},
     "approve": {"note": "fine"},
@@ -303,7 +303,7 @@ def test_an_illegal_action_shows_why_with_400(blocked_case: ExceptionCase, clien
     login(client, "operator")
     assert client.post(f"/cases/{blocked_case.pk}/claim/").status_code == 302
     with tables_unchanged():
-        response = client.post(f"/cases/{blocked_case.pk}/mark_duplicate/", {"of": "no-such-order"})
+        response = client.post(f"/cases/{blocked_case.pk}/mark_duplicate/", {"of": "no-such-order", "confirm": "on"})
     assert response.status_code == 400
     assert "no other event &#x27;no-such-order&#x27; in US01" in response.content.decode()
 
@@ -313,7 +313,7 @@ def test_invalid_input_re_renders_the_form_with_400(blocked_case: ExceptionCase,
     with tables_unchanged():
         response = client.post(f"/cases/{blocked_case.pk}/resubmit/", {"changes": "lines.0.tax_code SALES15"})
         assert response.status_code == 400
-        assert client.post(f"/cases/{blocked_case.pk}/dismiss/", {"reason": " "}).status_code == 400
+        assert client.post(f"/cases/{blocked_case.pk}/dismiss/", {"reason": " ", "confirm": "on"}).status_code == 400
     html = response.content.decode()
     assert "line 1: no &#x27;=&#x27;" in html and "This field is required." in html
 
@@ -346,7 +346,7 @@ def test_a_controller_assigns_to_an_operator_of_the_entity(blocked_case: Excepti
 def test_a_material_dismissal_waits_for_a_controller(configured: dict[str, Any], client: Client) -> None:
     [case] = open_cases(configured, unmapped_invoice("inv-material", "25000.00"))
     operator = login(client, "operator")
-    assert operator.post(f"/cases/{case.pk}/dismiss/", {"reason": "test order"}).status_code == 302
+    assert operator.post(f"/cases/{case.pk}/dismiss/", {"reason": "test order", "confirm": "on"}).status_code == 302
     html = operator.get(f"/cases/{case.pk}/").content.decode()
     assert "waits for a controller" in html and "Waiting for a controller" in html
     assert set(re.findall(rf'action="/cases/{case.pk}/(\w+)/"', html)) == {"comment"}
