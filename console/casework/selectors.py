@@ -29,7 +29,7 @@ from console.casework.models import (
     ReceiptMatch,
 )
 from console.casework.services.actions import ACTION_ROLES, match_in_flight
-from console.casework.taxonomy import INFO, Category, CategoryInfo
+from console.casework.taxonomy import INFO, RECONCILIATION_CATEGORIES, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, Flow, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
 from console.sync.services.credit_notes import CreditNoteDraft, credit_note_applies
@@ -99,6 +99,9 @@ class CaseRow(NamedTuple):
     booked_later: bool = False
     source_date: date | None = None
     odoo_date: date | None = None
+    # What a case about no event (a reconciliation difference) is about, shown in place of
+    # the external id of its event.
+    subject: str = ""
 
 
 class RowNames(NamedTuple):
@@ -125,6 +128,7 @@ ROW_COLUMNS = (
     "event__booked_later",
     "event__source_date",
     "event__odoo_date",
+    "subject",
 )
 # The first pages of a list are read in one statement; deeper, the page's ids are picked
 # first, so the rows skipped are not joined to their events (at row 1,000 on PostgreSQL that
@@ -170,8 +174,8 @@ class CasePaginator(Paginator[CaseRow]):
             entities = {**entities, **dict(LegalEntity.objects.values_list("pk", "code"))}
             flows = {**flows, **dict(Flow.objects.values_list("pk", "name"))}
         return [
-            CaseRow(pk, category, severity, state, entities[entity_id], flows[flow_id], *rest)
-            for pk, category, severity, state, entity_id, flow_id, *rest in found
+            CaseRow(pk, category, severity, state, entities[entity_id], flows[flow_id], external_id or "", *rest)
+            for pk, category, severity, state, entity_id, flow_id, external_id, *rest in found
         ]
 
 
@@ -211,16 +215,20 @@ def allowed_actions(user: Any, case: ExceptionCase, pending: CaseApproval | None
     receipt = case.category == Category.UNMATCHED_RECEIPT
     # A receipt being matched in Odoo waits for the outcome: nothing else ends it meanwhile.
     settling = receipt and workable and match_in_flight(case) is not None
+    # A reconciliation difference about no event is fixed in Odoo or at the source and the day
+    # re-run (its run's page), or dismissed: nothing here would post anything.
+    event = case.event
+    postable = workable and event is not None and event.state in WORKABLE
     permitted = {
         "claim": workable and case.assignee_id != user.pk,
         "assign": workable,
         "comment": True,
-        "retry": workable and case.event.state in WORKABLE,
-        "resubmit": workable and case.event.state in WORKABLE,
+        "retry": postable,
+        "resubmit": postable,
         # A receipt is posted: it is left unmatched (dismiss), never a duplicate not to post.
-        "mark_duplicate": workable and not receipt,
+        "mark_duplicate": workable and not receipt and event is not None,
         "dismiss": workable and not settling,
-        "credit_note": workable and credit_note_applies(case.event),
+        "credit_note": workable and event is not None and credit_note_applies(event),
         "match_receipt": workable and receipt and not settling,
         "approve": decidable,
         "reject": decidable,
@@ -252,10 +260,15 @@ class CaseDetail:
     matches: list[ReceiptMatch]  # an unmatched receipt's matches asked for, newest first
 
     @property
+    def reconciliation(self) -> bool:
+        """Opened by a reconciliation run: its fix is to re-run the day once the cause is fixed."""
+        return self.case.category in RECONCILIATION_CATEGORIES
+
+    @property
     def missing_mapping(self) -> tuple[str, str, str] | None:
         """(entity code, kind, source code) when the event waits for a mapping: the case links
         to the mapping editor, pre-filled, for the operator to propose it."""
-        key = self.case.event.blocked_on
+        key = self.case.event.blocked_on if self.case.event is not None else ""
         if not key.startswith("mapping:"):
             return None
         _, kind, entity_code, code = key.split(":", 3)
@@ -268,7 +281,10 @@ def pretty_json(payload: Any) -> str:
 
 def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
     """The event's reception, its posting attempts and repeated deliveries, and the
-    case's own activity, oldest first (on equal times, in that order)."""
+    case's own activity, oldest first (on equal times, in that order). A case about no event
+    has its own activity only."""
+    if case.event is None:
+        return activity_timeline(case.activities.all())
     return event_timeline(case.event, case.activities.all())
 
 
@@ -300,6 +316,12 @@ def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list
                 payload_json=pretty_json(repeat.payload) if repeat.payload is not None else "",
             )
         )
+    entries.extend(activity_timeline(activities))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def activity_timeline(activities: QuerySet[CaseActivity]) -> list[TimelineEntry]:
+    entries = []
     for activity in activities.order_by("at", "pk"):
         data = activity.data if isinstance(activity.data, dict) else {}
         diff = data.get("diff")
@@ -313,7 +335,7 @@ def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list
                 diff=diff if isinstance(diff, list) else None,
             )
         )
-    return sorted(entries, key=lambda entry: entry.at)
+    return entries
 
 
 def case_detail(user: Any, case_id: int) -> CaseDetail | None:
@@ -329,8 +351,8 @@ def case_detail(user: Any, case_id: int) -> CaseDetail | None:
         timeline=case_timeline(case),
         pending=pending,
         actions=allowed_actions(user, case, pending),
-        payload_json=pretty_json(event.payload),
-        override_diff=override_diff(event.payload, event.override or {}),
+        payload_json=pretty_json(event.payload) if event is not None else "",
+        override_diff=override_diff(event.payload, event.override or {}) if event is not None else [],
         matches=list(case.matches.select_related("requested_by").order_by("-pk"))
         if case.category == Category.UNMATCHED_RECEIPT
         else [],
@@ -340,7 +362,7 @@ def case_detail(user: Any, case_id: int) -> CaseDetail | None:
 def credit_note_judgement(case: ExceptionCase) -> Judgement:
     """Whether turning the case into a credit note waits for a controller: it ends the invoice
     without posting it, as a dismissal does."""
-    event = case.event
+    event = case.the_event
     return judge_ending(
         kind=event.kind,
         payload=event.effective_payload,
