@@ -78,8 +78,9 @@ class Store:
         record["id"] = rec_id
         # Odoo's log access columns, on every model: set by the ORM, never by the caller.
         stamp = utc_now_text()
-        record.setdefault("create_date", stamp)
-        record.setdefault("write_date", stamp)
+        for column in ("create_date", "write_date"):
+            if not record.get(column):
+                record[column] = stamp
         self.table(model)[rec_id] = record
         self._index_add(model, record)
         if self._undo is not None:
