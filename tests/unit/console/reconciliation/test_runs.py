@@ -93,9 +93,7 @@ def test_a_record_cancelled_in_odoo_after_posting_is_found_and_resolves_when_pos
     assert ExceptionCase.objects.get(pk=difference.case_id).state == CaseState.RESOLVED
 
 
-def test_a_record_with_our_marker_we_never_sent_opens_a_case_without_an_event(
-    token: str, odoo_user: OdooUser
-) -> None:
+def test_a_record_with_our_marker_we_never_sent_opens_a_case_without_an_event(token: str, odoo_user: OdooUser) -> None:
     posted_day(token, "order-1")
     ghost = odoo_user.invoice_with_marker("shopify/order-never-sent")
     run = run_today()
