@@ -54,6 +54,9 @@ class ReconciliationRun(models.Model):
     day = models.DateField()
     status = models.CharField(max_length=12, choices=RunStatus.choices)
     source_figures = models.JSONField(null=True, blank=True, help_text="None: the source sent no total.")
+    # Where the source's figures come from (TotalOrigin) and which total or files said so.
+    source_origin = models.CharField(max_length=16, blank=True, default="", choices=TotalOrigin.choices)
+    source_reference = models.TextField(blank=True, default="")
     received = models.JSONField(default=dict)
     posted = models.JSONField(default=dict)
     odoo = models.JSONField(null=True, blank=True, help_text="None: Odoo could not be read.")

@@ -4,7 +4,8 @@ A control total arrives through the API under a service account's token, scoped 
 the flow's source and the entity must both be the account's. It is checked whole before
 anything is written; a later total for the same entity, flow and day replaces the earlier one,
 and the trail keeps both (before and after of the replacement). Files that carry their own
-totals (a bank statement, a pay run) record theirs through control_total_from_file.
+totals (a bank statement, a pay run) need none: a run reads their figures from the files
+(console/sources/file_totals.py) when the source sent no control total for the day.
 """
 
 from __future__ import annotations
@@ -127,14 +128,6 @@ def control_total_record(*, account: ServiceAccount, item: Any) -> ControlTotal:
         sent_by=account.name,
         actor=Actor.service(account.name),
     )
-
-
-def control_total_from_file(
-    *, entity: LegalEntity, flow: Flow, day: dt.date, figures: Figures, origin: TotalOrigin, sent_by: str, actor: Actor
-) -> ControlTotal:
-    """A file's own totals (a statement's entries and their sum, a pay run's total) as the source's
-    figures for its flow and day; in the caller's transaction."""
-    return _record(entity=entity, flow=flow, day=day, figures=figures, origin=origin, sent_by=sent_by, actor=actor)
 
 
 def _record(

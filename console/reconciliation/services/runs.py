@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -42,9 +43,11 @@ from console.reconciliation.comparing import (
 )
 from console.reconciliation.errors import ReconciliationError
 from console.reconciliation.figures import Figures
-from console.reconciliation.models import ControlTotal, Difference, ReconciliationRun, RunStatus
+from console.reconciliation.models import ControlTotal, Difference, ReconciliationRun, RunStatus, TotalOrigin
+from console.sources.file_totals import payrun_totals_of_day, statement_totals_of_day
 from console.sync.models import EventState, Flow, LegalEntity, SyncEvent
 from console.sync.services.connections import odoo_client_for
+from integrations.canonical import CENT
 from integrations.odoo.errors import OdooError
 from integrations.odoo.readback import OdooRecord, Posted, ReadBack
 
@@ -94,6 +97,30 @@ def _odoo_read(
     return records, [r for r in marked if r.marker[len(prefix) :] not in ours]
 
 
+@dataclass(frozen=True)
+class SourceFigures:
+    figures: Figures
+    origin: TotalOrigin
+    reference: str
+
+
+def source_figures(entity: LegalEntity, flow: Flow, day: dt.date) -> SourceFigures | None:
+    """What the source says it sent that day: its control total through the API; else, for a
+    bank feed or a payroll flow, what its statement or payroll files of that day say."""
+    total = ControlTotal.objects.filter(entity=entity, flow=flow, day=day).first()
+    if total is not None:
+        figures = Figures.from_json({"count": total.count, "amounts": total.amounts})
+        assert figures is not None
+        return SourceFigures(figures, TotalOrigin(total.origin), f"control total {total.pk} from {total.sent_by}")
+    reads = {"bank_statement_line": statement_totals_of_day, "journal_entry": payrun_totals_of_day}
+    read = reads.get(flow.event_kind)
+    found = read(entity_id=entity.pk, source_id=flow.source_id, day=day) if read else None
+    if found is None:
+        return None
+    figures = Figures(found.count, {c: a.quantize(CENT) for c, a in found.amounts.items()})
+    return SourceFigures(figures, TotalOrigin(found.origin), "files: " + ", ".join(found.files))
+
+
 def reconciliation_run(
     *, entity_id: int, flow_id: int, day: dt.date, actor: Actor, user: Any = None
 ) -> ReconciliationRun:
@@ -110,8 +137,7 @@ def reconciliation_run(
         raise ReconciliationError(f"{day} has not begun yet (days are UTC days)")
     started = timezone.now()
     events = day_events(entity, flow, day)
-    total = ControlTotal.objects.filter(entity=entity, flow=flow, day=day).first()
-    source = Figures.from_json({"count": total.count, "amounts": total.amounts}) if total else None
+    source = source_figures(entity, flow, day)
     try:
         records, unknown = _odoo_read(entity, flow, day, events)
     except OdooError as err:
@@ -119,8 +145,15 @@ def reconciliation_run(
         return _record_failed(entity, flow, day, events, source, actor, started, err.message)
     comparison = events_compare(events, records, dismissed=EventState.DISMISSED, posted=EventState.POSTED)
     unknown_add(comparison, unknown, flow_name=flow.name)
-    source_total_compare(comparison, source, flow_name=flow.name, day=day.isoformat(), currency=entity.currency)
+    said = source.figures if source else None
+    source_total_compare(comparison, said, flow_name=flow.name, day=day.isoformat(), currency=entity.currency)
     return _record(entity, flow, day, comparison, source, actor, started)
+
+
+def _source_set(run: ReconciliationRun, source: SourceFigures | None) -> None:
+    run.source_figures = source.figures.as_json() if source else None
+    run.source_origin = source.origin.value if source else ""
+    run.source_reference = source.reference if source else ""
 
 
 def _run_row(entity: LegalEntity, flow: Flow, day: dt.date, started: dt.datetime, actor: Actor) -> ReconciliationRun:
@@ -144,6 +177,7 @@ def _outcome(run: ReconciliationRun, actor: Actor, reason: str) -> None:
                 "flow": run.flow_id,
                 "status": run.status,
                 "source": run.source_figures,
+                "source_origin": run.source_origin,
                 "received": run.received,
                 "posted": run.posted,
                 "odoo": run.odoo,
@@ -163,14 +197,14 @@ def _record_failed(
     flow: Flow,
     day: dt.date,
     events: list[DayEvent],
-    source: Figures | None,
+    source: SourceFigures | None,
     actor: Actor,
     started: dt.datetime,
     error: str,
 ) -> ReconciliationRun:
     run = _run_row(entity, flow, day, started, actor)
     run.status, run.error, run.odoo = RunStatus.FAILED, error, None
-    run.source_figures = source.as_json() if source else None
+    _source_set(run, source)
     run.received = Figures.of((e.amount, e.currency) for e in events).as_json()
     run.posted = Figures.of((e.amount, e.currency) for e in events if e.state == EventState.POSTED).as_json()
     run.finished_at, run.runs = timezone.now(), run.runs + 1
@@ -186,13 +220,13 @@ def _record(
     flow: Flow,
     day: dt.date,
     comparison: Comparison,
-    source: Figures | None,
+    source: SourceFigures | None,
     actor: Actor,
     started: dt.datetime,
 ) -> ReconciliationRun:
     now = timezone.now()
     run = _run_row(entity, flow, day, started, actor)
-    run.source_figures = source.as_json() if source else None
+    _source_set(run, source)
     run.received, run.posted = comparison.received.as_json(), comparison.posted.as_json()
     run.odoo, run.error = comparison.odoo.as_json(), ""
     run.status = RunStatus.DIFFERENCES if comparison.differences else RunStatus.RECONCILED
@@ -202,7 +236,7 @@ def _record(
     _differences_apply(run, comparison.differences, actor, now)
     if run.status == RunStatus.RECONCILED:
         words = (
-            f"{flow.name}, {day}: reconciled. Source {source.words() if source else 'sent no total'}; received "
+            f"{flow.name}, {day}: reconciled. Source {source.figures.words() if source else 'sent no total'}; received "
             f"{comparison.received.words()}; posted {comparison.posted.words()}; Odoo {comparison.odoo.words()}"
         )
     else:
