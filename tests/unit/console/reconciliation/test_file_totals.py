@@ -59,3 +59,20 @@ def test_an_entry_that_never_became_an_event_makes_the_statement_disagree(config
     assert difference.category == "source_total"
     case = ExceptionCase.objects.get(pk=difference.case_id)
     assert case.event_id is None and case.subject.endswith("source says 2, we received 1")
+
+
+def test_a_pay_run_of_the_day_is_the_payroll_sources_figures(configured: dict[str, Any]) -> None:
+    from console.sync.models import SyncEvent
+    from tests.unit.console.sources.payroll_pieces import bring_in_payroll, gusto_runs, payroll_mapped
+
+    payroll_mapped()
+    bring_in_payroll(gusto_runs(("run-today", today(), "10000.00")), name="today.json")
+    events_drain()
+    [event] = SyncEvent.objects.filter(source__code="payroll")
+    flow = Flow.objects.get(source__code="payroll", event_kind="journal_entry")
+    entity = LegalEntity.objects.get(code="US01")
+    run = reconciliation_run(entity_id=entity.pk, flow_id=flow.pk, day=today(), actor=Actor.system("test"))
+    assert run.source_origin == "payroll_run" and run.source_figures is not None
+    assert run.source_figures == {"count": 1, "amounts": {"USD": str(event.amount)}}
+    assert run.received == run.source_figures
+    assert run.status == RunStatus.RECONCILED, list(run.differences.values_list("message", flat=True))
