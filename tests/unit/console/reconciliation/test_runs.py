@@ -148,3 +148,36 @@ def test_odoo_unreachable_records_a_failed_run_and_leaves_the_differences_standi
     assert failed.differences_open == 1
     assert ExceptionCase.objects.get(category="source_total").is_open
     assert AuditEvent.objects.filter(action="reconciliation.failed", object_id=str(run.pk)).exists()
+
+
+def test_payments_are_read_back_by_their_version_and_a_cancelled_one_is_found(
+    token: str, odoo_user: OdooUser, payment_states: Any
+) -> None:
+    import datetime as dt
+
+    from console.audit.actors import Actor
+    from console.reconciliation.services.runs import reconciliation_run
+    from console.sync.models import Flow, LegalEntity
+    from tests.factories import payment_event
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    charges = [payment_event(f"ch_{n}", amount="40.00") for n in (1, 2)]
+    for charge in charges:
+        charge["occurred_at"] = now.isoformat().replace("+00:00", "Z")
+        charge["data"]["date"] = now.date().isoformat()
+    ids = ingest(token, *charges)
+    events_drain()
+    flow = Flow.objects.get(source__code="stripe", event_kind="payment")
+    entity = LegalEntity.objects.get(code="US01")
+
+    def run() -> Any:
+        return reconciliation_run(entity_id=entity.pk, flow_id=flow.pk, day=now.date(), actor=Actor.system("test"))
+
+    assert run().odoo == {"count": 2, "amounts": {"USD": "80.00"}}
+    payment = SyncEvent.objects.get(pk=ids[0]).odoo_id
+    odoo_user.call("account.payment", "action_draft", [payment])
+    odoo_user.call("account.payment", "action_cancel", [payment])
+    cancelled = run()
+    difference = only_difference(cancelled)
+    assert difference.category == "cancelled_in_odoo" and payment_states.cancelled in difference.message
+    assert cancelled.odoo == {"count": 1, "amounts": {"USD": "40.00"}}
