@@ -160,3 +160,11 @@ def test_a_bad_period_is_a_400_naming_it(client: Client, day_run: Any) -> None:
     with tables_unchanged():
         response = client.get("/reconciliation/evidence/?start=2026-12-05&end=2026-12-01")
     assert response.status_code == 400 and "ends before it starts" in response.content.decode()
+
+
+def test_a_runs_audit_row_links_to_its_page(day_run: Any) -> None:
+    from console.audit.templatetags.audit_links import audit_subject
+
+    subject = audit_subject("reconciliation_run", str(day_run.pk))
+    assert subject is not None and subject.url == f"/reconciliation/runs/{day_run.pk}/"
+    assert audit_subject("reconciliation_run", "../1") is None
