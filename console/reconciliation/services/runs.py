@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from console.access.decorators import role_check
@@ -147,7 +147,12 @@ def reconciliation_run(
     unknown_add(comparison, unknown, flow_name=flow.name)
     said = source.figures if source else None
     source_total_compare(comparison, said, flow_name=flow.name, day=day.isoformat(), currency=entity.currency)
-    return _record(entity, flow, day, comparison, source, actor, started)
+    try:
+        return _record(entity, flow, day, comparison, source, actor, started)
+    except IntegrityError:
+        # Another run of the same day (the beat's and a person's) made its row first: this one
+        # now finds it, waits for its lock, and replaces its figures.
+        return _record(entity, flow, day, comparison, source, actor, started)
 
 
 def _source_set(run: ReconciliationRun, source: SourceFigures | None) -> None:
