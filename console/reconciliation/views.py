@@ -15,6 +15,7 @@ from console.access.roles import FINANCE_READERS, Role
 from console.access.selectors import entities_visible, user_has_role
 from console.audit.actors import Actor
 from console.reconciliation.errors import ReconciliationError
+from console.reconciliation.figures import Figures
 from console.reconciliation.forms import EvidenceForm, RunDayForm, RunFilterForm
 from console.reconciliation.models import ReconciliationRun
 from console.reconciliation.selectors import (
@@ -95,7 +96,18 @@ def run_events_view(request: HttpRequest, recon_run_id: int) -> HttpResponse:
         state = ""
     events = run_events(run, state=state)
     page = Paginator(events, PAGE).get_page(request.GET.get("page"))
-    context = {"run": run, "state": state, "page": page, "figures": events_figures(events)}
+    figures = events_figures(events)
+    # The run's figures are what it counted when it ran: said so when the list has moved since.
+    counted = {"": run.received, EventState.POSTED: run.posted}.get(state)
+    then = Figures.from_json(counted) if counted is not None else None
+    context = {
+        "run": run,
+        "state": state,
+        "page": page,
+        "figures": figures,
+        "moved": then is not None and not then.agrees(figures),
+        "then": then,
+    }
     return render(request, "reconciliation/run_events.html", context)
 
 

@@ -56,6 +56,15 @@ def test_the_received_figure_is_the_count_and_sum_of_the_events_it_links_to(clie
     assert len(received.context["page"].object_list) == 3
     posted = client.get(f"/reconciliation/runs/{day_run.pk}/events/?state=posted")
     assert posted.context["figures"].count == 2 and str(posted.context["figures"].amounts["USD"]) == "150.00"
+    assert not posted.context["moved"]
+
+
+def test_the_events_page_says_when_the_list_has_moved_since_the_run(client: Client, day_run: Any) -> None:
+    events_drain()  # the third order posts after the run
+    login(client, "operator")
+    posted = client.get(f"/reconciliation/runs/{day_run.pk}/events/?state=posted")
+    assert posted.context["figures"].count == 3 and posted.context["moved"]
+    assert "The run counted 2 (150.00 USD) when it ran" in posted.content.decode()
 
 
 @pytest.mark.parametrize("role", ["operator", "controller"])
