@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from console.database_url import parse_database_url, sqlite_database
@@ -341,6 +342,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 HEARTBEAT_INTERVAL_SECONDS = env_float("HEARTBEAT_INTERVAL_SECONDS", 30.0)
+# When the beat reconciles the previous UTC day (README "Reconciliation"): late enough for the
+# day's stragglers to have posted, early enough for finance's morning.
+RECONCILE_HOUR_UTC = env_int("FINOPS_RECONCILE_HOUR_UTC", 3)
+RECONCILE_MINUTE_UTC = env_int("FINOPS_RECONCILE_MINUTE_UTC", 15)
+if not (0 <= RECONCILE_HOUR_UTC <= 23 and 0 <= RECONCILE_MINUTE_UTC <= 59):
+    raise ConfigError("FINOPS_RECONCILE_HOUR_UTC must be 0-23 and FINOPS_RECONCILE_MINUTE_UTC 0-59")
 CELERY_BEAT_SCHEDULE = {
     "sweep-posting": {"task": "sync.sweep_posting", "schedule": SWEEP_INTERVAL_SECONDS},
     "sweep-webhook-deliveries": {"task": "sources.sweep_deliveries", "schedule": SWEEP_INTERVAL_SECONDS},
@@ -353,6 +360,12 @@ CELERY_BEAT_SCHEDULE = {
     "fold-case-tallies": {
         "task": "casework.fold_tallies",
         "schedule": env_float("CASE_TALLY_FOLD_INTERVAL_SECONDS", 300.0),
+    },
+    # Every legal entity's active flows reconciled for the previous UTC day, once a night.
+    "reconcile-previous-day": {
+        "task": "reconciliation.reconcile_previous_day",
+        "schedule": crontab(hour=RECONCILE_HOUR_UTC, minute=RECONCILE_MINUTE_UTC),
+        "options": {"expires": 12 * 3600},
     },
     "apply-mapping-changes": {
         "task": "mappings.apply_due",

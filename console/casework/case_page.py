@@ -58,7 +58,7 @@ def resubmit_url(detail: CaseDetail) -> str:
 def _ends_unposted(detail: CaseDetail, action: str) -> bool:
     """Dismissing or marking as duplicate an event not posted yet: it is then never posted."""
     case = detail.case
-    return action in DESTRUCTIVE and case.event_id is not None and case.event.state in WORKABLE
+    return action in DESTRUCTIVE and case.event is not None and case.event.state in WORKABLE
 
 
 def case_page(detail: CaseDetail, user: Any, failed: ActionForm | None = None) -> CasePage:

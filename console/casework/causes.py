@@ -154,6 +154,21 @@ def _what(category: Category, reason_code: str, message: str, event: Facts, enti
     return f"{reason_code}:{rule}", f"{category.label} in {entity}: {rule}"
 
 
+def difference_cause(category: Category, entity_code: str, scope: str, scope_label: str) -> Cause:
+    """A reconciliation difference's cause: its category in one entity and one scope (a flow, or
+    the source whose marker an unknown Odoo record carries). Its fix is made in Odoo or at the
+    source, then the days re-run: the cause is what a person fixes once for all its days."""
+    labels = {
+        Category.NOT_IN_ODOO: f"{scope_label}: received but not in Odoo for {entity_code}",
+        Category.UNKNOWN_IN_ODOO: f"records in Odoo of {entity_code} with {scope_label}'s marker no event explains",
+        Category.AMOUNT_DIFFERS: f"{scope_label}: amounts edited in Odoo after posting in {entity_code}",
+        Category.CANCELLED_IN_ODOO: f"{scope_label}: records cancelled in Odoo after posting in {entity_code}",
+        Category.SOURCE_TOTAL: f"{scope_label}: the source's totals disagree with what {entity_code} received",
+    }
+    label = labels.get(category, f"{category.label} in {entity_code}: {scope_label}")
+    return Cause(_cut(f"{category}:{entity_code}:{scope}", MAX_KEY), _cut(label, MAX_LABEL))
+
+
 def business_key(event: Facts) -> str:
     """Entity, kind, partner, reference and date of a document a source may resend under a new
     key; empty when the event has none (no reference, or a kind that is not a document)."""

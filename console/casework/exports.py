@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 
 from console.access.decorators import role_check
 from console.access.roles import FINANCE_READERS
@@ -43,7 +44,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("category", "category", "text"),
     ("severity", "severity", "text"),
     ("state", "state", "text"),
-    ("document", "event__external_id", "text"),
+    # The event's external id, or what a case about no event is about (a reconciliation difference).
+    ("document", "document", "text"),
     ("amount", "amount", "money"),
     ("currency", "currency", "text"),
     ("opened_at (UTC)", "opened_at", "time"),
@@ -76,7 +78,8 @@ def _utc(value: datetime | None) -> str:
 
 
 def _rows(cases: QuerySet[ExceptionCase]) -> Iterator[tuple[Any, ...]]:
-    return cases.values_list(*(column for _, column, _ in COLUMNS)).iterator(chunk_size=CHUNK)
+    documents = cases.annotate(document=Coalesce(F("event__external_id"), F("subject")))
+    return documents.values_list(*(column for _, column, _ in COLUMNS)).iterator(chunk_size=CHUNK)
 
 
 def _write_csv(cases: QuerySet[ExceptionCase], out: IO[bytes]) -> int:

@@ -224,7 +224,7 @@ def action_form(
     """The action's form; ids are prefixed with the action, names are not (several forms share a page)."""
     form = ACTION_FORMS[action](data, case=case, auto_id=f"id_{action}_%s", initial=initial)
     form.action = action
-    if action == "dismiss" and case.event_id is not None and case.event.state not in WORKABLE:
+    if action == "dismiss" and case.event is not None and case.event.state not in WORKABLE:
         # Its event posted (a receipt, a repeat of a posted document): dismissing closes the case only.
         form.fields["reason"].help_text = CLOSE_HELP
         confirm = form.fields["confirm"]

@@ -77,7 +77,7 @@ def _row(case: CaseRow, detail_url: str, now: datetime, zone: tzinfo) -> str:
         f'      <td><span class="severity severity-{severity}">{SEVERITIES.get(case.severity, severity)}</span></td>\n'
         f"      <td>{STATES.get(case.state) or escape(case.state)}</td>\n"
         f"      <td>{escape(case.entity_code)}</td>\n      <td>{escape(case.flow_name)}</td>\n"
-        f"      <td>{escape(case.external_id)}{_booked_later(case)}</td>\n"
+        f"      <td>{escape(case.external_id or case.subject)}{_booked_later(case)}</td>\n"
         f'      <td class="amount">{case.amount} {escape(case.currency)}</td>\n'
         f"      <td>{age_text(case.opened_at, now)}</td>\n"
         f'      <td><time datetime="{due.isoformat()}">{due.strftime("%Y-%m-%d %H:%M")}</time>{overdue}</td>\n'

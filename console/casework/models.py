@@ -33,9 +33,15 @@ def severity_rank() -> Case:
 
 class ExceptionCase(models.Model):
     """A problem with one event that a person must work to a close. One open case
-    per event: a failure while it is open adds to its history instead."""
+    per event: a failure while it is open adds to its history instead.
 
-    event = models.ForeignKey(SyncEvent, on_delete=models.PROTECT, related_name="cases")
+    A difference found by reconciliation may concern no event of ours (a record in Odoo no
+    event explains, a source's total for a day): such a case has no event and says what it
+    is about in `subject`; what needs an event (retry, resubmit, mark duplicate) is never
+    offered on it."""
+
+    event = models.ForeignKey(SyncEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    subject = models.CharField(max_length=300, blank=True, default="", db_default="")
     entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
     flow = models.ForeignKey(Flow, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=32, choices=Category.choices)
@@ -80,6 +86,8 @@ class ExceptionCase(models.Model):
                 condition=OPEN_Q,
                 name="case_one_open_per_event",
             ),
+            # A case is about an event, or says what it is about.
+            models.CheckConstraint(condition=Q(event__isnull=False) | ~Q(subject=""), name="case_event_or_subject"),
         ]
         indexes = [
             # With the currency and exposure after the keys, a list's totals (count and gross money
@@ -134,11 +142,20 @@ class ExceptionCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"case {self.pk} ({self.get_category_display()}) on event {self.event_id}"
+        about = f"event {self.event_id}" if self.event_id is not None else self.subject
+        return f"case {self.pk} ({self.get_category_display()}) on {about}"
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def the_event(self) -> SyncEvent:
+        """The case's event, where only a case about an event can be (it posted, it failed, it is a
+        receipt or an invoice): a case about no event there is a bug, said so."""
+        if self.event is None:
+            raise ValueError(f"case {self.pk} is about no event ({self.subject})")
+        return self.event
 
 
 class ActivityKind(models.TextChoices):
@@ -159,6 +176,7 @@ class ActivityKind(models.TextChoices):
     MATCH_REQUESTED = "match_requested", "Match with an invoice requested"
     MATCHED = "matched", "Matched with its invoice in Odoo"
     MATCH_NOT_MADE = "match_not_made", "Match not made"
+    RECONCILED_AGAIN = "reconciled_again", "Found again by reconciliation"
 
 
 class CaseActivity(models.Model):

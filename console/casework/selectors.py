@@ -31,7 +31,7 @@ from console.casework.models import (
 )
 from console.casework.payload_document import Document, payload_document
 from console.casework.services.actions import ACTION_ROLES, match_in_flight
-from console.casework.taxonomy import INFO, Category, CategoryInfo
+from console.casework.taxonomy import INFO, RECONCILIATION_CATEGORIES, Category, CategoryInfo
 from console.sync.models import DuplicateAttempt, Flow, LegalEntity, PostingAttempt, SyncEvent
 from console.sync.overrides import override_diff
 from console.sync.services.credit_notes import CreditNoteDraft, credit_note_applies
@@ -101,6 +101,9 @@ class CaseRow(NamedTuple):
     booked_later: bool = False
     source_date: date | None = None
     odoo_date: date | None = None
+    # What a case about no event (a reconciliation difference) is about, shown in place of
+    # the external id of its event.
+    subject: str = ""
 
 
 class RowNames(NamedTuple):
@@ -127,6 +130,7 @@ ROW_COLUMNS = (
     "event__booked_later",
     "event__source_date",
     "event__odoo_date",
+    "subject",
 )
 # The first pages of a list are read in one statement; deeper, the page's ids are picked
 # first, so the rows skipped are not joined to their events (at row 1,000 on PostgreSQL that
@@ -172,8 +176,8 @@ class CasePaginator(Paginator[CaseRow]):
             entities = {**entities, **dict(LegalEntity.objects.values_list("pk", "code"))}
             flows = {**flows, **dict(Flow.objects.values_list("pk", "name"))}
         return [
-            CaseRow(pk, category, severity, state, entities[entity_id], flows[flow_id], *rest)
-            for pk, category, severity, state, entity_id, flow_id, *rest in found
+            CaseRow(pk, category, severity, state, entities[entity_id], flows[flow_id], external_id or "", *rest)
+            for pk, category, severity, state, entity_id, flow_id, external_id, *rest in found
         ]
 
 
@@ -213,17 +217,18 @@ def allowed_actions(user: Any, case: ExceptionCase, pending: CaseApproval | None
     receipt = case.category == Category.UNMATCHED_RECEIPT
     # A receipt being matched in Odoo waits for the outcome: nothing else ends it meanwhile.
     settling = receipt and workable and match_in_flight(case) is not None
-    # A case about no event (a reconciliation difference) has nothing to retry or resubmit.
-    event = case.event if case.event_id is not None else None
-    event_workable = event is not None and event.state in WORKABLE
+    # A reconciliation difference about no event is fixed in Odoo or at the source and the day
+    # re-run (its run's page), or dismissed: nothing here would post anything.
+    event = case.event
+    postable = workable and event is not None and event.state in WORKABLE
     permitted = {
         "claim": workable and case.assignee_id != user.pk,
         "assign": workable,
         "comment": True,
-        "retry": workable and event_workable,
-        "resubmit": workable and event_workable,
+        "retry": postable,
+        "resubmit": postable,
         # A receipt is posted: it is left unmatched (dismiss), never a duplicate not to post.
-        "mark_duplicate": workable and not receipt,
+        "mark_duplicate": workable and not receipt and event is not None,
         "dismiss": workable and not settling,
         "credit_note": workable and event is not None and credit_note_applies(event),
         "match_receipt": workable and receipt and not settling,
@@ -261,12 +266,15 @@ class CaseDetail:
     waits_for: SyncEvent | None = None  # the document a blocked payment or credit note waits for
 
     @property
+    def reconciliation(self) -> bool:
+        """Opened by a reconciliation run: its fix is to re-run the day once the cause is fixed."""
+        return self.case.category in RECONCILIATION_CATEGORIES
+
+    @property
     def missing_mapping(self) -> tuple[str, str, str] | None:
         """(entity code, kind, source code) when the event waits for a mapping: the case links
         to the mapping editor, pre-filled, for the operator to propose it."""
-        if self.case.event_id is None:
-            return None
-        key = self.case.event.blocked_on
+        key = self.case.event.blocked_on if self.case.event is not None else ""
         if not key.startswith("mapping:"):
             return None
         _, kind, entity_code, code = key.split(":", 3)
@@ -279,9 +287,10 @@ def pretty_json(payload: Any) -> str:
 
 def case_timeline(case: ExceptionCase) -> list[TimelineEntry]:
     """The event's reception, its posting attempts and repeated deliveries, and the
-    case's own activity, oldest first (on equal times, in that order)."""
-    if case.event_id is None:
-        return [_activity_entry(activity) for activity in case.activities.order_by("at", "pk")]
+    case's own activity, oldest first (on equal times, in that order). A case about no event
+    has its own activity only."""
+    if case.event is None:
+        return activity_timeline(case.activities.all())
     return event_timeline(case.event, case.activities.all())
 
 
@@ -326,9 +335,26 @@ def event_timeline(event: SyncEvent, activities: QuerySet[CaseActivity]) -> list
                 payload_json=pretty_json(repeat.payload) if repeat.payload is not None else "",
             )
         )
-    for activity in activities.order_by("at", "pk"):
-        entries.append(_activity_entry(activity))
+    entries.extend(activity_timeline(activities))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def activity_timeline(activities: QuerySet[CaseActivity]) -> list[TimelineEntry]:
+    entries = []
+    for activity in activities.order_by("at", "pk"):
+        data = activity.data if isinstance(activity.data, dict) else {}
+        diff = data.get("diff")
+        entries.append(
+            TimelineEntry(
+                activity.at,
+                "case",
+                activity.get_kind_display(),
+                who=activity.actor_label,
+                text=activity.text,
+                diff=diff if isinstance(diff, list) else None,
+            )
+        )
+    return entries
 
 
 def case_detail(user: Any, case_id: int) -> CaseDetail | None:
@@ -374,7 +400,7 @@ def blocking_document(event: SyncEvent) -> SyncEvent | None:
 def credit_note_judgement(case: ExceptionCase) -> Judgement:
     """Whether turning the case into a credit note waits for a controller: it ends the invoice
     without posting it, as a dismissal does."""
-    event = case.event
+    event = case.the_event
     return judge_ending(
         kind=event.kind,
         payload=event.effective_payload,

@@ -27,6 +27,12 @@ class Category(models.TextChoices):
     CHANGED_AT_SOURCE = "changed_at_source", "Changed at the source after it posted"
     HELD_BY_CONTROLS = "held_by_controls", "Held: its file does not add up"
     UNUSUAL_TOTAL = "unusual_total", "Unusual total: a second look"
+    # Differences found by a reconciliation run (console/reconciliation).
+    NOT_IN_ODOO = "not_in_odoo", "Received but not in Odoo"
+    UNKNOWN_IN_ODOO = "unknown_in_odoo", "In Odoo but unknown to us"
+    AMOUNT_DIFFERS = "amount_differs", "Amount in Odoo differs from what we posted"
+    CANCELLED_IN_ODOO = "cancelled_in_odoo", "Cancelled in Odoo after posting"
+    SOURCE_TOTAL = "source_total", "Source total disagrees"
 
 
 class Severity(models.TextChoices):
@@ -174,6 +180,45 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.MEDIUM,
         OPERATIONS,
     ),
+    Category.NOT_IN_ODOO: CategoryInfo(
+        "The console received this event for the day, but Odoo holds no record of it in the books: it was "
+        "never posted (still queued, waiting or failed), or the record it posted as is gone from Odoo.",
+        "Work the event to posted (its own case, if it has one, says why it is not), or recreate what was "
+        "deleted in Odoo; then re-run the day on its reconciliation page. Or dismiss with a reason.",
+        Severity.HIGH,
+        OPERATIONS,
+    ),
+    Category.UNKNOWN_IN_ODOO: CategoryInfo(
+        "Odoo holds a record carrying the console's marker (its reference or memo) that no event of ours "
+        "explains: someone created or copied it in Odoo, or it came from another console.",
+        "Find out who made the record in Odoo (its chatter); cancel or delete it there if it should not exist, "
+        "then re-run the day. If it is right, dismiss this case saying why.",
+        Severity.HIGH,
+        CONTROLLING,
+    ),
+    Category.AMOUNT_DIFFERS: CategoryInfo(
+        "The record in Odoo no longer shows the amount the console posted: it was edited in Odoo after posting.",
+        "Compare the record in Odoo with the event; correct it in Odoo (or ask who edited it why), then re-run "
+        "the day. If the edit was right, dismiss this case saying so.",
+        Severity.HIGH,
+        CONTROLLING,
+    ),
+    Category.CANCELLED_IN_ODOO: CategoryInfo(
+        "The record the console posted was cancelled or reset to draft in Odoo afterwards: it is no longer "
+        "in the books.",
+        "Ask who cancelled it in Odoo why; post it again there if the cancellation was a mistake, then re-run "
+        "the day. If it was right (the source cancelled the document too), dismiss this case saying so.",
+        Severity.HIGH,
+        CONTROLLING,
+    ),
+    Category.SOURCE_TOTAL: CategoryInfo(
+        "The source's own control total for the day (its count and sums per currency) disagrees with what "
+        "the console received from it: documents were lost on the way, or sent twice, or the total is wrong.",
+        "Ask the source's owner to resend what is missing (or a corrected control total); then re-run the day. "
+        "If the source's total is wrong and stays so, dismiss this case saying why.",
+        Severity.HIGH,
+        INTEGRATION,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -221,7 +266,21 @@ REASON_CATEGORIES: dict[str, Category] = {
     "statement_discontinuous": Category.HELD_BY_CONTROLS,
     "payrun_disagrees": Category.HELD_BY_CONTROLS,
     "payrun_unusual_total": Category.UNUSUAL_TOTAL,
+    # console/reconciliation's differences
+    "not_in_odoo": Category.NOT_IN_ODOO,
+    "unknown_in_odoo": Category.UNKNOWN_IN_ODOO,
+    "amount_differs": Category.AMOUNT_DIFFERS,
+    "reconciled_cancelled": Category.CANCELLED_IN_ODOO,
+    "source_total": Category.SOURCE_TOTAL,
 }
+
+RECONCILIATION_CATEGORIES = (
+    Category.NOT_IN_ODOO,
+    Category.UNKNOWN_IN_ODOO,
+    Category.AMOUNT_DIFFERS,
+    Category.CANCELLED_IN_ODOO,
+    Category.SOURCE_TOTAL,
+)
 
 
 def category_for(reason_code: str, message: str = "") -> Category:

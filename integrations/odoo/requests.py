@@ -13,6 +13,19 @@ from integrations.odoo.errors import OdooError
 XMLID_MODULE = "__finops__"
 
 
+def xmlid_name_for(source: str, kind: str, external_id: str) -> str:
+    # ir.model.data names must be short and dot-free; a digest of the
+    # idempotency key is both, and never collides across sources or kinds.
+    digest = hashlib.sha256(f"{source}|{kind}|{external_id}".encode()).hexdigest()[:40]
+    return f"evt_{digest}"
+
+
+def marker_for(source: str, external_id: str) -> str:
+    """Written on the Odoo record (ref / memo / unique_import_id) to find it again
+    when the create committed but its external id was never recorded."""
+    return f"{source}/{external_id}"
+
+
 @dataclass(frozen=True)
 class Targets:
     """The source's codes resolved to Odoo ids (by the console's mappings)."""
@@ -38,16 +51,11 @@ class PostingRequest:
 
     @property
     def xmlid_name(self) -> str:
-        # ir.model.data names must be short and dot-free; a digest of the
-        # idempotency key is both, and never collides across sources or kinds.
-        digest = hashlib.sha256(f"{self.source}|{self.kind}|{self.external_id}".encode()).hexdigest()[:40]
-        return f"evt_{digest}"
+        return xmlid_name_for(self.source, self.kind, self.external_id)
 
     @property
     def marker(self) -> str:
-        """Written on the Odoo record (ref / memo / unique_import_id) to find it again
-        when the create committed but its external id was never recorded."""
-        return f"{self.source}/{self.external_id}"
+        return marker_for(self.source, self.external_id)
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ SUBJECTS: dict[str, Callable[[str], Subject | None]] = {
     "legal_entity": _by_pk("config-entity", "entity"),
     "statement_file": _by_pk("file-detail", "statement file"),
     "payroll_file": _by_pk("payroll-detail", "payroll file"),
+    "reconciliation_run": _by_pk("recon-run-detail", "reconciliation run"),
 }
 
 

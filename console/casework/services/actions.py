@@ -21,7 +21,7 @@ from console.access.decorators import role_check
 from console.access.roles import Role
 from console.access.selectors import entity_ids_visible, restrict_to_entities, user_has_role
 from console.audit.actors import Actor
-from console.casework.materiality import Judgement, judge_ending, judge_override
+from console.casework.materiality import Judgement, is_material, judge_ending, judge_override
 from console.casework.models import (
     MATCH_IN_FLIGHT,
     ActivityKind,
@@ -91,11 +91,20 @@ def _reason(reason: str, what: str) -> str:
     return reason
 
 
-def _workable(case: ExceptionCase, doing: str) -> None:
-    if case.event.state not in WORKABLE:
+def _event(case: ExceptionCase, doing: str) -> SyncEvent:
+    """The case's event; a case about no event (a reconciliation difference) has nothing to post."""
+    if case.event is None:
         raise CaseError(
-            f"event {case.event_id} is {case.event.get_state_display().lower()}: it cannot be {doing} from this case"
+            f"case {case.pk} is about no event ({case.subject}): it cannot be {doing}; fix the cause in Odoo or "
+            "at the source and re-run the day, or dismiss it with a reason"
         )
+    return case.event
+
+
+def _workable(case: ExceptionCase, doing: str) -> None:
+    event = _event(case, doing)
+    if event.state not in WORKABLE:
+        raise CaseError(f"event {event.pk} is {event.get_state_display().lower()}: it cannot be {doing} from this case")
 
 
 @transaction.atomic
@@ -155,13 +164,22 @@ def case_retry(*, user: Any, actor: Actor, case_id: int, reason: str = "") -> Ex
 
 
 def _retry(case: ExceptionCase, *, actor: Actor, reason: str, waive: bool) -> None:
-    event_retry(event=case.event, actor=actor, reason=reason or f"retried from case {case.pk}", waive_duplicate=waive)
+    event_retry(
+        event=_event(case, "retried"),
+        actor=actor,
+        reason=reason or f"retried from case {case.pk}",
+        waive_duplicate=waive,
+    )
     case_change(case, actor=actor, kind=ActivityKind.RETRIED, to=CaseState.IN_PROGRESS, text=reason)
 
 
 def _ending(case: ExceptionCase) -> Judgement:
-    """Would ending this case without posting (or posting a suspected duplicate) be material?"""
+    """Would ending this case without posting (or posting a suspected duplicate) be material?
+    A case about no event is judged on its own amount (absolute, as always)."""
     event = case.event
+    if event is None:
+        threshold = case.entity.materiality_threshold
+        return Judgement(is_material(abs(case.amount), threshold), abs(case.amount), threshold)
     return judge_ending(
         kind=event.kind,
         payload=event.effective_payload,
@@ -179,13 +197,13 @@ def case_resubmit(*, user: Any, actor: Actor, case_id: int, changes: dict[str, A
     _workable(case, "resubmitted")
     reason = _reason(reason, "an override")
     try:
-        checked = override_check(case.event, changes)
+        checked = override_check(_event(case, "resubmitted"), changes)
     except OverrideError as err:
         raise CaseError(str(err)) from err
     judgement = judge_override(
         before=checked.before,
         after=checked.after,
-        amount=case.event.amount,
+        amount=_event(case, "resubmitted").amount,
         threshold=case.entity.materiality_threshold,
     )
     if judgement.material:
@@ -209,10 +227,10 @@ def _resubmit(
 ) -> None:
     """The override applied: the event queued again, and the case showing what will post now."""
     try:
-        applied = event_resubmit(event=case.event, changes=changes, actor=actor, reason=reason)
+        applied = event_resubmit(event=_event(case, "resubmitted"), changes=changes, actor=actor, reason=reason)
     except (OverrideError, IllegalTransition) as err:
         raise CaseError(f"the override cannot be applied: {err}") from err
-    event = SyncEvent.objects.only("amount", "currency").get(pk=case.event_id)
+    event = SyncEvent.objects.only("amount", "currency").get(pk=case.the_event.pk)
     fields = {"amount": event.amount, "currency": event.currency}
     changed = {name: value for name, value in fields.items() if getattr(case, name) != value}
     case_change(
@@ -261,7 +279,7 @@ def _no_match_in_flight(case: ExceptionCase) -> None:
 
 
 def _dismiss(case: ExceptionCase, *, actor: Actor, reason: str, resolution: str, **fields: Any) -> None:
-    if case.event.state in WORKABLE:
+    if case.event is not None and case.event.state in WORKABLE:
         event_dismiss(event=case.event, actor=actor, reason=reason)
     case_change(
         case,
@@ -278,7 +296,8 @@ def case_mark_duplicate(*, user: Any, actor: Actor, case_id: int, of: str, reaso
     """The event is the same document as another one of the entity (by id or external id): never posted."""
     case = _case(user, case_id, "mark_duplicate")
     _open(case, "marked as a duplicate")
-    others = SyncEvent.objects.filter(entity_id=case.entity_id).exclude(pk=case.event_id)
+    event = _event(case, "marked as a duplicate")
+    others = SyncEvent.objects.filter(entity_id=case.entity_id).exclude(pk=event.pk)
     ref = (of or "").strip()
     # An external id first (it is what people copy from the source); several sources may share one.
     matches = list(others.filter(external_id=ref)[:2])
@@ -329,7 +348,7 @@ def _request_approval(
         why=judgement.why,
         changes=changes,
         diff=diff,
-        amount=case.event.amount if amount is None else amount,
+        amount=(case.event.amount if case.event is not None else case.amount) if amount is None else amount,
         duplicate_of=duplicate_of,
         reason=reason,
         requested_by=user,

@@ -29,7 +29,7 @@ DOING = "turned into a credit note"
 def case_credit_note_draft(case: ExceptionCase) -> CreditNoteDraft:
     """The credit note the case's event would become; CaseError says why it cannot."""
     try:
-        draft = credit_note_draft(case.event)
+        draft = credit_note_draft(case.the_event)
     except CreditNoteError as err:
         raise CaseError(str(err)) from err
     if draft.flow_missing:
@@ -62,7 +62,7 @@ def case_credit_note(*, user: Any, actor: Actor, case_id: int, note: str = "") -
 def credit_note_apply(case: ExceptionCase, *, actor: Actor, reason: str) -> None:
     """Record the credit note and dismiss the case and its event, naming it."""
     try:
-        credit_note = event_credit_note_record(event=case.event, actor=actor, reason=reason)
+        credit_note = event_credit_note_record(event=case.the_event, actor=actor, reason=reason)
     except CreditNoteError as err:
         raise CaseError(str(err)) from err
     link = f"turned into {credit_note.get_kind_display().lower()} event {credit_note.pk}"

@@ -143,7 +143,7 @@ def on_events_transitioned(
         .order_by("pk")
     )
     for case in cases:
-        event = posted[case.event_id]
+        event = posted[case.the_event.pk]
         case_change(
             case,
             actor=actor,
@@ -190,13 +190,13 @@ def _resolve_resent(posted: list[SyncEvent], actor: Actor) -> None:
     )
     for case in cases:
         by = keys[case.business_key]
-        if by.pk < case.event_id:
+        if by.pk < case.the_event.pk:
             continue  # an earlier version posting says nothing about a later one
         text = (
             f"Resolved by event {by.pk} ({by.external_id}), the same document sent again, which posted to Odoo "
             f"as {by.odoo_name or by.odoo_id}; event {case.event_id} was dismissed so that it never posts too."
         )
-        event_dismiss(event=case.event, actor=actor, reason=f"superseded by event {by.pk} ({by.external_id})")
+        event_dismiss(event=case.the_event, actor=actor, reason=f"superseded by event {by.pk} ({by.external_id})")
         # A decision still asked of a controller has nothing left to decide: it is withdrawn, not
         # left pending on a closed case (nobody decided it, so no one is named).
         withdrawn = CaseApproval.objects.filter(case=case, state=ApprovalState.PENDING).update(
@@ -267,7 +267,7 @@ def _note_requeued(caused: dict[int, tuple[str, str]], actor: Actor) -> None:
         .order_by("pk")
     )
     for case in cases:
-        cause, reason = caused[case.event_id]
+        cause, reason = caused[case.the_event.pk]
         case_change(case, actor=actor, kind=ActivityKind.RETRIED, text=f"Queued again: {reason}", data={"cause": cause})
 
 

@@ -60,7 +60,7 @@ class ClaimLost(Exception):
 def _receipt(case: ExceptionCase) -> SyncEvent:
     if case.category != Category.UNMATCHED_RECEIPT:
         raise CaseError(f"case {case.pk} is not an unmatched receipt: only a receipt is matched with an invoice")
-    event = case.event
+    event = case.the_event
     if event.state != EventState.POSTED or event.odoo_model != "account.payment" or not event.odoo_id:
         raise CaseError(f"event {event.pk} is not a payment posted to Odoo: there is nothing to match")
     return event
@@ -177,7 +177,7 @@ def receipt_match_run(*, match_id: int) -> str:
         logger.info("receipt match %s: nothing to do (done, or another worker holds it)", match_id)
         return "nothing"
     match, claim = claimed
-    event = match.case.event
+    event = match.case.the_event
     assert event.odoo_id is not None
     try:
         client = odoo_client_for(match.case.entity)

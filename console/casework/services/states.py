@@ -70,7 +70,7 @@ def case_change(
             after={**{name: _plain(value) for name, value in changed.items()}, **({"data": data} if data else {})}
             or None,
             reason=text,
-            correlation_id=case.event.correlation_id,
+            correlation_id=case.event.correlation_id if case.event is not None else "",
         ),
     )
     return activity

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from . import domain as domains
 from .faults import AccessError, ValidationError, missing_error
 from .fields import Field, char, integer
+from .fields import datetime as datetime_field
 from .store import Record, Store
 
 if TYPE_CHECKING:
@@ -174,6 +175,8 @@ class BaseModel:
             "id": integer("ID", readonly=True),
             **cls.FIELDS,
             "display_name": char("Display Name", computed=True),
+            "create_date": datetime_field("Created on", readonly=True),
+            "write_date": datetime_field("Last Updated on", readonly=True),
         }
         methods: dict[str, RpcSpec] = {}
         for klass in reversed(cls.__mro__):

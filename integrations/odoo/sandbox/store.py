@@ -7,11 +7,17 @@ like PostgreSQL sequences, so a failed create still burns its ids.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 Record = dict[str, Any]
+
+
+def utc_now_text() -> str:
+    """A datetime as Odoo stores and answers it: UTC, naive, to the second."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class Store:
@@ -70,6 +76,11 @@ class Store:
         self._next_id[model] = max(self._next_id.get(model, 1), rec_id + 1)
         record = dict(values)
         record["id"] = rec_id
+        # Odoo's log access columns, on every model: set by the ORM, never by the caller.
+        stamp = utc_now_text()
+        for column in ("create_date", "write_date"):
+            if not record.get(column):
+                record[column] = stamp
         self.table(model)[rec_id] = record
         self._index_add(model, record)
         if self._undo is not None:
@@ -81,7 +92,7 @@ class Store:
         record = self.table(model)[rec_id]
         self._remember(model, rec_id, record)
         self._index_remove(model, record)
-        record.update(values)
+        record.update({"write_date": utc_now_text(), **values})
         self._index_add(model, record)
 
     def delete(self, model: str, rec_id: int) -> None:

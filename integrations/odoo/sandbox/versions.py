@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import fields as f
-from .orm import BaseModel
+from .orm import BaseModel, rpc
 from .store import Record, Store
 
 Registry = dict[str, type[BaseModel]]
@@ -94,6 +94,17 @@ def _payment_17(cls: type[BaseModel]) -> type[BaseModel]:
         move = self.env.store.get("account.move", rec.get("move_id") or 0) if name == "date" else None
         return move["date"] if move else cls.value(self, rec, name)
 
+    @rpc("multi", mutates=True)
+    def action_cancel(self: BaseModel, ids: list[int]) -> None:
+        """17.0's: its journal entry's button_cancel (addons/account/models/account_payment.py,
+        "draft -> cancelled"): a draft entry is cancelled, not deleted as from 18.0."""
+        from .models_payment import move_model
+        from .posting import cancel
+
+        moves = move_model(self)
+        entries = [int(self.record(i)["move_id"]) for i in self.existing(ids) if self.record(i).get("move_id")]
+        cancel(moves, entries)
+
     return _variant(
         cls,
         drop=("memo", "state", "invoice_ids"),
@@ -102,7 +113,13 @@ def _payment_17(cls: type[BaseModel]) -> type[BaseModel]:
             "state": f.selection("Status", ("draft", "posted", "cancel"), computed=True),
         },
         methods_gone=("action_validate", "action_reject"),
-        attrs={"compute_state": _payment_state_17, "defaults": defaults, "value": value, "MEMO": "ref"},
+        attrs={
+            "compute_state": _payment_state_17,
+            "defaults": defaults,
+            "value": value,
+            "action_cancel": action_cancel,
+            "MEMO": "ref",
+        },
     )
 
 

@@ -67,6 +67,15 @@ CONNECTION = {
     "reason": "its own database",
 }
 CHANGE = "/mappings/changes/{draft}/"
+TODAY = str(timezone.now().date())
+CONTROL_TOTAL = {
+    "kind": "control_total",
+    "flow": "shopify:customer_invoice",
+    "entity": "US01",
+    "day": TODAY,
+    "count": 1,
+    "amounts": {"USD": "100.00"},
+}
 MATRIX: dict[str, Use] = {
     "overview": Use(get=each(ROLES, 200)),
     "healthcheck": Use(get=each(EVERYONE, 200)),
@@ -240,6 +249,16 @@ MATRIX: dict[str, Use] = {
         post=each(["controller", "admin"], "302 /config/approvals/"), body={"decision": "approve", "note": "checked"}
     ),
     "config-approvals": Use(get={"controller": 200, "admin": 200}),
+    # Reconciliation: finance reads its entities' runs, operators and controllers run a day (the
+    # page answers with the run), auditors export the evidence; a source's token sends its totals.
+    "api-control-totals": Use(post={"service": 201}, body=CONTROL_TOTAL, api=True),
+    "recon-run-list": Use(get=each(READERS, 200)),
+    "recon-run-detail": Use(get=each(READERS, 200)),
+    "recon-run-events": Use(get=each(READERS, 200)),
+    "recon-run-again": Use(post=each(["operator", "controller"], "302 /reconciliation/runs/{recon}/")),
+    "recon-run-start": Use(post=each(["operator", "controller"], "302 /reconciliation/runs/"), body={"day": TODAY}),
+    "recon-case-run": Use(get=each(READERS, "302 /reconciliation/runs/{recon}/")),
+    "recon-evidence": Use(get={"auditor": 200}),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -309,6 +328,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
     fr_payroll, fr_payrun = _payroll_file("FR01", "fr-secret-order")
     config = _config_objects(fr, fabienne)
     us_view, fr_view = _saved_view(olivia, "state=open"), _saved_view(fabienne, "q=fr-secret-order")
+    us_recon, fr_recon = _recon_run("US01", us_case), _recon_run("FR01", fr_case)
     common = {"token": configured["token"], "kind": "tax", "action": "comment"}
     return {
         "granted": {
@@ -332,6 +352,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "source": us_shop,
             "account": us_account,
             "saved_view": us_view,
+            "recon": us_recon,
             **config["granted"],
         },
         "foreign": {
@@ -356,6 +377,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "source": fr_shop,
             "account": fr_account,
             "saved_view": fr_view,
+            "recon": fr_recon,
             **config["foreign"],
         },
     }
@@ -495,6 +517,36 @@ def _saved_view(owner: User, query: str) -> int:
     return SavedView.objects.create(owner=owner, name="mine", query=query, created_at=now, updated_at=now).pk
 
 
+def _recon_run(entity: str, case: ExceptionCase) -> int:
+    """A run of the entity's Shopify orders today, whose one difference is the case."""
+    from console.reconciliation.models import Difference, ReconciliationRun
+
+    now = timezone.now()
+    run = ReconciliationRun.objects.create(
+        entity=LegalEntity.objects.get(code=entity),
+        flow=Flow.objects.get(source__code="shopify", event_kind="customer_invoice"),
+        day=now.date(),
+        status="differences",
+        received={"count": 1, "amounts": {"USD": "100.00"}},
+        posted={"count": 0, "amounts": {}},
+        odoo={"count": 0, "amounts": {}},
+        differences_open=1,
+        started_by="system:test",
+        started_at=now,
+        finished_at=now,
+    )
+    Difference.objects.create(
+        run=run,
+        key=f"event:{case.event_id}",
+        category="not_in_odoo",
+        event_id=case.event_id,
+        message="x",
+        case=case,
+        found_at=now,
+    )
+    return run.pk
+
+
 def _fr_person(fr: LegalEntity) -> User:
     from guardian.shortcuts import assign_perm
 
@@ -538,6 +590,7 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:view_id>": objects["saved_view"],
         "<str:period>": "2026-11",
         "<str:figure>": "waiting",
+        "<int:recon_run_id>": objects["recon"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
@@ -548,6 +601,7 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "audit-export": "?entity={entity}",
         "mapping-history": "?code=SALES15",
         "audit-object": "?object_type=sync_event&object_id={event}",
+        "recon-evidence": f"?start={TODAY}&end={TODAY}",
     }.get(name, "")
     return url + query.format(**objects)
 

@@ -161,6 +161,10 @@ COMMANDS = {
     "archive_deliveries": (
         "audited: deliveries.archived, one per file (tests/unit/console/sources/test_delivery_retention.py)"
     ),
+    "reconcile_day": (
+        "audited: reconciliation.reconciled, .differences or .failed per run, and each difference case's "
+        "opening or resolution (tests/unit/console/reconciliation/test_reconcile_day_command.py)"
+    ),
     "flow_pause": "audited: flow.paused (tests/unit/console/sync/test_flow_commands.py)",
     "flow_resume": "audited: flow.resumed (tests/unit/console/sync/test_flow_commands.py)",
     "seed_demo": (
