@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Abs
 
+from console.reconciliation.selectors import DayStatus, period_days
 from console.sync.models import EventState, SyncEvent
 from console.sync.models.events import document_date
 
@@ -54,6 +56,10 @@ class Period:
     @property
     def next(self) -> Period:
         return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next.first_day - timedelta(days=1)
 
     @property
     def previous(self) -> Period:
@@ -136,3 +142,12 @@ def figure_of(entity_id: int, period: Period, bucket: str) -> Figure:
 
 def close_figures(entity_id: int, period: Period) -> list[Figure]:
     return [figure_of(entity_id, period, bucket) for bucket in BUCKET_LABELS]
+
+
+def period_days_ended(user: Any, entity_id: int, period: Period, *, today: date) -> list[DayStatus]:
+    """The period's UTC days that have ended, each with its reconciliation runs over every flow
+    (a day not run yet is "not_run"): today is not over, so it is not a day to reconcile yet."""
+    end = min(period.last_day, today - timedelta(days=1))
+    if end < period.first_day:
+        return []
+    return period_days(user, entity_id=entity_id, start=period.first_day, end=end)

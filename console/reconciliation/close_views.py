@@ -12,7 +12,16 @@ from django.views.decorators.http import require_safe
 from console.access.decorators import role_required
 from console.access.roles import FINANCE_READERS
 from console.access.selectors import entity_codes_by_id
-from console.reconciliation.close import BUCKET_LABELS, Period, PeriodError, close_figures, figure_of, period_events
+from console.reconciliation.close import (
+    BUCKET_LABELS,
+    Period,
+    PeriodError,
+    close_figures,
+    figure_of,
+    period_days_ended,
+    period_events,
+)
+from console.reconciliation.models import RunStatus
 
 PAGE_SIZE = 50
 
@@ -46,11 +55,15 @@ def close_start(request: HttpRequest) -> HttpResponse:
 @role_required(*FINANCE_READERS)
 def close_period(request: HttpRequest, entity_code: str, period: str) -> HttpResponse:
     entity_id, entities, month = _entity_and_period(request, entity_code, period)
+    days = period_days_ended(request.user, entity_id, month, today=timezone.now().date())
     context = {
         "entities": entities,
         "code": entity_code,
+        "entity_id": entity_id,
         "period": month,
         "figures": close_figures(entity_id, month),
+        "days": days,
+        "unreconciled": sum(1 for day in days if day.status != RunStatus.RECONCILED),
     }
     return render(request, "reconciliation/close.html", context)
 

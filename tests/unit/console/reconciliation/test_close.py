@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from console.audit.actors import Actor
 from console.reconciliation.close import Period, PeriodError, close_figures, period_events
-from console.sync.models import EventState, LegalEntity, SyncEvent
+from console.reconciliation.services.runs import reconciliation_run
+from console.sync.models import EventState, Flow, LegalEntity, SyncEvent
 from console.sync.services.drain import events_drain
 from tests.conftest import login
 from tests.factories import invoice_event, with_data
@@ -117,3 +119,18 @@ def test_people_without_a_finance_role_may_not_open_the_close(month: dict[str, A
 def test_periods_step_across_the_year() -> None:
     assert str(Period(2026, 12).next) == "2027-01" and str(Period(2027, 1).previous) == "2026-12"
     assert Period.parse("2026-02").first_day == date(2026, 2, 1)
+
+
+def test_the_period_shows_each_ended_day_with_its_reconciliation(month: dict[str, Any]) -> None:
+    flow = Flow.objects.get(source__code="shopify", event_kind="customer_invoice")
+    run = reconciliation_run(
+        entity_id=month["entity"].pk, flow_id=flow.pk, day=date(2026, 11, 2), actor=Actor.system("test")
+    )
+    assert run.status == "reconciled"  # nothing of that day, here or in Odoo
+    page = login(Client(), "controller").get("/close/US01/2026-11/").content.decode()
+    statuses = dict(re.findall(r'<tr data-day="([\d-]+)" data-status="(\w+)">', page))
+    assert len(statuses) == 30 and statuses["2026-11-02"] == "reconciled"
+    assert sum(1 for s in statuses.values() if s != "reconciled") == 29
+    assert 'data-total="29"' in page
+    runs_of_day = f'?entity={month["entity"].pk}&amp;start=2026-11-02&amp;end=2026-11-02" class="figure" data-count="1"'
+    assert runs_of_day in page
