@@ -132,8 +132,8 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Inputs, selects and textareas are written in Python, to the markup of Django's templates.
-FORM_RENDERER = "console.form_renderer.WidgetRenderer"
+# Widgets and form layouts through Django's Jinja2 templates (console/widget_renderer.py).
+FORM_RENDERER = "console.widget_renderer.WidgetRenderer"
 
 TEMPLATES = [
     {
@@ -150,6 +150,15 @@ TEMPLATES = [
             # `{{ amount|money:currency }}` on every page without a {% load %}.
             "builtins": ["console.ui.templatetags.money"],
         },
+    },
+    # Only templates/jinja2/: the few templates a page renders many times over (the case list's
+    # rows and filter bar), compiled once and autoescaped (console/jinja2_env.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "console.jinja2_env.environment", "autoescape": True},
     },
 ]
 

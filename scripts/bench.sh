@@ -2,7 +2,8 @@
 # The benchmarks (not part of `make test`): ingestion throughput, posting
 # throughput against an Odoo-like latency and as workers are added
 # (bench_scaling), peak memory while draining, the audit trail and the
-# workbench at scale, a 100,000-entry bank statement file's import
+# workbench at scale and the cost of its markup engine by engine (bench_templates),
+# a 100,000-entry bank statement file's import
 # (bench_statements), and the 20-minute soak of the demo's own embedded
 # configuration at 10x its traffic (bench_soak: SQLite and the filesystem
 # broker, not the services below; `--minutes 3` alone for a try).
@@ -20,7 +21,7 @@ scripts/services.sh start
 trap 'scripts/services.sh stop; rm -rf "$scratch"' EXIT
 eval "$(scripts/services.sh env)"
 
-for bench in bench_ingest bench_webhooks bench_posting bench_scaling bench_memory bench_audit bench_casework bench_statements bench_metrics bench_soak; do
+for bench in bench_ingest bench_webhooks bench_posting bench_scaling bench_memory bench_audit bench_casework bench_templates bench_statements bench_metrics bench_soak; do
   echo "== $bench"
   $BIN/python "tests/bench/$bench.py"
 done

@@ -20,11 +20,9 @@ from console.access.selectors import entity_codes_by_id
 from console.audit.actors import Actor
 from console.casework.bulk_forms import bulk_actions_for
 from console.casework.case_page import case_page
-from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
 from console.casework.forms import ActionForm, action_form, action_labels
-from console.casework.list_rows import case_rows_html
-from console.casework.models import CaseState, ExceptionCase, SavedView
+from console.casework.models import OPEN_STATES, CaseState, ExceptionCase, SavedView
 from console.casework.saved_view_reads import saved_view_default, saved_view_shared, saved_views_of
 from console.casework.selectors import (
     CaseDetail,
@@ -56,11 +54,18 @@ from console.casework.services.actions import (
 from console.casework.services.credit_notes import case_credit_note, case_credit_note_draft
 from console.casework.services.receipts import case_match_receipt
 from console.casework.services.states import CaseError
-from console.casework.taxonomy import Category
+from console.casework.taxonomy import Category, Severity
+from console.jinja2_env import render_fragment
 
 CASE_READERS = FINANCE_READERS
 CASE_WORKERS = tuple(sorted({role for roles in ACTION_ROLES.values() for role in roles}))
 PAGE_SIZE = 50
+# What a list row shows for each choice's value (templates/jinja2/casework/_case_rows.html).
+ROW_LABELS = {
+    "category": dict(Category.choices),
+    "severity": dict(Severity.choices),
+    "state": dict(CaseState.choices),
+}
 
 SERVICES: dict[str, Callable[..., ExceptionCase]] = {
     "claim": case_claim,
@@ -136,8 +141,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     totals = open_cases_counted(request.user, lookups) if lookups is not None else cases_counted(cases)
     names = RowNames(entities=entity_codes_by_id(request.user), flows=filterset.flow_names)
     page = CasePaginator(cases, PAGE_SIZE, names, totals.count).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = case_rows_html(page, now, ZoneInfo(request.user.time_zone))  # type: ignore[union-attr]
+    rows = render_fragment(
+        "casework/_case_rows.html",
+        {
+            "cases": page,
+            "now": timezone.now(),
+            "zone": ZoneInfo(request.user.time_zone),  # type: ignore[union-attr]
+            "labels": ROW_LABELS,
+            "open_states": OPEN_STATES,
+        },
+    )
     context = {
         "filter": filterset,
         "page": page,
@@ -150,7 +163,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "casework/_rows.html", context)
-    return render(request, "casework/list.html", {**context, "filter_fields": filter_fields_html(filterset.form)})
+    filter_fields = render_fragment("casework/_filter_fields.html", {"form": filterset.form})
+    return render(request, "casework/list.html", {**context, "filter_fields": filter_fields})
 
 
 def _render_detail(

@@ -1,12 +1,14 @@
 """The exception workbench at 1,000,000 events and 100,000 open cases on PostgreSQL:
 server time p50/p95 of the dashboard, the case list (unfiltered and filtered), a
-case's page and the Django admin changelist of the same table, in one run.
+case's page, the causes view and the Django admin changelist of the same table, in one run.
 The pages are timed in a fresh process (a server's does not hold what generating a
-million rows left on the heap); for the ratio, our list and the admin's are requested
+million rows left on the heap); for the comparison, our list and the admin's are requested
 in turns, so both see the same moments of a shared machine.
 
-Targets (issue #4): p95 <= 150 ms for each page on 2 cores, and the case list
->= 5x faster than the admin changelist. The rows are written with COPY: events
+Target (issues #4 and #17): p95 <= 150 ms for each page on 2 cores. The admin changelist
+is a reference (how far the list is from Django's stock page of the same table), not a
+target. `--time` alone times the pages of the database an earlier run built (the same rows
+for two versions of the code). The rows are written with COPY: events
 (mostly posted, ~100,000 failed or blocked), their posting attempts (one per
 event, 2-3 for the failed ones), repeated deliveries, the open cases on the
 failed and blocked events, 20,000 closed ones, and each case's timeline.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import math
 import os
 import statistics
@@ -43,7 +46,6 @@ QUEUED = 300
 DUPLICATES = 20_000
 DAYS = 60
 TARGET_MS = 150.0
-TARGET_RATIO = 5.0
 # A p95 of 30 requests is their third slowest: on a shared machine one stall moves it.
 RATIO_RUNS = 100
 DATABASE = "finops_bench_casework"
@@ -133,6 +135,7 @@ class World:
         self.received = array("d", bytes(8 * (EVENTS + 1)))
         self.posted = array("d", bytes(8 * (EVENTS + 1)))
         self.amount: dict[int, Decimal] = {}
+        self.day: dict[int, str] = {}  # the document's date, of events with a case
         self.entity_index = array("b", bytes(EVENTS + 1))
         self.flow_index = array("b", bytes(EVENTS + 1))
         self.category: dict[int, str] = {}  # events with a case
@@ -144,7 +147,7 @@ class World:
 
 
 def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[str, int], now: float) -> dict[str, int]:
-    from console.casework.causes import Facts, cause_of
+    from console.casework.causes import Facts, business_key, cause_of
     from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, next_action
 
     rng = Random(4)
@@ -199,6 +202,7 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
             attempts = 1
             if category is not None:
                 world.amount[event_id] = amount
+                world.day[event_id] = day
             if category is not None and world.case_state[event_id] == "open":
                 _, reason_code, state, text = CATEGORIES[category]
                 value = UNMAPPED[event_id % len(UNMAPPED)]
@@ -406,21 +410,17 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
             message = world.message[event_id]
             reason = CATEGORIES[category.value][1]
             f = world.flow_index[event_id]
-            cause = cause_of(
-                category,
-                reason,
-                message,
-                Facts(
-                    event_id,
-                    entity_ids[e],
-                    code,
-                    kinds[f],
-                    f"{FLOW_SHAPES[f][1]}-{event_id:07d}",
-                    blocked,
-                    datetime.fromtimestamp(opened, UTC),
-                    {"partner": {"ref": f"CUST-{event_id % 5003}"}},
-                ),
+            facts = Facts(
+                event_id,
+                entity_ids[e],
+                code,
+                kinds[f],
+                f"{FLOW_SHAPES[f][1]}-{event_id:07d}",
+                blocked,
+                datetime.fromtimestamp(opened, UTC),
+                json.loads(payload(kinds[f], event_id, amount, currencies[e], world.day[event_id])),
             )
+            cause = cause_of(category, reason, message, facts)
             data = f'{{"category": "{category.value}", "severity": "{severity.value}", "reason_code": "{reason}"}}'
             activity(case_id, opened, "opened", "system:post_events", None, message, data)
             for n in range(2, failures + 1):
@@ -464,6 +464,7 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
                     ts(last_failure),
                     cause.key,
                     cause.label,
+                    business_key(facts),
                 )
             )
 
@@ -472,7 +473,7 @@ def build(connection: Any, ids: dict[str, int], kinds: list[str], users: dict[st
         "casework_exceptioncase",
         "id, event_id, entity_id, flow_id, category, severity, state, reason_code, summary, next_action, amount, "
         "currency, owner_team, assignee_id, opened_at, sla_due_at, escalated_at, resolved_at, resolution, "
-        "failure_count, last_failure_at, cause_key, cause_label",
+        "failure_count, last_failure_at, cause_key, cause_label, business_key",
         cases(),
     )
     activities.sort(key=lambda row: (row[0], row[1]))
@@ -549,12 +550,12 @@ def timed_in_turns(*pages: tuple[Any, str, dict[str, str]], runs: int = 30) -> l
     return result
 
 
-def main() -> None:
-    setup_django(DATABASE)
+def configure() -> tuple[dict[str, int], list[str], dict[str, int]]:
+    """The role groups, the three entities, the demo's sources and flows, and the operators
+    olivia (US01, FR01), omar (all three) and oona (DE01): ids by name, the flows' event kinds
+    in the demo's order, and the operators' ids."""
     from django.contrib.auth.models import Group
-    from django.db import connection
 
-    from console.access.models import User
     from console.access.roles import ROLE_GROUPS, Role
     from console.access.services import user_create
     from console.audit.actors import Actor
@@ -582,13 +583,23 @@ def main() -> None:
         )
         ids[f"flow:{n}"], ids[f"source:{n}"] = flow.pk, flow.source_id
         kinds.append(event_kind)
-
     actor = Actor.system("bench")
-    users = {}
-    for username, codes in (("olivia", ["US01", "FR01"]), ("omar", ["US01", "FR01", "DE01"]), ("oona", ["DE01"])):
-        users[username] = user_create(
+    users = {
+        username: user_create(
             username=username, password="operator-bench-pass-1", role=Role.OPERATOR, entity_codes=codes, actor=actor
         ).pk
+        for username, codes in (("olivia", ["US01", "FR01"]), ("omar", ["US01", "FR01", "DE01"]), ("oona", ["DE01"]))
+    }
+    return ids, kinds, users
+
+
+def main() -> None:
+    setup_django(DATABASE)
+    from django.db import connection
+
+    from console.access.models import User
+
+    ids, kinds, users = configure()
     User.objects.create_superuser("root", "root@example.com", "root-bench-pass-1")
 
     started = time.perf_counter()
@@ -692,7 +703,7 @@ def time_pages() -> None:
     admin_client.force_login(root)
     print(
         f"operator olivia (US01, FR01); superuser root for the admin; {len(pages) + len(admin_pages) + 1} pages "
-        "x 30, timed in a fresh process; the two pages of the ratio again, in turns with the admin's, "
+        "x 30, timed in a fresh process; the two pages compared with the admin again, in turns with the admin's, "
         f"x {RATIO_RUNS}"
     )
     print(f"load average before timing: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -707,7 +718,7 @@ def time_pages() -> None:
     results["cases, category + entity, htmx rows"] = timed(
         client, pages["cases, category + entity"], HTTP_HX_REQUEST="true"
     )
-    # The ratio's pages, ours and the admin's taken in turns, so that both see the same
+    # The pages compared with the admin, ours and its taken in turns, so that both see the same
     # moments of this shared machine.
     pairs = (
         ("cases, no filter", "admin changelist, no filter"),
@@ -720,8 +731,8 @@ def time_pages() -> None:
     print(f"load average after timing: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"  {'dashboard /, first view (tallies its closed days)':52s} {first_view:7.1f} ms once")
     for name, (p50, p95, queries) in results.items():
-        if name in admin_pages:  # the baseline of the ratio: the time target is ours, not the admin's
-            verdict = "the ratio's baseline"
+        if name in admin_pages:  # a reference: the time target is ours, not the admin's
+            verdict = "reference, not a target"
         else:
             verdict = f"target p95 <= {TARGET_MS:.0f} ms: {'met' if p95 <= TARGET_MS else 'MISSED'}"
         print(f"  {name:52s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries:2d} queries  ({verdict})")
@@ -730,10 +741,9 @@ def time_pages() -> None:
             results[f"{ours} (in turns with the admin)"],
             results[theirs],
         )
-        verdict = "met" if theirs_p95 / ours_p95 >= TARGET_RATIO else "MISSED"
         print(
-            f"  p95 {theirs} / {ours}, in turns: {theirs_p95 / ours_p95:.1f}x "
-            f"(target >= {TARGET_RATIO:.0f}x: {verdict}; p50 {theirs_p50 / ours_p50:.1f}x)"
+            f"  reference: p95 {theirs} / {ours}, in turns: {theirs_p95 / ours_p95:.1f}x "
+            f"(p50 {theirs_p50 / ours_p50:.1f}x; not a target)"
         )
 
 

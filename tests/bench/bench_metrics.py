@@ -36,45 +36,12 @@ def main() -> None:
     rows.DAYS = max(1, round(rows.DAYS * share))
 
     setup_django(DATABASE)
-    from django.contrib.auth.models import Group
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from console.access.roles import ROLE_GROUPS, Role
-    from console.access.services import user_create
-    from console.audit.actors import Actor
     from console.operations.metrics import metrics_text
-    from console.sync.models import Flow, LegalEntity, SourceSystem
-    from console.sync.services.demo import FLOWS, SOURCES
 
-    for name in ROLE_GROUPS.values():
-        Group.objects.get_or_create(name=name)
-    ids: dict[str, int] = {}
-    for code, name, currency in rows.ENTITIES:
-        ids[f"entity:{code}"] = LegalEntity.objects.create(
-            code=code, name=name, odoo_company_id=len(ids) + 1, currency=currency
-        ).pk
-    for code, name, kind in SOURCES:
-        SourceSystem.objects.create(code=code, name=name, kind=kind)
-    kinds = []
-    for n, (source, event_kind, name, process, mode, slo) in enumerate(FLOWS):
-        flow = Flow.objects.create(
-            source=SourceSystem.objects.get(code=source),
-            event_kind=event_kind,
-            name=name,
-            business_process=process,
-            mode=mode,
-            freshness_slo_seconds=slo,
-        )
-        ids[f"flow:{n}"], ids[f"source:{n}"] = flow.pk, flow.source_id
-        kinds.append(event_kind)
-    actor = Actor.system("bench")
-    users = {
-        username: user_create(
-            username=username, password="operator-bench-pass-1", role=Role.OPERATOR, entity_codes=codes, actor=actor
-        ).pk
-        for username, codes in (("olivia", ["US01", "FR01"]), ("omar", ["US01", "FR01", "DE01"]), ("oona", ["DE01"]))
-    }
+    ids, kinds, users = rows.configure()
     counts = rows.build(connection, ids, kinds, users, time.time())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
