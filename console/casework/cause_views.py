@@ -26,15 +26,18 @@ def cause_list(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("entity", "")
     grouped_only = request.GET.get("all") != "1"
     causes = causes_open(request.user, entity_id=by_code.get(chosen), grouped_only=grouped_only)
-    page = Paginator(causes, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's number and bounds from the causes' count; only that page's causes are read.
+    page = Paginator(range(causes.count()), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = causes[page.start_index() - 1 : page.end_index()] if page.paginator.count else []
     can_retry = BulkAction.RETRY.value in dict(bulk_actions_for(request.user))
     context = {
         "page": page,
+        "rows": rows,
         "entities": entities,
         "chosen": chosen if chosen in by_code else "",
         "grouped_only": grouped_only,
         "can_retry": can_retry,
-        "total_cases": sum(c.cases for c in causes),
-        "total_causes": len(causes),
+        "total_cases": causes.total_cases,
+        "total_causes": causes.count(),
     }
     return render(request, "casework/causes.html", context)

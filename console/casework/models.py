@@ -398,6 +398,26 @@ class OpenCaseTally(models.Model):
         return f"{self.cases:+d} {self.state} {self.category} cases, {self.amount} {self.currency}"
 
 
+class OpenCauseTally(models.Model):
+    """Open cases counted per cause by the database itself, as OpenCaseTally counts them per
+    group (tally_triggers.CAUSE_TALLY): a row of +1 and the case's exposure when a case opens
+    or joins a cause, one of -1 and minus it when it leaves; folded by the beat. The causes view
+    and the dashboard's top causes read it instead of grouping every open case on each view."""
+
+    cause_key = models.CharField(max_length=300)
+    cause_label = models.CharField(max_length=300)
+    entity = models.ForeignKey(LegalEntity, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    cases = models.IntegerField()
+    amount = models.DecimalField(max_digits=22, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity", "cause_key"], name="opencausetally_entity_cause")]
+
+    def __str__(self) -> str:
+        return f"{self.cases:+d} cases of {self.cause_key}, {self.amount} {self.currency}"
+
+
 class SavedView(models.Model):
     """A person's named filter of the case list: the list's query string, nothing more. Sharing
     it is sharing that query: whoever opens it sees the cases of their own entities it selects.

@@ -19,9 +19,9 @@ def bulk_run(run_id: int) -> str:
 
 @shared_task(name="casework.fold_tallies", acks_late=True)
 def fold_tallies() -> int:
-    from console.casework.services.tallies import open_case_tally_fold
+    from console.casework.services.tallies import open_case_tally_fold, open_cause_tally_fold
 
-    return open_case_tally_fold()
+    return open_case_tally_fold() + open_cause_tally_fold()
 
 
 @shared_task(name="casework.receipt_match", acks_late=True)

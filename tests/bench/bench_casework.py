@@ -615,14 +615,15 @@ def main() -> None:
 
     # The COPY fired the tally triggers once per case; the beat folds their rows every 5 minutes.
     from console.casework.models import OpenCaseTally
-    from console.casework.services.tallies import open_case_tally_fold
+    from console.casework.services.tallies import open_case_tally_fold, open_cause_tally_fold
 
     tally_rows = OpenCaseTally.objects.count()
     started = time.perf_counter()
     folded = open_case_tally_fold()
+    causes_folded = open_cause_tally_fold()
     print(
         f"open-case tally: {tally_rows:,} rows written by the triggers, folded into {folded:,} "
-        f"in {(time.perf_counter() - started) * 1000:.0f} ms"
+        f"and the cause tally's into {causes_folded:,}, in {(time.perf_counter() - started) * 1000:.0f} ms"
     )
 
     # Timed in a fresh process, as a web server's would be: this one holds what building

@@ -78,7 +78,7 @@ def test_a_row_shows_the_case_with_every_value_escaped() -> None:
     assert HOSTILE_ESCAPED in html and "o&amp;livia" in html
     assert "U&lt;1&gt;" in html and "Orders &amp; &#39;refunds&#39;" in html
     assert 'class="severity severity-high">High<' in html
-    assert 'href="/cases/7/"' in html and "Missing mapping" in html and "1250.00 USD" in html
+    assert 'href="/cases/7/"' in html and "Missing mapping" in html and "$1,250.00" in html
     assert "3\xa0days, 4\xa0hours" in html and "overdue" not in html
     assert '<span class="hint">unassigned</span>' in rows_html(row())
 
@@ -88,7 +88,7 @@ def test_overdue_only_while_open_and_times_in_the_users_zone() -> None:
     assert '<strong class="overdue">overdue</strong>' in rows_html(row(sla_due_at=late))
     assert "overdue" not in rows_html(row(sla_due_at=late, state="resolved"))
     paris = rows_html(row(sla_due_at=NOW), zone=ZoneInfo("Europe/Paris"))
-    assert '<time datetime="2026-11-23T13:00:00+01:00">2026-11-23 13:00</time>' in paris
+    assert '<time datetime="2026-11-23T13:00:00+01:00">2026-11-23 13:00 CET</time>' in paris
 
 
 def test_no_cases_says_so() -> None:

@@ -100,11 +100,12 @@ def test_cases_of_one_missing_mapping_are_one_cause_with_their_count_money_and_a
 ) -> None:
     olivia, _ = person("operator")
     causes = causes_open(olivia)
-    assert [(c.key, c.cases, c.money) for c in causes] == [
+    assert causes.count() == 2 and causes.total_cases == 4
+    assert [(c.key, c.cases, c.money) for c in causes[0:50]] == [
         (VAT20, 3, {"USD": Decimal("25300.00")}),
         ("missing_mapping:US01:tax:VAT7", 1, {"USD": Decimal("50.00")}),
     ]
-    top = causes[0]
+    top = causes[0:1][0]
     assert top.label == "tax code VAT20 has no mapping in US01"
     assert top.team == "Finance operations" and top.fix_code == ("US01", "tax", "VAT20")
     oldest = ExceptionCase.objects.filter(cause_key=VAT20).order_by("opened_at").first()
