@@ -16,6 +16,7 @@ failed and blocked events, 20,000 closed ones, and each case's timeline.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import importlib
 import json
@@ -632,7 +633,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("CHECKPOINT")
     connection.close()
-    subprocess.run([sys.executable, __file__, "--time"], check=True)
+    subprocess.run([sys.executable, __file__, "--time", "--events", str(EVENTS)], check=True)
 
 
 def time_pages() -> None:
@@ -748,8 +749,24 @@ def time_pages() -> None:
         )
 
 
+def _size(events: int) -> None:
+    """Another number of events than the million (`--events 10000000`): the same open cases,
+    closed cases and repeats, over a history as much longer (the million's 60 days, times ten),
+    in a database of its own so that both sizes can be kept between runs."""
+    global EVENTS, DAYS, DATABASE
+    if events != EVENTS:
+        DAYS = max(1, round(DAYS * events / EVENTS))
+        EVENTS = events
+        DATABASE = f"finops_bench_casework_{events}"
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--time"]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--time", action="store_true", help="time the pages of a database built before")
+    parser.add_argument("--events", type=int, default=EVENTS)
+    arguments = parser.parse_args()
+    _size(arguments.events)
+    if arguments.time:
         time_pages()
     else:
         main()
