@@ -21,7 +21,7 @@ from console.audit.actors import Actor
 from console.casework.bulk_forms import bulk_actions_for
 from console.casework.filter_bar import filter_fields_html
 from console.casework.filters import CaseFilter
-from console.casework.forms import ActionForm, action_form, action_labels
+from console.casework.forms import ACTION_FORMS, ActionForm, action_form, action_labels
 from console.casework.list_rows import case_rows_html
 from console.casework.models import CaseState, ExceptionCase, SavedView
 from console.casework.saved_view_reads import saved_view_default, saved_view_shared, saved_views_of
@@ -49,7 +49,6 @@ from console.casework.services.actions import (
     case_dismiss,
     case_mark_duplicate,
     case_reject,
-    case_resubmit,
     case_retry,
 )
 from console.casework.services.credit_notes import case_credit_note, case_credit_note_draft
@@ -66,7 +65,6 @@ SERVICES: dict[str, Callable[..., ExceptionCase]] = {
     "assign": case_assign,
     "comment": case_comment,
     "retry": case_retry,
-    "resubmit": case_resubmit,
     "mark_duplicate": case_mark_duplicate,
     "dismiss": case_dismiss,
     "credit_note": case_credit_note,
@@ -79,7 +77,6 @@ DONE = {
     "assign": "assigned",
     "comment": "comment added",
     "retry": "queued for posting again",
-    "resubmit": "resubmitted with the override",
     "mark_duplicate": "closed as a duplicate",
     "dismiss": "dismissed",
     "credit_note": "turned into a credit note, which is queued for posting; the invoice is dismissed",
@@ -160,7 +157,9 @@ def _render_detail(
         error = "; ".join(str(e) for errors in failed.errors.values() for e in errors)
     forms = []
     for action in detail.actions:
-        form = failed if failed is not None and failed.action == action else action_form(action, detail.case)
+        form: ActionForm | None = failed if failed is not None and failed.action == action else None
+        if form is None and action in ACTION_FORMS:  # resubmit is a page of its own, linked
+            form = action_form(action, detail.case)
         button, heading = action_labels(action, detail.case)
         forms.append({"action": action, "button": button, "heading": heading, "form": form})
     context = {"detail": detail, "case": detail.case, "forms": forms, "error": error, "now": timezone.now()}
@@ -203,7 +202,7 @@ def case_credit_note_confirm(request: HttpRequest, case_id: int) -> HttpResponse
 @require_POST
 @role_required(*CASE_WORKERS)
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    if action not in ACTION_ROLES:
+    if action not in SERVICES:
         raise Http404("no such action")
     action_role_check(request.user, action)
     case = case_get(request.user, case_id)
