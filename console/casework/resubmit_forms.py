@@ -36,7 +36,9 @@ _LINE_PATH = re.compile(r"data\.lines\[(\d+)\](?:\.(\w+))?")
 def form_field(field: Field) -> forms.Field:
     common: dict[str, Any] = {"label": field.label, "required": field.required, "help_text": field.help_text}
     if field.type == "decimal":
-        return forms.DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=2, **common)
+        # Text, not a number input: what was typed reaches the server, which says what is wrong with it.
+        widget = forms.TextInput({"inputmode": "decimal", "size": 12})
+        return forms.DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=2, widget=widget, **common)
     if field.type == "date":
         return forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.DateInput({"type": "date"}), **common)
     return forms.CharField(max_length=field.max_length, **common)
@@ -46,7 +48,7 @@ class HeadForm(forms.Form):
     """The document's own fields, then the reason every override needs."""
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         for field in head_fields(kind):
             self.fields[field.name] = form_field(field)
         self.fields["reason"] = forms.CharField(

@@ -143,10 +143,24 @@ def open_from_the_list(page: Page, case: ExceptionCase, external_id: str) -> Non
     expect(page.get_by_role("region", name="What went wrong")).to_contain_text("VAT20")
 
 
-def resubmit(page: Page, changes: str, reason: str) -> None:
+def resubmit(page: Page, lines: dict[int, dict[str, str]], reason: str, added: dict[str, str] | None = None) -> None:
+    """Through the case's edit-and-resubmit form: each line's fields by their labels (line 1
+    first), a line added with the form's own button (no script), a reason, and submit."""
+    page.get_by_role("link", name="Edit and resubmit", exact=True).click()
     form = page.get_by_role("form", name="Edit and resubmit")
-    form.get_by_label("Fields to override").fill(changes)
-    form.get_by_label("Reason").fill(reason)
+    expect(form.get_by_label("Partner name")).to_have_value("Blue Harbor Cafe")
+    expect(form.get_by_label("Tax code, line 1", exact=True)).to_have_value("VAT20")
+    for number, values in lines.items():
+        for label, value in values.items():
+            form.get_by_label(f"{label}, line {number}", exact=True).fill(value)
+    if added:
+        form.get_by_role("button", name="Add a line", exact=True).click()
+        form = page.get_by_role("form", name="Edit and resubmit")
+        number = len(lines) + 1
+        expect(form.get_by_label(f"Tax code, line {number}", exact=True)).to_have_value("")
+        for label, value in added.items():
+            form.get_by_label(f"{label}, line {number}", exact=True).fill(value)
+    form.get_by_label("Reason", exact=True).fill(reason)
     form.get_by_role("button", name="Resubmit", exact=True).click()
 
 
@@ -218,11 +232,14 @@ def test_operator_claims_and_resubmits_a_blocked_invoice_which_then_posts(
     expect(fact(page, "Assignee")).to_have_text("olivia")
     expect(page.get_by_role("button", name="Claim", exact=True)).to_have_count(0)
 
-    resubmit(page, "lines.0.tax_code = SALES15", "VAT20 is the retired code for SALES15")
+    milk_jug = {"Description": "Milk jug", "Quantity": "2", "Unit price": "7.50", "Tax code": "SALES15"}
+    resubmit(page, {1: {"Tax code": "SALES15"}}, "VAT20 is the retired code for SALES15", added=milk_jug)
     expect(page.get_by_role("status")).to_contain_text(f"Case {case.pk}: resubmitted with the override.")
     diff = page.get_by_role("table", name="Overridden fields (the payload as received is kept)")
-    row = diff.get_by_role("row").filter(has=page.get_by_role("rowheader", name="lines.0.tax_code"))
-    expect(row.get_by_role("cell")).to_have_text(["VAT20", "SALES15"])
+    changed = (("lines.0.tax_code", "VAT20", "SALES15"), ("lines.1.description", "(none)", "Milk jug"))
+    for path, before, after in changed:
+        row = diff.get_by_role("row").filter(has=page.get_by_role("rowheader", name=path, exact=True))
+        expect(row.get_by_role("cell")).to_have_text([before, after])
     expect(page.get_by_role("region", name="Timeline")).to_contain_text("VAT20 is the retired code for SALES15")
 
     reload_until_resolved(page)
@@ -239,7 +256,7 @@ def test_a_material_override_waits_for_a_controller_who_approves_it(
 
     olivia = sign_in(browser, console_watch, live_server.url, "operator")
     open_from_the_list(olivia, case, "web-material")
-    resubmit(olivia, "lines.0.unit_price = 90.00\nlines.0.tax_code = SALES15", "price keyed wrong at the till")
+    resubmit(olivia, {1: {"Unit price": "90.00", "Tax code": "SALES15"}}, "price keyed wrong at the till")
     expect(olivia.get_by_role("status")).to_contain_text(
         f"Case {case.pk} waits for a controller's approval: the decision is material."
     )
