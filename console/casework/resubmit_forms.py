@@ -48,7 +48,8 @@ class HeadForm(forms.Form):
     """The document's own fields, then the reason every override needs."""
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")  # "Reason", as the field's name reads, not "Reason:"
+        super().__init__(*args, **kwargs)
         for field in head_fields(kind):
             self.fields[field.name] = form_field(field)
         self.fields["reason"] = forms.CharField(
