@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from console.sync.overrides import payload_value
+from console.sync.overrides import OverrideError, payload_value
 from integrations.canonical import CREDIT_NOTE_KINDS, MAX_CODE, MAX_EXTERNAL_REF, MAX_NAME, MAX_TEXT, MOVE_TYPES
 
 FieldType = Literal["text", "decimal", "date"]
@@ -117,8 +117,15 @@ def shown(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
+def _value(payload: Any, path: str) -> Any:
+    try:
+        return payload_value(payload, path)
+    except OverrideError:
+        return None  # the payload is not of this shape (what posting refused): nothing to show
+
+
 def head_initial(kind: str, payload: Any) -> dict[str, Any]:
-    return {field.name: shown(payload_value(payload, field.path)) for field in head_fields(kind)}
+    return {field.name: shown(_value(payload, field.path)) for field in head_fields(kind)}
 
 
 def payload_lines(payload: Any) -> list[Any]:
@@ -180,7 +187,7 @@ def head_changes(kind: str, payload: Any, values: dict[str, str]) -> dict[str, s
     changes = {}
     for field in head_fields(kind):
         after = values.get(field.path, "")
-        if not same(field, payload_value(payload, field.path), after):
+        if not same(field, _value(payload, field.path), after):
             changes[field.path] = after
     return changes
 

@@ -30,6 +30,7 @@ from integrations.canonical import AMOUNT_DIGITS, MAX_LINES, PayloadError, parse
 
 LINES_PREFIX = "lines"
 NOTHING_CHANGED = "Nothing changed: every field is as the event would post it now."
+LINES_CHANGED = "The event's lines are not those this form was filled with: open the form again."
 _LINE_PATH = re.compile(r"data\.lines\[(\d+)\](?:\.(\w+))?")
 
 
@@ -120,6 +121,11 @@ class ResubmitForm:
 
     def is_valid(self) -> bool:
         valid = self.head.is_valid()
+        known = len(payload_lines(self.effective))
+        if self.lines is not None and (self.lines.initial_form_count() != known or len(self.lines.forms) < known):
+            # Another override since the form was shown, or a form cut short: its lines are not these.
+            self.head.add_error(None, LINES_CHANGED)
+            return False
         if self.lines is not None:
             valid = self.lines.is_valid() and valid
         if not valid:

@@ -17,7 +17,7 @@ from django.test import Client
 from console.audit.models import AuditEvent
 from console.casework.models import ApprovalKind, CaseApproval, CaseState, ExceptionCase
 from console.casework.resubmit_fields import head_initial, line_initial
-from console.casework.resubmit_forms import NOTHING_CHANGED, ResubmitForm
+from console.casework.resubmit_forms import LINES_CHANGED, NOTHING_CHANGED, ResubmitForm
 from console.mappings.models import Mapping, MappingKind
 from console.sync.models import EventState, LegalEntity, SyncEvent
 from console.sync.services.drain import events_drain
@@ -352,3 +352,13 @@ def test_a_line_value_changed_after_a_line_was_added_is_made_inside_the_lines_se
     events_drain()
     event.refresh_from_db()
     assert event.state == EventState.POSTED and event.amount == Decimal("115.00")
+
+
+def test_a_form_filled_with_other_lines_than_the_events_is_refused(blocked_case: ExceptionCase, client: Client) -> None:
+    """Another override made meanwhile (or a form cut short) never drops or shifts a line."""
+    data = form_data(blocked_case, lines={0: {"tax_code": "SALES15"}})
+    data |= {"lines-INITIAL_FORMS": "2", "lines-TOTAL_FORMS": "2"}
+    login(client, "operator")
+    with tables_unchanged():
+        response = client.post(url(blocked_case), data)
+    assert response.status_code == 400 and LINES_CHANGED in response.content.decode().replace("&#x27;", "'")
