@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from console.access.selectors import user_roles
-from console.casework.forms import ActionForm, action_form, action_labels
+from console.casework.forms import ACTION_FORMS, ActionForm, action_form, action_labels
 from console.casework.next_step import NextStep, Situation, next_step
 from console.casework.selectors import CaseDetail
 from console.sync.services.interventions import WORKABLE
@@ -18,8 +18,6 @@ from console.sync.services.interventions import WORKABLE
 DESTRUCTIVE = frozenset({"dismiss", "mark_duplicate"})
 # Offered as links to pages of their own, not as forms on the case page.
 LINKED = frozenset({"credit_note"})
-# Where edit-and-resubmit is done: the override form's place on this page.
-RESUBMIT_ANCHOR = "#resubmit"
 
 
 @dataclass(frozen=True)
@@ -42,17 +40,16 @@ class CasePage:
     primary: ActionItem | None
     secondary: list[ActionItem]
     destructive: list[ActionItem]
-    resubmit: ActionItem | None  # the override form, at RESUBMIT_ANCHOR
-    resubmit_url: str
+    resubmit_url: str  # the edit-and-resubmit page, when the case offers it
     # Links among the other actions (each left out when it is the next action already).
     resubmit_link: bool
     credit_note: bool  # offered, as a link to its confirmation page
 
 
 def resubmit_url(detail: CaseDetail) -> str:
-    """Where the case's event is edited and resubmitted (one place: the next action and the
-    other actions both link here)."""
-    return RESUBMIT_ANCHOR if "resubmit" in detail.actions else ""
+    """Where the case's event is edited and resubmitted, a page of its own (one place: the next
+    action and the other actions both link here)."""
+    return reverse("case-resubmit", args=[detail.case.pk]) if "resubmit" in detail.actions else ""
 
 
 def _ends_unposted(detail: CaseDetail, action: str) -> bool:
@@ -84,12 +81,12 @@ def case_page(detail: CaseDetail, user: Any, failed: ActionForm | None = None) -
         return ActionItem(action, label or button, heading, form, sent, weight)
 
     primary = None
-    if step is not None and lead in actions:
+    if step is not None and lead in actions and lead in ACTION_FORMS:
         weight = "primary danger" if _ends_unposted(detail, lead) else "primary"
         primary = item(lead, weight, label=step.label, initial=dict(step.initial))
     secondary, destructive = [], []
     for action in actions:
-        if action == lead or action in LINKED or action == "resubmit":
+        if action == lead or action in LINKED or action not in ACTION_FORMS:
             continue
         if action in DESTRUCTIVE:
             destructive.append(item(action, "danger"))
@@ -100,9 +97,6 @@ def case_page(detail: CaseDetail, user: Any, failed: ActionForm | None = None) -
         primary=primary,
         secondary=secondary,
         destructive=destructive,
-        resubmit=item("resubmit", "primary" if step is not None and step.url == url else "secondary")
-        if "resubmit" in actions
-        else None,
         resubmit_url=url,
         resubmit_link="resubmit" in actions and lead_url != url,
         credit_note="credit_note" in actions and lead_url != reverse("case-credit-note", args=[detail.case.pk]),

@@ -1,10 +1,9 @@
 """One small form per case action. Field names are the keyword arguments of the
-matching service in services/actions.py, so cleaned_data is passed on as it is."""
+matching service in services/actions.py, so cleaned_data is passed on as it is. Edit-and-resubmit
+has a page of its own, with the event's fields (resubmit_forms.py)."""
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from django import forms
@@ -14,43 +13,6 @@ from console.casework.models import ExceptionCase
 from console.casework.selectors import case_assignees
 from console.casework.taxonomy import Category
 from console.sync.services.interventions import WORKABLE
-
-PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
-
-
-def parse_changes(text: str) -> dict[str, Any]:
-    """`path = value` lines into {path: value}. Values are text as written (trimmed);
-    quote one as a JSON string ("  padded ", "") to keep spaces or give an empty text."""
-    changes: dict[str, Any] = {}
-    errors: list[str] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        path, equals, value = line.partition("=")
-        path, value = path.strip(), value.strip()
-        if not equals:
-            errors.append(f"line {number}: no '=' (write path = value, e.g. lines.0.tax_code = SALES15)")
-            continue
-        if not PATH.match(path):
-            errors.append(f"line {number}: {path!r} is not a field path (names and list positions: lines.0.tax_code)")
-            continue
-        if path in changes:
-            errors.append(f"line {number}: {path} is given twice")
-            continue
-        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                errors.append(f"line {number}: {value} is not a valid quoted text")
-                continue
-        changes[path] = value
-    if errors:
-        raise forms.ValidationError(errors)
-    if not changes:
-        raise forms.ValidationError("give at least one line path = value")
-    return changes
-
 
 # Fields a form checks that are no argument of its service (a destructive action's confirmation).
 PAGE_ONLY_FIELDS = frozenset({"confirm"})
@@ -110,18 +72,6 @@ class RetryForm(ActionForm):
     reason = _reason(required=False, help_text="Optional: why it should pass now.")
 
 
-class ResubmitForm(ActionForm):
-    changes = forms.CharField(
-        label="Fields to override",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text='One per line: path = value, e.g. lines.0.tax_code = SALES15. Quote a value ("...") to keep spaces.',
-    )
-    reason = _reason()
-
-    def clean_changes(self) -> dict[str, Any]:
-        return parse_changes(self.cleaned_data["changes"])
-
-
 DISMISS_CONFIRM = "I am sure: dismiss it, its event is never posted"
 DISMISS_REFUSAL = "confirm: tick the box to confirm the dismissal (its event is then never posted)"
 CLOSE_CONFIRM = "I am sure: close the case (its event stays as it is in Odoo)"
@@ -171,7 +121,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "assign": AssignForm,
     "comment": CommentForm,
     "retry": RetryForm,
-    "resubmit": ResubmitForm,
     "mark_duplicate": MarkDuplicateForm,
     "dismiss": DismissForm,
     "credit_note": CreditNoteForm,
@@ -186,7 +135,8 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "assign": ("Assign", "Assign to an operator"),
     "comment": ("Add comment", "Comment"),
     "retry": ("Retry now", "Retry posting"),
-    "resubmit": ("Resubmit", "Edit and resubmit"),
+    # Its form is a page of its own (resubmit_views.py): the case page links to it.
+    "resubmit": ("Edit and resubmit", "Edit and resubmit"),
     "mark_duplicate": ("Mark as duplicate", "Mark as a duplicate"),
     "dismiss": ("Dismiss", "Dismiss (never post)"),
     "credit_note": ("Turn into a credit note", "Turn into a credit note"),

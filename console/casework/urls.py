@@ -1,11 +1,12 @@
 from django.urls import path
 
-from console.casework import bulk_views, cause_views, export_views, saved_view_views, views
+from console.casework import bulk_views, cause_views, export_views, resubmit_views, saved_view_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("<int:case_id>/", views.case_detail_view, name="case-detail"),
     path("<int:case_id>/credit-note/", views.case_credit_note_confirm, name="case-credit-note"),
+    path("<int:case_id>/resubmit/", resubmit_views.case_resubmit_view, name="case-resubmit"),
     path("<int:case_id>/<str:action>/", views.case_action, name="case-action"),
     path("export.csv", export_views.case_export_csv, name="case-export-csv"),
     path("export.xlsx", export_views.case_export_xlsx, name="case-export-xlsx"),

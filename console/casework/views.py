@@ -48,7 +48,6 @@ from console.casework.services.actions import (
     case_dismiss,
     case_mark_duplicate,
     case_reject,
-    case_resubmit,
     case_retry,
 )
 from console.casework.services.credit_notes import case_credit_note, case_credit_note_draft
@@ -72,7 +71,6 @@ SERVICES: dict[str, Callable[..., ExceptionCase]] = {
     "assign": case_assign,
     "comment": case_comment,
     "retry": case_retry,
-    "resubmit": case_resubmit,
     "mark_duplicate": case_mark_duplicate,
     "dismiss": case_dismiss,
     "credit_note": case_credit_note,
@@ -85,7 +83,6 @@ DONE = {
     "assign": "assigned",
     "comment": "comment added",
     "retry": "queued for posting again",
-    "resubmit": "resubmitted with the override",
     "mark_duplicate": "closed as a duplicate",
     "dismiss": "dismissed",
     "credit_note": "turned into a credit note, which is queued for posting; the invoice is dismissed",
@@ -222,7 +219,7 @@ def case_credit_note_confirm(request: HttpRequest, case_id: int) -> HttpResponse
 @require_POST
 @role_required(*CASE_WORKERS)
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    if action not in ACTION_ROLES:
+    if action not in SERVICES:
         raise Http404("no such action")
     action_role_check(request.user, action)
     case = case_get(request.user, case_id)

@@ -143,13 +143,24 @@ def open_from_the_list(page: Page, case: ExceptionCase, external_id: str) -> Non
     expect(page.get_by_role("region", name="What went wrong")).to_contain_text("VAT20")
 
 
-def resubmit(page: Page, changes: str, reason: str) -> None:
-    """The override form, opened from the case page's link to it (the next action, or among the others)."""
+def resubmit(page: Page, lines: dict[int, dict[str, str]], reason: str, added: dict[str, str] | None = None) -> None:
+    """Through the case's edit-and-resubmit form: each line's fields by their labels (line 1
+    first), a line added with the form's own button (no script), a reason, and submit."""
     page.get_by_role("link", name="Edit and resubmit", exact=True).click()
     form = page.get_by_role("form", name="Edit and resubmit")
-    expect(form).to_be_visible()
-    form.get_by_label("Fields to override").fill(changes)
-    form.get_by_label("Reason").fill(reason)
+    expect(form.get_by_label("Partner name")).to_have_value("Blue Harbor Cafe")
+    expect(form.get_by_label("Tax code, line 1", exact=True)).to_have_value("VAT20")
+    for number, values in lines.items():
+        for label, value in values.items():
+            form.get_by_label(f"{label}, line {number}", exact=True).fill(value)
+    if added:
+        form.get_by_role("button", name="Add a line", exact=True).click()
+        form = page.get_by_role("form", name="Edit and resubmit")
+        number = len(lines) + 1
+        expect(form.get_by_label(f"Tax code, line {number}", exact=True)).to_have_value("")
+        for label, value in added.items():
+            form.get_by_label(f"{label}, line {number}", exact=True).fill(value)
+    form.get_by_label("Reason", exact=True).fill(reason)
     form.get_by_role("button", name="Resubmit", exact=True).click()
 
 
@@ -184,8 +195,9 @@ def assert_posted(page: Page, sandbox: Any, external_id: str) -> None:
     )
     assert [move["state"] for move in moves] == ["posted"], moves
     expect(fact(page, "Odoo record")).to_contain_text(moves[0]["name"])
-    for button in ("Claim", "Resubmit", "Retry now", "Dismiss", "Approve"):
+    for button in ("Claim", "Retry now", "Dismiss", "Approve"):
         expect(page.get_by_role("button", name=button, exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit and resubmit", exact=True)).to_have_count(0)
 
 
 def test_the_csp_watch_sees_a_violation(live_server: Any, browser: Browser) -> None:
@@ -221,11 +233,14 @@ def test_operator_claims_and_resubmits_a_blocked_invoice_which_then_posts(
     expect(fact(page, "Assignee")).to_have_text("olivia")
     expect(page.get_by_role("button", name="Claim", exact=True)).to_have_count(0)
 
-    resubmit(page, "lines.0.tax_code = SALES15", "VAT20 is the retired code for SALES15")
+    milk_jug = {"Description": "Milk jug", "Quantity": "2", "Unit price": "7.50", "Tax code": "SALES15"}
+    resubmit(page, {1: {"Tax code": "SALES15"}}, "VAT20 is the retired code for SALES15", added=milk_jug)
     expect(page.get_by_role("status")).to_contain_text(f"Case {case.pk}: resubmitted with the override.")
     diff = page.get_by_role("table", name="Overridden fields (the payload as received is kept)")
-    row = diff.get_by_role("row").filter(has=page.get_by_role("rowheader", name="lines.0.tax_code"))
-    expect(row.get_by_role("cell")).to_have_text(["VAT20", "SALES15"])
+    changed = (("lines.0.tax_code", "VAT20", "SALES15"), ("lines.1.description", "(none)", "Milk jug"))
+    for path, before, after in changed:
+        row = diff.get_by_role("row").filter(has=page.get_by_role("rowheader", name=path, exact=True))
+        expect(row.get_by_role("cell")).to_have_text([before, after])
     expect(page.get_by_role("region", name="Timeline")).to_contain_text("VAT20 is the retired code for SALES15")
 
     reload_until_resolved(page)
@@ -242,7 +257,7 @@ def test_a_material_override_waits_for_a_controller_who_approves_it(
 
     olivia = sign_in(browser, console_watch, live_server.url, "operator")
     open_from_the_list(olivia, case, "web-material")
-    resubmit(olivia, "lines.0.unit_price = 90.00\nlines.0.tax_code = SALES15", "price keyed wrong at the till")
+    resubmit(olivia, {1: {"Unit price": "90.00", "Tax code": "SALES15"}}, "price keyed wrong at the till")
     expect(olivia.get_by_role("status")).to_contain_text(
         f"Case {case.pk} waits for a controller's approval: the decision is material."
     )
@@ -250,8 +265,9 @@ def test_a_material_override_waits_for_a_controller_who_approves_it(
     pending = olivia.get_by_role("region", name="Waiting for a controller")
     expect(pending).to_contain_text("asked by olivia")
     expect(pending).to_contain_text("price keyed wrong at the till")
-    for button in ("Approve", "Reject", "Resubmit", "Retry now"):
+    for button in ("Approve", "Reject", "Retry now"):
         expect(olivia.get_by_role("button", name=button, exact=True)).to_have_count(0)
+    expect(olivia.get_by_role("link", name="Edit and resubmit", exact=True)).to_have_count(0)
 
     carl = sign_in(browser, console_watch, live_server.url, "controller")
     assert carl.context is not olivia.context
@@ -266,7 +282,7 @@ def test_a_material_override_waits_for_a_controller_who_approves_it(
     for path, before, after in (("lines.0.unit_price", "100.00", "90.00"), ("lines.0.tax_code", "VAT20", "SALES15")):
         change = diff.get_by_role("row").filter(has=carl.get_by_role("rowheader", name=path))
         expect(change.get_by_role("cell")).to_have_text([before, after])
-    expect(carl.get_by_role("button", name="Resubmit", exact=True)).to_have_count(0)
+    expect(carl.get_by_role("link", name="Edit and resubmit", exact=True)).to_have_count(0)
     approve = carl.get_by_role("form", name="Approve the request")
     approve.get_by_label("Note").fill("checked the till receipt")
     approve.get_by_role("button", name="Approve", exact=True).click()

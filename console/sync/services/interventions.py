@@ -12,7 +12,7 @@ from django.utils import timezone
 from console.audit.actors import Actor
 from console.sync.errors import IllegalTransition
 from console.sync.models import EventState, SyncEvent
-from console.sync.overrides import OverrideError, override_diff, payload_apply
+from console.sync.overrides import OverrideError, override_diff, override_merge, payload_apply
 from console.sync.services.dispatch import events_dispatch_on_commit
 from console.sync.services.transitions import Transition, events_transition
 from integrations.canonical import Document, PayloadError, parse_document
@@ -58,7 +58,7 @@ def override_check(event: SyncEvent, changes: dict[str, Any]) -> Override:
     """Raises OverrideError naming the field when the result is not a valid document."""
     if not changes:
         raise OverrideError("change at least one field")
-    merged = {**(event.override or {}), **changes}
+    merged = override_merge(event.override or {}, changes)
     try:
         after = parse_document(event.kind, payload_apply(event.payload, merged))
     except PayloadError as err:

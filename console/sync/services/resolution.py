@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 
@@ -16,11 +17,14 @@ from integrations.canonical import (
     Counterparty,
     Document,
     Invoice,
+    InvoiceLine,
     JournalEntry,
+    JournalLine,
     Partner,
     PayloadError,
     Payment,
     parse_document,
+    printable_name,
 )
 from integrations.odoo.requests import PostingRequest, Targets
 
@@ -70,6 +74,76 @@ def _codes(doc: Document) -> tuple[set[str], set[str]]:
     return taxes, accounts
 
 
+# The lines a message names by number and description; more are counted.
+LINES_NAMED = 5
+
+
+def lines_using(doc: Document, kind: str, value: str) -> list[str]:
+    """The lines (1-based, with their description) whose tax or account code is `value`."""
+    if kind not in (MappingKind.TAX, MappingKind.ACCOUNT) or not isinstance(doc, Invoice | JournalEntry):
+        return []
+    lines: tuple[InvoiceLine | JournalLine, ...] = doc.lines
+    named = []
+    for number, line in enumerate(lines, start=1):
+        code = line.account_code if kind == MappingKind.ACCOUNT else getattr(line, "tax_code", "")
+        if code == value:
+            named.append(f"{number} ({printable_name(line.description)})" if line.description else str(number))
+    return named
+
+
+def _received_codes(payload: Any, kind: str) -> set[Any]:
+    """The codes of this kind the lines as received carry (read loosely: the payload may not read)."""
+    field = {MappingKind.TAX.value: "tax_code", MappingKind.ACCOUNT.value: "account_code"}.get(kind)
+    lines = payload.get("lines") if isinstance(payload, dict) else None
+    if field is None or not isinstance(lines, list):
+        return set()
+    return {line.get(field) for line in lines if isinstance(line, dict)}
+
+
+def missing_mapping_message(event: SyncEvent, doc: Document, kind: str, value: str) -> str:
+    """Why the event waits for a mapping, naming the lines that carry the code: after an
+    override, the line it left with the same problem ("line 3 (Widget B) still has ...")."""
+    entity = event.entity
+    label = MappingKind(kind).label.split(" → ")[0]
+    fix = f"add a {label.lower()} mapping for {value} in {entity.code}."
+    where = f"in entity {entity.code} at {event.occurred_at:%Y-%m-%d}"
+    lines = lines_using(doc, kind, value)
+    if not lines:
+        return f"No {kind} mapping for {value!r} {where}: {fix}"
+    still = "still " if event.override and value in _received_codes(event.payload, kind) else ""
+    shown = lines[:LINES_NAMED]
+    if len(lines) > LINES_NAMED:
+        shown.append(f"{len(lines) - LINES_NAMED} more")
+    who = f"Line {shown[0]}" if len(shown) == 1 else f"Lines {', '.join(shown[:-1])} and {shown[-1]}"
+    has = "has" if len(lines) == 1 else "have"
+    return f"{who} {still}{has} {kind} code {value} without a mapping {where}: {fix}"
+
+
+def _mapped(doc: Document) -> list[tuple[str, str]]:
+    """(mapping kind, source code) of every code the document posts through, in the order they are resolved."""
+    taxes, accounts = _codes(doc)
+    return [
+        (MappingKind.CURRENCY, doc.currency),
+        (MappingKind.JOURNAL, _journal_key(doc)),
+        *((MappingKind.TAX, code) for code in sorted(taxes)),
+        *((MappingKind.ACCOUNT, code) for code in sorted(accounts)),
+    ]
+
+
+def mapping_gaps(event: SyncEvent, table: MappingTable) -> list[str]:
+    """Every mapping the event would still wait for as it stands (posting stops at the first),
+    each said as posting says it: what a person who just overrode it needs to know."""
+    try:
+        doc = parse_document(event.kind, event.effective_payload)
+    except PayloadError:
+        return []
+    return [
+        missing_mapping_message(event, doc, kind, value)
+        for kind, value in _mapped(doc)
+        if table.resolve(kind=kind, source_value=value, entity_id=event.entity_id, at=event.occurred_at) is None
+    ]
+
+
 def mapping_block_key(kind: str, source_value: str, entity_code: str) -> str:
     return f"mapping:{kind}:{entity_code}:{source_value}"
 
@@ -99,35 +173,24 @@ def event_resolve(event: SyncEvent, table: MappingTable) -> Resolved | Blocked |
     def lookup(kind: str, value: str) -> int | Blocked:
         row = table.resolve(kind=kind, source_value=value, entity_id=entity.pk, at=event.occurred_at)
         if row is None or row.odoo_id is None:
-            label = MappingKind(kind).label.split(" → ")[0]
             return Blocked(
                 "missing_mapping",
-                f"No {kind} mapping for {value!r} in entity {entity.code} at {event.occurred_at:%Y-%m-%d}: "
-                f"add a {label.lower()} mapping for {value} in {entity.code}.",
+                missing_mapping_message(event, doc, kind, value),
                 mapping_block_key(kind, value, entity.code),
             )
         used.append(row.pk)
         return row.odoo_id
 
-    currency_id = lookup(MappingKind.CURRENCY, doc.currency)
-    if isinstance(currency_id, Blocked):
-        return currency_id
-    journal_id = lookup(MappingKind.JOURNAL, _journal_key(doc))
-    if isinstance(journal_id, Blocked):
-        return journal_id
-    taxes, accounts = _codes(doc)
-    tax_ids: dict[str, int] = {}
-    for code in sorted(taxes):
-        found = lookup(MappingKind.TAX, code)
+    ids: dict[tuple[str, str], int] = {}
+    for kind, value in _mapped(doc):
+        found = lookup(kind, value)
         if isinstance(found, Blocked):
             return found
-        tax_ids[code] = found
-    account_ids: dict[str, int] = {}
-    for code in sorted(accounts):
-        found = lookup(MappingKind.ACCOUNT, code)
-        if isinstance(found, Blocked):
-            return found
-        account_ids[code] = found
+        ids[(kind, value)] = found
+    currency_id = ids[(MappingKind.CURRENCY, doc.currency)]
+    journal_id = ids[(MappingKind.JOURNAL, _journal_key(doc))]
+    tax_ids = {value: found for (kind, value), found in ids.items() if kind == MappingKind.TAX}
+    account_ids = {value: found for (kind, value), found in ids.items() if kind == MappingKind.ACCOUNT}
 
     if isinstance(doc, Invoice) and event.kind == EventKind.VENDOR_BILL and not event.duplicate_waived:
         suspect = _suspected_duplicate(event, doc)

@@ -129,6 +129,8 @@ MATRIX: dict[str, Use] = {
     "case-detail": Use(get=each(READERS, 200)),
     # The confirmation page of "turn into a credit note": an operator's action only.
     "case-credit-note": Use(get={"operator": 200}),
+    # Edit-and-resubmit's form: an operator's; posted empty it says what is missing.
+    "case-resubmit": Use(get={"operator": 200}, post={"operator": 400}),
     "case-action": Use(
         post={"operator": f"302 {CASE}", "controller": f"302 {CASE}"}, body={"text": "asked the tax team"}
     ),

@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 
 from console.casework.forms import ACTION_FORMS
 from console.casework.models import CaseState, ExceptionCase
+from console.casework.resubmit_fields import head_fields, line_fields
 from console.casework.services import actions
 from console.sync.models import LegalEntity
 from tests.conftest import login
 from tests.strategies import FORM_TEXT, examples, form_data, posted
 from tests.tables import tables_unchanged
 from tests.unit.console.casework.conftest import person
+from tests.unit.console.casework.test_resubmit_form import form_data as resubmit_data
 
 LIST_FILTERS = ["entity", "flow", "category", "severity", "state", "assignee", "age", "amount_min", "amount_max"]
 LIST_FILTERS += ["q", "ordering", "page"]
@@ -81,21 +83,37 @@ def test_the_event_search_never_answers_500(blocked_case: ExceptionCase, query: 
     assert response.status_code < 500
 
 
+RESUBMIT_FIELDS = [
+    *(f.name for f in head_fields("customer_invoice")),
+    "reason",
+    *(f"lines-{i}-{name}" for i in (0, 1) for name in [*(f.name for f in line_fields("customer_invoice")), "DELETE"]),
+    "lines-TOTAL_FORMS",
+    "lines-INITIAL_FORMS",
+    "add_line",
+]
+
+
+@examples(60)
+@given(data=st.data())
+def test_the_resubmit_form_never_answers_500(blocked_case: ExceptionCase, data: Any) -> None:
+    valid = resubmit_data(blocked_case, lines={0: {"tax_code": "SALES15"}})
+    client = login(Client(), "operator")
+    posted(client, f"/cases/{blocked_case.pk}/resubmit/", {**valid, **data.draw(form_data(RESUBMIT_FIELDS))})
+
+
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("change", "message"),
     [
-        ("lines.0.quantity = 9999999999999.99\nlines.0.unit_price = 9999999999999.99", "quantity x unit_price"),
-        ('lines.0.description = "\\u0000"', "contains a NUL character"),
-        ('partner.name = "\\ud800"', "contains a lone surrogate"),
-        ("lines.0.discount = 5", "is not a field here"),
-        ("currency = XXX", "must be an active ISO 4217 currency code"),
+        ({"lines": {0: {"quantity": "9999999999999.99", "unit_price": "9999999999999.99"}}}, "quantity x unit_price"),
+        ({"lines": {0: {"description": "a\u0000b"}}}, "Null characters are not allowed."),
+        ({"head": {"partner__name": ""}}, "is required"),
     ],
 )
 def test_an_override_the_reader_refuses_is_the_forms_error(
-    blocked_case: ExceptionCase, changes: str, message: str
+    blocked_case: ExceptionCase, change: dict[str, Any], message: str
 ) -> None:
     client = login(Client(), "operator")
     with tables_unchanged():
-        response = client.post(f"/cases/{blocked_case.pk}/resubmit/", {"changes": changes, "reason": "fix"})
+        response = client.post(f"/cases/{blocked_case.pk}/resubmit/", resubmit_data(blocked_case, **change))
     assert response.status_code == 400, response.content[:300]
     assert message in response.content.decode()
