@@ -27,6 +27,9 @@ class Category(models.TextChoices):
     CHANGED_AT_SOURCE = "changed_at_source", "Changed at the source after it posted"
     HELD_BY_CONTROLS = "held_by_controls", "Held: its file does not add up"
     UNUSUAL_TOTAL = "unusual_total", "Unusual total: a second look"
+    # Cross-source matching (console/reconciliation): a rule's counterpart never came.
+    NOT_IN_BANK = "not_in_bank", "Not seen in the bank"
+    NOT_COVERED = "not_covered", "Not covered by the other source"
 
 
 class Severity(models.TextChoices):
@@ -174,6 +177,26 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.MEDIUM,
         OPERATIONS,
     ),
+    Category.NOT_IN_BANK: CategoryInfo(
+        "A matching rule of the entity expects this money on a bank statement (a Stripe payout as a credit "
+        "of the same amount) within its window of days, and no statement line of the bank source matched it. "
+        "The money may be late, returned, sent to another account, or its statement not imported yet.",
+        "Import the bank statement covering the days after {date} if it is missing: the case resolves by "
+        "itself when a line matches. Otherwise look the payout up at its provider and at the bank; dismiss it "
+        "with a reason only once the money is accounted for.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
+    Category.NOT_COVERED: CategoryInfo(
+        "A matching rule of the entity expects this event to be covered by one of another source (a Shopify "
+        "order paid through Stripe by a Stripe charge of the same amount on the same UTC day), and none "
+        "matched it: the money may not have been taken, or the other source's event never reached us.",
+        "Look the order up at the payment provider: a charge missing from the console is redelivered from "
+        "there (the case resolves by itself when it matches); a charge that never happened is a sale not "
+        "paid, for the customer to be asked. Dismiss with a reason once accounted for.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -221,7 +244,14 @@ REASON_CATEGORIES: dict[str, Category] = {
     "statement_discontinuous": Category.HELD_BY_CONTROLS,
     "payrun_disagrees": Category.HELD_BY_CONTROLS,
     "payrun_unusual_total": Category.UNUSUAL_TOTAL,
+    # console/reconciliation's matcher
+    "not_in_bank": Category.NOT_IN_BANK,
+    "not_covered": Category.NOT_COVERED,
 }
+
+# Questions of cross-source matching: the event itself may post fine; the case is about its
+# counterpart at another source, so posting, retrying or dismissing the event never answers it.
+MATCHING_CATEGORIES = (Category.NOT_IN_BANK, Category.NOT_COVERED)
 
 
 def category_for(reason_code: str, message: str = "") -> Category:
