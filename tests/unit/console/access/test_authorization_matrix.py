@@ -26,6 +26,7 @@ from django.utils import timezone
 from console.access.models import ServiceAccount, User
 from console.casework.models import BulkRun, ExceptionCase
 from console.mappings.models import ChangeRequest
+from console.reconciliation.models import MatchingRule
 from console.sync.models import Flow, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.drain import events_drain
 from tests.conftest import PERSONAS, feed_token, login
@@ -235,6 +236,15 @@ MATRIX: dict[str, Use] = {
         post=each(["controller", "admin"], "302 /config/approvals/"), body={"decision": "approve", "note": "checked"}
     ),
     "config-approvals": Use(get={"controller": 200, "admin": 200}),
+    # Cross-source matching: finance readers read; controllers change the rules (a finance
+    # control); operators and controllers ask for a run now. The rule form without its fields
+    # re-renders with its errors.
+    "matching-page": Use(get=each(READERS, 200)),
+    "matching-matched": Use(get=each(READERS, 200)),
+    "matching-unmatched": Use(get=each(READERS, 200)),
+    "matching-rule-new": Use(get={"controller": 200}, post={"controller": 400}),
+    "matching-rule-edit": Use(get={"controller": 200}, post={"controller": 400}),
+    "matching-run": Use(post=each(["operator", "controller"], "302 /reconciliation/US01/matching/")),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -327,6 +337,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "source": us_shop,
             "account": us_account,
             "saved_view": us_view,
+            "matching_rule": MatchingRule.objects.filter(entity__code="US01").order_by("pk")[0].pk,
             **config["granted"],
         },
         "foreign": {
@@ -351,6 +362,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "source": fr_shop,
             "account": fr_account,
             "saved_view": fr_view,
+            "matching_rule": _fr_matching_rule(),
             **config["foreign"],
         },
     }
@@ -490,6 +502,24 @@ def _saved_view(owner: User, query: str) -> int:
     return SavedView.objects.create(owner=owner, name="mine", query=query, created_at=now, updated_at=now).pk
 
 
+def _fr_matching_rule() -> int:
+    """FR01's rule, named so that its name showing anywhere is a leak."""
+    from console.audit.actors import Actor
+    from console.reconciliation.services.matching_rules import RuleValues, matching_rule_create
+
+    values = RuleValues(
+        name="fr-secret-order payouts",
+        left_source="stripe",
+        left_kind="journal_entry",
+        left_label="payout",
+        right_source="bankfeed",
+        right_kind="bank_statement_line",
+        match_by="amount",
+    )
+    rule = matching_rule_create(user=None, actor=Actor.system("test"), entity_code="FR01", values=values, reason="t")
+    return rule.pk
+
+
 def _fr_person(fr: LegalEntity) -> User:
     from guardian.shortcuts import assign_perm
 
@@ -531,6 +561,7 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<int:connection_id>": objects["connection"],
         "<int:connection_change_id>": objects["connection_change"],
         "<int:view_id>": objects["saved_view"],
+        "<int:rule_id>": objects["matching_rule"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
@@ -541,6 +572,8 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "audit-export": "?entity={entity}",
         "mapping-history": "?code=SALES15",
         "audit-object": "?object_type=sync_event&object_id={event}",
+        "matching-matched": "?rule={matching_rule}",
+        "matching-unmatched": "?rule={matching_rule}&side=left",
     }.get(name, "")
     return url + query.format(**objects)
 
