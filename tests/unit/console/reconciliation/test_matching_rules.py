@@ -153,3 +153,8 @@ def test_the_page_shows_each_rule_with_figures_that_are_its_lists(matching: dict
     assert 'data-total="1"' in matched and "po_1PageFigure000A" in matched and "300.00 USD" in matched
     assert 'data-total="1"' in waiting and "po_1PageFigure000B" in waiting and "450.00 USD" in waiting
     assert client.get(f"/reconciliation/US01/matching/unmatched/?rule={found.pk}&side=up").status_code == 404
+
+
+def test_the_legal_entities_page_links_the_matching_page_for_finance_readers_only(matching: dict[str, Any]) -> None:
+    assert "/reconciliation/US01/matching/" in login(Client(), "auditor").get("/config/entities/").content.decode()
+    assert "/reconciliation/US01/matching/" not in login(Client(), "admin").get("/config/entities/").content.decode()
