@@ -380,6 +380,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mappings.apply_due",
         "schedule": env_float("MAPPING_APPLY_INTERVAL_SECONDS", 60.0),
     },
+    # Cross-source matching (console/reconciliation): every entity's rules, hourly by default.
+    "match-cross-source": {
+        "task": "reconciliation.match_all",
+        "schedule": env_float("MATCHING_INTERVAL_SECONDS", 3600.0),
+    },
     # Readiness and the metrics read how old the beat's and the workers' heartbeats are; a
     # heartbeat no worker took in time is dropped, not run a hundred times when one returns.
     "heartbeat": {
@@ -388,6 +393,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS * 2},
     },
 }
+# How far back the matcher judges events (days): an older one unmatched keeps its case.
+MATCHING_LOOKBACK_DAYS = env_int("FINOPS_MATCHING_LOOKBACK_DAYS", 62)
+if MATCHING_LOOKBACK_DAYS < 1:
+    raise ConfigError("FINOPS_MATCHING_LOOKBACK_DAYS must be 1 or more")
 AUDIT_DIGEST_DIR = Path(env_str("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
 
 # --- Retention (README "Retention") -----------------------------------------

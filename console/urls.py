@@ -31,6 +31,7 @@ urlpatterns = [
     path("reconciliation/", include("console.reconciliation.urls")),
     path("config/sources/", include("console.sync.source_urls")),
     path("config/", include("console.sync.config_urls")),
+    path("reconciliation/", include("console.reconciliation.urls_matching")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML page
     path("admin/", admin.site.urls),

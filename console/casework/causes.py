@@ -118,6 +118,14 @@ def _document_month(event: Facts) -> str:
     return f"{event.occurred_at:%Y-%m}"
 
 
+def _document_day(event: Facts) -> str:
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    value = payload.get("date")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    return f"{event.occurred_at:%Y-%m-%d}"
+
+
 def _cut(text: str, limit: int) -> str:
     # Never ending in a space: a key comes back through a URL filter, which trims its value.
     return text.strip() if len(text) <= limit else text[: limit - 1].strip() + "…"
@@ -148,6 +156,12 @@ def _what(category: Category, reason_code: str, message: str, event: Facts, enti
         return "unreachable", f"Odoo of {entity} could not be reached"
     if category is Category.WAITING_ON_INVOICE and event.blocked_on:
         return event.blocked_on, f"waiting for one document to post in {entity} ({event.blocked_on})"
+    if category in (Category.NOT_IN_BANK, Category.NOT_COVERED):
+        # One missing statement or one day's missing charges leave several events unmatched:
+        # the fix (the file, the redelivery) is per day of the documents.
+        day = _document_day(event)
+        what = "not seen in the bank" if category is Category.NOT_IN_BANK else "not covered by the other source"
+        return f"{event.kind}:{day}", f"{event.kind.replace('_', ' ')}s of {day} {what} in {entity}"
     if category is Category.HELD_BY_CONTROLS and event.blocked_on:
         return event.blocked_on, f"a file of {entity} held by its controls ({event.blocked_on})"
     rule = _rule(message)

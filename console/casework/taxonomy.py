@@ -33,6 +33,9 @@ class Category(models.TextChoices):
     AMOUNT_DIFFERS = "amount_differs", "Amount in Odoo differs from what we posted"
     CANCELLED_IN_ODOO = "cancelled_in_odoo", "Cancelled in Odoo after posting"
     SOURCE_TOTAL = "source_total", "Source total disagrees"
+    # Cross-source matching (console/reconciliation): a rule's counterpart never came.
+    NOT_IN_BANK = "not_in_bank", "Not seen in the bank"
+    NOT_COVERED = "not_covered", "Not covered by the other source"
 
 
 class Severity(models.TextChoices):
@@ -219,6 +222,26 @@ INFO: dict[Category, CategoryInfo] = {
         Severity.HIGH,
         INTEGRATION,
     ),
+    Category.NOT_IN_BANK: CategoryInfo(
+        "A matching rule of the entity expects this money on a bank statement (a Stripe payout as a credit "
+        "of the same amount) within its window of days, and no statement line of the bank source matched it. "
+        "The money may be late, returned, sent to another account, or its statement not imported yet.",
+        "Import the bank statement covering the days after {date} if it is missing: the case resolves by "
+        "itself when a line matches. Otherwise look the payout up at its provider and at the bank; dismiss it "
+        "with a reason only once the money is accounted for.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
+    Category.NOT_COVERED: CategoryInfo(
+        "A matching rule of the entity expects this event to be covered by one of another source (a Shopify "
+        "order paid through Stripe by a Stripe charge of the same amount on the same UTC day), and none "
+        "matched it: the money may not have been taken, or the other source's event never reached us.",
+        "Look the order up at the payment provider: a charge missing from the console is redelivered from "
+        "there (the case resolves by itself when it matches); a charge that never happened is a sale not "
+        "paid, for the customer to be asked. Dismiss with a reason once accounted for.",
+        Severity.MEDIUM,
+        OPERATIONS,
+    ),
 }
 
 REASON_CATEGORIES: dict[str, Category] = {
@@ -272,6 +295,9 @@ REASON_CATEGORIES: dict[str, Category] = {
     "amount_differs": Category.AMOUNT_DIFFERS,
     "reconciled_cancelled": Category.CANCELLED_IN_ODOO,
     "source_total": Category.SOURCE_TOTAL,
+    # console/reconciliation's matcher
+    "not_in_bank": Category.NOT_IN_BANK,
+    "not_covered": Category.NOT_COVERED,
 }
 
 RECONCILIATION_CATEGORIES = (
@@ -281,6 +307,10 @@ RECONCILIATION_CATEGORIES = (
     Category.CANCELLED_IN_ODOO,
     Category.SOURCE_TOTAL,
 )
+
+# Questions of cross-source matching: the event itself may post fine; the case is about its
+# counterpart at another source, so posting, retrying or dismissing the event never answers it.
+MATCHING_CATEGORIES = (Category.NOT_IN_BANK, Category.NOT_COVERED)
 
 
 def category_for(reason_code: str, message: str = "") -> Category:

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Abs
 
-from console.reconciliation.selectors import DayStatus, period_days
+from console.reconciliation.selectors.runs import DayStatus, period_days
 from console.sync.models import EventState, SyncEvent
 from console.sync.models.events import document_date
 

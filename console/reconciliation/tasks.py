@@ -1,3 +1,6 @@
+"""The reconciliation app's tasks. Celery finds an app's tasks in tasks.py: the nightly runs are
+here, the matching's in tasks_matching.py, re-exported."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -5,6 +8,9 @@ import datetime as dt
 from celery import shared_task
 
 from console.audit.actors import Actor
+from console.reconciliation.tasks_matching import match_all, match_entity
+
+__all__ = ["match_all", "match_entity", "reconcile_previous_day"]
 
 
 @shared_task(name="reconciliation.reconcile_previous_day", acks_late=True)

@@ -18,7 +18,7 @@ from console.reconciliation.errors import ReconciliationError
 from console.reconciliation.figures import Figures
 from console.reconciliation.forms import EvidenceForm, RunDayForm, RunFilterForm
 from console.reconciliation.models import ReconciliationRun
-from console.reconciliation.selectors import (
+from console.reconciliation.selectors.runs import (
     events_figures,
     run_differences,
     run_events,

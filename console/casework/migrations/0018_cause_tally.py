@@ -23,7 +23,7 @@ def no_cause_tally(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0016_cases_without_event'),
+        ('casework', '0017_cross_source_categories'),
         ('sync', '0018_unposted_by_document_date'),
     ]
 

@@ -34,7 +34,7 @@ from console.casework.models import (
 )
 from console.casework.services.approval_mail import case_approval_mail_on_commit
 from console.casework.services.states import CaseError, case_change
-from console.casework.taxonomy import Category
+from console.casework.taxonomy import MATCHING_CATEGORIES, Category
 from console.sync.errors import IllegalTransition
 from console.sync.models import SyncEvent
 from console.sync.overrides import OverrideError
@@ -279,7 +279,8 @@ def _no_match_in_flight(case: ExceptionCase) -> None:
 
 
 def _dismiss(case: ExceptionCase, *, actor: Actor, reason: str, resolution: str, **fields: Any) -> None:
-    if case.event is not None and case.event.state in WORKABLE:
+    # A payout not seen in the bank is a question about the bank, not about posting the payout.
+    if case.event is not None and case.event.state in WORKABLE and case.category not in MATCHING_CATEGORIES:
         event_dismiss(event=case.event, actor=actor, reason=reason)
     case_change(
         case,

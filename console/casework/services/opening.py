@@ -19,7 +19,15 @@ from console.casework.causes import BUSINESS_KEY_KINDS, Facts, business_key, cau
 from console.casework.materiality import event_exposure, is_material
 from console.casework.models import OPEN_STATES, ActivityKind, ApprovalState, CaseApproval, CaseState, ExceptionCase
 from console.casework.services.states import case_change
-from console.casework.taxonomy import INFO, SEVERITY_ORDER, Category, Severity, category_for, next_action
+from console.casework.taxonomy import (
+    INFO,
+    MATCHING_CATEGORIES,
+    SEVERITY_ORDER,
+    Category,
+    Severity,
+    category_for,
+    next_action,
+)
 from console.sync.models import DuplicateAttempt, EventKind, EventState, Flow, SyncEvent, UnmatchedReceipts
 from console.sync.services.interventions import event_dismiss
 from console.sync.signals import duplicates_conflicted, event_flagged, events_changed_at_source, events_transitioned
@@ -27,8 +35,9 @@ from console.sync.signals import duplicates_conflicted, event_flagged, events_ch
 FAILING = (EventState.FAILED, EventState.BLOCKED)
 # A suspected duplicate only posts once a person retried it (their answer); a conflict
 # (which version is right?) stays a question after the first version posts, and so does a
-# second look at an unusual total (it was never a reason not to post).
-STAY_OPEN_WHEN_POSTED = (Category.CONFLICTING_DUPLICATE, Category.UNUSUAL_TOTAL)
+# second look at an unusual total (it was never a reason not to post), and so does a payout
+# not seen in the bank (posting it says nothing of the bank).
+STAY_OPEN_WHEN_POSTED = (Category.CONFLICTING_DUPLICATE, Category.UNUSUAL_TOTAL, *MATCHING_CATEGORIES)
 
 
 def case_context(event: SyncEvent) -> dict[str, Any]:

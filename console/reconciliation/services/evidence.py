@@ -21,7 +21,7 @@ from console.audit.models import AuditEvent
 from console.audit.services import AuditEntry, audit_record
 from console.reconciliation.errors import ReconciliationError
 from console.reconciliation.models import ReconciliationRun
-from console.reconciliation.selectors import reconciled_runs
+from console.reconciliation.selectors.runs import reconciled_runs
 
 MAX_DAYS = 400
 HEADER = (

@@ -173,6 +173,10 @@ def demo_seed(*, password: str) -> list[str]:
     actor = Actor.system("seed_demo")
     report: list[str] = []
     entity = _config_seed(actor, report)
+    # Reconciliation's own service writes its rules (sync never writes another app's tables).
+    from console.reconciliation.services.matching_seed import matching_rules_seed
+
+    matching_rules_seed(entity_code=entity.code, actor=actor, reason=SEED_REASON, report=report)
     client = odoo_client_for(entity)
     for kind, value, model, domain in MAPPINGS:
         if Mapping.objects.filter(kind=kind, entity=entity, source_value=value).exists():

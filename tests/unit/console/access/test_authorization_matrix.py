@@ -26,6 +26,7 @@ from django.utils import timezone
 from console.access.models import ServiceAccount, User
 from console.casework.models import BulkRun, ExceptionCase
 from console.mappings.models import ChangeRequest
+from console.reconciliation.models import MatchingRule
 from console.sync.models import Flow, LegalEntity, SourceSystem, SyncEvent
 from console.sync.services.drain import events_drain
 from tests.conftest import PERSONAS, feed_token, login
@@ -261,6 +262,15 @@ MATRIX: dict[str, Use] = {
     "recon-run-start": Use(post=each(["operator", "controller"], "302 /reconciliation/runs/"), body={"day": TODAY}),
     "recon-case-run": Use(get=each(READERS, "302 /reconciliation/runs/{recon}/")),
     "recon-evidence": Use(get={"auditor": 200}),
+    # Cross-source matching: finance readers read; controllers change the rules (a finance
+    # control); operators and controllers ask for a run now. The rule form without its fields
+    # re-renders with its errors.
+    "matching-page": Use(get=each(READERS, 200)),
+    "matching-matched": Use(get=each(READERS, 200)),
+    "matching-unmatched": Use(get=each(READERS, 200)),
+    "matching-rule-new": Use(get={"controller": 200}, post={"controller": 400}),
+    "matching-rule-edit": Use(get={"controller": 200}, post={"controller": 400}),
+    "matching-run": Use(post=each(["operator", "controller"], "302 /reconciliation/US01/matching/")),
     # Any other address under /api/: a JSON 404 for everyone, signed in or not.
     "api-not-found": Use(get=each(EVERYONE, 404), post=each(EVERYONE, 404), api=True),
 }
@@ -355,6 +365,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "account": us_account,
             "saved_view": us_view,
             "recon": us_recon,
+            "matching_rule": MatchingRule.objects.filter(entity__code="US01").order_by("pk")[0].pk,
             **config["granted"],
         },
         "foreign": {
@@ -380,6 +391,7 @@ def world(configured: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "account": fr_account,
             "saved_view": fr_view,
             "recon": fr_recon,
+            "matching_rule": _fr_matching_rule(),
             **config["foreign"],
         },
     }
@@ -549,6 +561,24 @@ def _recon_run(entity: str, case: ExceptionCase) -> int:
     return run.pk
 
 
+def _fr_matching_rule() -> int:
+    """FR01's rule, named so that its name showing anywhere is a leak."""
+    from console.audit.actors import Actor
+    from console.reconciliation.services.matching_rules import RuleValues, matching_rule_create
+
+    values = RuleValues(
+        name="fr-secret-order payouts",
+        left_source="stripe",
+        left_kind="journal_entry",
+        left_label="payout",
+        right_source="bankfeed",
+        right_kind="bank_statement_line",
+        match_by="amount",
+    )
+    rule = matching_rule_create(user=None, actor=Actor.system("test"), entity_code="FR01", values=values, reason="t")
+    return rule.pk
+
+
 def _fr_person(fr: LegalEntity) -> User:
     from guardian.shortcuts import assign_perm
 
@@ -593,6 +623,7 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "<str:period>": "2026-11",
         "<str:figure>": "waiting",
         "<int:recon_run_id>": objects["recon"],
+        "<int:rule_id>": objects["matching_rule"],
     }
     url = "/" + pattern.lstrip("^")  # a re_path's pattern starts with ^
     for key, value in values.items():
@@ -604,6 +635,8 @@ def _url(name: str, pattern: str, objects: dict[str, Any]) -> str:
         "mapping-history": "?code=SALES15",
         "audit-object": "?object_type=sync_event&object_id={event}",
         "recon-evidence": f"?start={TODAY}&end={TODAY}",
+        "matching-matched": "?rule={matching_rule}",
+        "matching-unmatched": "?rule={matching_rule}&side=left",
     }.get(name, "")
     return url + query.format(**objects)
 
