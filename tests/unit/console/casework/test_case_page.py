@@ -36,7 +36,8 @@ def test_dismiss_and_mark_duplicate_are_apart_marked_and_carry_a_confirmation(
     secondary = html[html.index('<div class="action-row">') : html.index('aria-label="Close without posting"')]
     assert set(re.findall(r'action="/cases/\d+/(\w+)/"', secondary)) == {"assign", "comment", "retry"}
     assert (
-        "danger" not in secondary and '<a class="button secondary" href="#resubmit">Edit and resubmit</a>' in secondary
+        "danger" not in secondary
+        and f'<a class="button secondary" href="/cases/{blocked_case.pk}/resubmit/">Edit and resubmit</a>' in secondary
     )
 
 

@@ -93,10 +93,11 @@ def test_a_document_refused_for_its_content_leads_to_edit_and_resubmit(
 ) -> None:
     case = recategorised(claimed(blocked_case), "invalid_document")
     html = page(login(client, "operator"), case)
-    assert '<a class="button primary" href="#resubmit">Edit and resubmit</a>' in next_step(html)
+    form = f"/cases/{case.pk}/resubmit/"
+    assert f'<a class="button primary" href="{form}">Edit and resubmit</a>' in next_step(html)
     assert primaries(html) == ["Edit and resubmit"]
-    # The override form is where the link points (and the secondary row does not link it twice).
-    assert 'id="resubmit"' in html and html.count('href="#resubmit"') == 1
+    # The form's page is where the link points (and the secondary row does not link it twice).
+    assert html.count(f'href="{form}"') == 1
 
 
 def test_a_negative_invoice_leads_to_its_credit_note(blocked_case: ExceptionCase, client: Client) -> None:

@@ -361,4 +361,4 @@ def test_a_form_filled_with_other_lines_than_the_events_is_refused(blocked_case:
     login(client, "operator")
     with tables_unchanged():
         response = client.post(url(blocked_case), data)
-    assert response.status_code == 400 and LINES_CHANGED in response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 400 and LINES_CHANGED in response.content.decode().replace("&#39;", "'")
