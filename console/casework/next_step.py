@@ -6,7 +6,8 @@ The rules, in order (the first that applies wins):
 1. resolved or dismissed: none.
 2. waiting for a controller: approve, for a controller who may decide it; for anyone else, the
    wait itself (no button).
-3. nobody works it yet: claim, for an operator.
+3. nobody works it yet: claim, for an operator (with a link to where the fix is made, if rule 4
+   has one).
 4. the category's own fix, when the person may make it: propose the missing mapping (the mapping
    editor, the code filled in); match an unmatched receipt; for a conflicting repeat, keep the
    posted version (close the repeat's case) or, not posted yet, edit and resubmit; mark a
@@ -65,6 +66,10 @@ class NextStep:
     url: str = ""
     # Prefilled on the primary action's form (a dismissal's reason, the duplicate's event).
     initial: tuple[tuple[str, str], ...] = ()
+    # Where the fix is made, once the case is claimed: offered beside Claim, with less weight,
+    # so the person who claims need not look for it.
+    then_label: str = ""
+    then_url: str = ""
 
     @property
     def leads(self) -> bool:
@@ -90,9 +95,12 @@ def next_step(case: ExceptionCase, situation: Situation) -> NextStep | None:
     actions = situation.actions
     if case.state == CaseState.WAITING_APPROVAL:
         return _decision(situation)
-    if case.assignee_id is None and "claim" in actions:
-        return NextStep(f"Nobody works this case yet: take it. Then: {case.next_action}", "claim", "Claim")
     step = _fix(case, situation)
+    if case.assignee_id is None and "claim" in actions:
+        why = f"Nobody works this case yet: take it. Then: {case.next_action}"
+        if step is not None and step.url:
+            return NextStep(why, "claim", "Claim", then_label=step.label, then_url=step.url)
+        return NextStep(why, "claim", "Claim")
     if step is not None:
         return step
     if case.assignee_id is None and "assign" in actions:

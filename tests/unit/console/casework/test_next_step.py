@@ -63,6 +63,8 @@ def test_an_unassigned_case_leads_with_claim(blocked_case: ExceptionCase, client
     assert f'action="/cases/{blocked_case.pk}/claim/"' in lead
     assert "Nobody works this case yet" in lead and "Add a tax mapping for VAT20 in entity US01" in lead
     assert primaries(html) == ["Claim"]  # the one primary button of the page
+    # Where the fix is made comes with it, with less weight: claiming need not hide it.
+    assert 'Then: <a href="/mappings/US01/tax/?code=VAT20">Propose the tax mapping for VAT20</a>' in lead
 
 
 def test_a_claimed_missing_mapping_leads_to_the_mapping_editor_with_its_code(

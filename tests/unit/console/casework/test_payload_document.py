@@ -54,7 +54,7 @@ def test_the_case_page_shows_the_invoice_with_its_lines_totals_and_raw_json(
     assert "<dt>Document date</dt><dd>2026-11-20" in html and "<dt>Reference</dt><dd>#order-vat20" in html
     assert "<dt>Currency</dt><dd>USD" in html
     assert rows(html, "Lines (amounts in USD)") == [["1", "Espresso machine", "1", "100.00", "VAT20", "4000", "100.00"]]
-    assert '<dt>Untaxed total</dt><dd><span class="num">100.00 USD</span>' in html
+    assert '<dt>Untaxed total</dt><dd><span class="num">$100.00</span>' in html
     assert "computed by Odoo from each line&#x27;s tax code" in html
     # The raw JSON, one click away.
     raw = html[html.index('<details class="raw">') :]
@@ -74,7 +74,7 @@ def test_an_override_is_shown_beside_the_value_received(blocked_case: ExceptionC
     [line] = re.findall(r"<tr><th scope=\"row\">1</th>.*?</tr>", html, re.S)
     assert '<del title="as received">VAT20</del> <ins title="the override, which posts">SALES15</ins>' in line
     assert '<del title="as received">100.00</del> <ins title="the override, which posts">90.00</ins>' in line
-    assert '<del title="as received">100.00 USD</del> <ins title="with the override">90.00 USD</ins>' in html
+    assert '<del title="as received">$100.00</del> <ins title="with the override">$90.00</ins>' in html
 
 
 def test_an_invoice_reads_as_header_lines_and_the_readers_total() -> None:

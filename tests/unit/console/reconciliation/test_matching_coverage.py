@@ -71,6 +71,6 @@ def test_the_days_figures_are_the_lists_they_open(shopify_day: dict[str, int], s
     assert "order-450789469-payment" in covered.content.decode()
     uncovered = client.get(f"/reconciliation/US01/matching/unmatched/?rule={the_rule.pk}&side=left&day=2008-01-10")
     body = uncovered.content.decode()
-    assert 'data-total="1"' in body and "order-450789470-payment" in body and "409.94 USD" in body
+    assert 'data-total="1"' in body and "order-450789470-payment" in body and "$409.94" in body
     case = ExceptionCase.objects.get(event_id=shopify_day["uncovered"])
     assert f"/cases/{case.pk}/" in body
