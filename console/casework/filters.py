@@ -16,6 +16,8 @@ from console.casework.taxonomy import Category, Severity
 from console.sync.models import Flow
 
 ALL_STATES = "all"
+# A search naming more cases about no event than this is too loose to list them all.
+SUBJECT_MATCHES = 500
 ME, UNASSIGNED = "me", "unassigned"
 
 # value -> (label, youngest age, oldest age or None)
@@ -85,7 +87,8 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         method="filter_search",
         label="Search",
         max_length=200,
-        help_text="External id, correlation id or Odoo name: exact or how it starts.",
+        help_text="External id, correlation id or Odoo name: exact or how it starts (a reconciliation difference: "
+        "any part of what it is about).",
         widget=forms.TextInput(attrs={"data-key-search": "", "type": "search"}),
     )
     cause = django_filters.CharFilter(
@@ -175,7 +178,12 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         match = Q()
         for field in ("event__external_id", "event__correlation_id", "event__odoo_name"):
             match |= Q(**{f"{field}__istartswith": value})
-        return queryset.filter(match)
+        # A case about no event says in its subject what it is about (the Odoo record's number
+        # and marker, the day's totals): found anywhere in it. Asked first, on their few rows, so
+        # the events' search keeps its plan when no such case matches.
+        about = ExceptionCase.objects.filter(event__isnull=True, subject__icontains=value)
+        ids = list(about.values_list("pk", flat=True)[:SUBJECT_MATCHES])
+        return queryset.filter(match | Q(pk__in=ids)) if ids else queryset.filter(match)
 
     def filter_ordering(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
         return _ordered(queryset, value)

@@ -225,3 +225,36 @@ def test_a_controller_finds_a_material_request_in_the_inbox_and_decides_it_there
     main_nav = carl.get_by_role("navigation", name="Main")
     expect(main_nav.get_by_role("link", name="Approvals", exact=True)).to_be_visible()
     carl.context.close()
+
+
+# Each label of a filter bar with its control, at the width of a laptop's browser window (a
+# checkbox inside its own label cannot part from it).
+LABELS_WITH_THEIR_CONTROLS = """() => [...document.querySelectorAll("form.filters label[for]")]
+  .filter(label => !label.contains(document.getElementById(label.htmlFor))).map(label => {
+  const control = document.getElementById(label.htmlFor);
+  const l = label.getBoundingClientRect(), c = control.getBoundingClientRect();
+  return {label: label.textContent.trim(), above: l.bottom <= c.top + 1 && c.top - l.bottom < 8,
+          aligned: Math.abs(l.left - c.left) < 2, visible: c.right <= window.innerWidth};
+})"""
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("operator", "case-list"),
+        ("operator", "cause-list"),
+        ("auditor", "audit-list"),
+        ("controller", "mapping-changes"),
+    ],
+)
+def test_every_filter_label_sits_on_its_control_at_1280_px(
+    configured: dict[str, Any], live_server: Any, browser: Browser, console_watch: ConsoleWatch, role: str, path: str
+) -> None:
+    page = sign_in(browser, console_watch, live_server.url, role)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(reverse(path))
+    fields = page.evaluate(LABELS_WITH_THEIR_CONTROLS)
+    assert fields, "the page has a filter bar with labelled fields"
+    apart = [f["label"] for f in fields if not (f["above"] and f["aligned"] and f["visible"])]
+    assert apart == [], f"labels not directly above their control: {apart}"
+    page.context.close()

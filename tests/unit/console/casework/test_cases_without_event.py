@@ -69,6 +69,15 @@ def test_it_is_listed_with_its_subject_and_counted_in_the_tally(client: Client, 
     assert tallied() == counted()
 
 
+def test_the_case_list_search_finds_it_by_any_part_of_its_subject(client: Client, configured: dict[str, Any]) -> None:
+    case = open_source_total()
+    login(client, "operator")
+    found = client.get("/cases/?q=we+received+809").content.decode()
+    assert f'href="/cases/{case.pk}/"' in found and 'data-total="1"' in found
+    missed = client.get("/cases/?q=we+received+810").content.decode()
+    assert f'href="/cases/{case.pk}/"' not in missed and 'data-total="0"' in missed
+
+
 def test_its_page_shows_what_it_is_about_and_offers_no_action_that_needs_an_event(
     client: Client, configured: dict[str, Any]
 ) -> None:
