@@ -23,7 +23,7 @@ from console.casework.taxonomy import Category, Severity
 from console.sync.periods import later_period_text
 
 # The rows (list_rows.py).
-EMPTY = SafeString('<tr><td colspan="11">No cases match.</td></tr>')
+EMPTY = SafeString('<tr><td colspan="11" class="empty">No cases match.</td></tr>')
 OVERDUE = SafeString(' <strong class="overdue">overdue</strong>')
 UNASSIGNED = SafeString('<span class="hint">unassigned</span>')
 CATEGORIES = {value: escape(label) for value, label in Category.choices}

@@ -92,7 +92,7 @@ def test_overdue_only_while_open_and_times_in_the_users_zone() -> None:
 
 
 def test_no_cases_says_so() -> None:
-    assert '<tr><td colspan="11">No cases match.</td></tr>' in rows_html()
+    assert '<tr><td colspan="11" class="empty">No cases match.</td></tr>' in rows_html()
 
 
 @pytest.mark.django_db
