@@ -6,8 +6,8 @@ The rules, in order (the first that applies wins):
 1. resolved or dismissed: none.
 2. waiting for a controller: approve, for a controller who may decide it; for anyone else, the
    wait itself (no button).
-3. nobody works it yet: claim, for an operator (with a link to where the fix is made, if rule 4
-   has one).
+3. nobody works it yet: claim, for an operator (with a link to the mapping editor beside it, for
+   a missing mapping: no other action of the case leads there).
 4. the category's own fix, when the person may make it: propose the missing mapping (the mapping
    editor, the code filled in); match an unmatched receipt; for a conflicting repeat, keep the
    posted version (close the repeat's case) or, not posted yet, edit and resubmit; mark a
@@ -53,6 +53,9 @@ CLOSE_SAYING = {
     Category.CHANGED_AT_SOURCE: "Close, saying what was done",
 }
 MAPPING_PROPOSERS = frozenset({Role.OPERATOR, Role.CONTROLLER})
+# Fixed on a page no action of the case links to (the mapping editor): offered beside Claim.
+# The others' pages (resubmit, credit note) are among the case's other actions already.
+FIXED_ELSEWHERE = frozenset({Category.MISSING_MAPPING})
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def next_step(case: ExceptionCase, situation: Situation) -> NextStep | None:
     step = _fix(case, situation)
     if case.assignee_id is None and "claim" in actions:
         why = f"Nobody works this case yet: take it. Then: {case.next_action}"
-        if step is not None and step.url:
+        if step is not None and step.url and case.category in FIXED_ELSEWHERE:
             return NextStep(why, "claim", "Claim", then_label=step.label, then_url=step.url)
         return NextStep(why, "claim", "Claim")
     if step is not None:
@@ -124,7 +127,7 @@ def _fix(case: ExceptionCase, s: Situation) -> NextStep | None:
     if category == Category.MISSING_MAPPING and s.missing_mapping and s.roles & MAPPING_PROPOSERS:
         entity, kind, code = s.missing_mapping
         url = f"{reverse('mapping-kind', args=[entity, kind])}?code={quote(code, safe='')}"
-        return NextStep(why, label=f"Propose the {kind} mapping for {code}", url=url)
+        return NextStep(why, label=f"Propose the {kind} mapping for {code} in {entity}", url=url)
     if category == Category.UNMATCHED_RECEIPT and "match_receipt" in actions:
         return NextStep(why, "match_receipt", "Match in Odoo")
     if category == Category.CONFLICTING_DUPLICATE and event is not None:

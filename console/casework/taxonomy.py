@@ -116,7 +116,8 @@ INFO: dict[Category, CategoryInfo] = {
     ),
     Category.WAITING_ON_INVOICE: CategoryInfo(
         "A payment cannot be reconciled before the invoice or credit note it settles is posted, nor a credit "
-        "note linked to the invoice it credits before that invoice is posted.",
+        "note linked to the invoice it credits before that invoice and the payments received for it are "
+        "posted (Odoo matches a credit note with its invoice as it posts).",
         "Work the invoice's own case first; this event posts by itself after it.",
         Severity.LOW,
         OPERATIONS,
@@ -266,6 +267,7 @@ REASON_CATEGORIES: dict[str, Category] = {
     "retries_exhausted": Category.RETRIES_EXHAUSTED,
     "invoice_not_received": Category.WAITING_ON_INVOICE,
     "invoice_not_posted": Category.WAITING_ON_INVOICE,
+    "payment_not_posted": Category.WAITING_ON_INVOICE,
     "invalid_payload": Category.INVALID_DOCUMENT,
     "foreign_currency_unsupported": Category.INVALID_DOCUMENT,
     "unknown_invoice_source": Category.INVALID_DOCUMENT,

@@ -43,12 +43,14 @@ def django_engine() -> Any:
 
     from console.casework.ages import age_text
     from console.sync.periods import later_period_text
+    from console.ui.money import money_text
 
     helpers = Library()
     helpers.filter("label", lambda value, labels: labels.get(value, value))
     helpers.filter("age", age_text)
     helpers.filter("in_zone", lambda moment, zone: moment.astimezone(zone))
-    helpers.filter("minute", lambda moment: moment.strftime("%Y-%m-%d %H:%M"))
+    helpers.filter("minute", lambda moment: moment.strftime("%Y-%m-%d %H:%M %Z"))
+    helpers.filter("money", money_text)
     helpers.filter("booked_later", lambda case: later_period_text(case.source_date, case.odoo_date))
     engine = Engine(app_dirs=True)
     engine.template_builtins.append(helpers)

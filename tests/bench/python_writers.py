@@ -21,6 +21,7 @@ from console.casework.models import OPEN_STATES, CaseState
 from console.casework.selectors import CaseRow
 from console.casework.taxonomy import Category, Severity
 from console.sync.periods import later_period_text
+from console.ui.money import money_text
 
 # The rows (list_rows.py).
 EMPTY = SafeString('<tr><td colspan="11" class="empty">No cases match.</td></tr>')
@@ -48,10 +49,10 @@ def _row(case: CaseRow, detail_url: str, now: datetime, zone: tzinfo) -> str:
         f'      <td><span class="severity severity-{severity}">{SEVERITIES.get(case.severity, severity)}</span></td>\n'
         f"      <td>{STATES.get(case.state) or escape(case.state)}</td>\n"
         f"      <td>{escape(case.entity_code)}</td>\n      <td>{escape(case.flow_name)}</td>\n"
-        f"      <td>{escape(case.external_id)}{_booked_later(case)}</td>\n"
-        f'      <td class="amount">{case.amount} {escape(case.currency)}</td>\n'
+        f"      <td>{escape(case.external_id or case.subject)}{_booked_later(case)}</td>\n"
+        f'      <td class="amount">{escape(money_text(case.amount, case.currency))}</td>\n'
         f"      <td>{age_text(case.opened_at, now)}</td>\n"
-        f'      <td><time datetime="{due.isoformat()}">{due.strftime("%Y-%m-%d %H:%M")}</time>{overdue}</td>\n'
+        f'      <td><time datetime="{due.isoformat()}">{due.strftime("%Y-%m-%d %H:%M %Z")}</time>{overdue}</td>\n'
         f"      <td>{assignee}</td>\n    </tr>"
     )
 
@@ -72,7 +73,8 @@ def filter_fields_html(form: forms.Form) -> SafeString:
             if field.help_text
             else ""
         )
-        parts.append(f'<label for="{label_for}">{escape(str(field.label))}</label>{field}{helptext}')
+        label = f'<label for="{label_for}">{escape(str(field.label))}</label>'
+        parts.append(f'<span class="field">{label}{field}{helptext}</span>')
     return mark_safe("\n  ".join(parts))  # noqa: S308
 
 

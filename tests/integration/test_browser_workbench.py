@@ -233,6 +233,10 @@ LABELS_WITH_THEIR_CONTROLS = """() => [...document.querySelectorAll("form.filter
   .filter(label => !label.contains(document.getElementById(label.htmlFor))).map(label => {
   const control = document.getElementById(label.htmlFor);
   const l = label.getBoundingClientRect(), c = control.getBoundingClientRect();
+  if (control.type === "checkbox") {  // its label beside it, on its line
+    const beside = l.left >= c.right - 1 && l.left - c.right < 12 && l.top < c.bottom && c.top < l.bottom;
+    return {label: label.textContent.trim(), above: beside, aligned: true, visible: l.right <= window.innerWidth};
+  }
   return {label: label.textContent.trim(), above: l.bottom <= c.top + 1 && c.top - l.bottom < 8,
           aligned: Math.abs(l.left - c.left) < 2, visible: c.right <= window.innerWidth};
 })"""

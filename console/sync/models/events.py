@@ -153,6 +153,14 @@ class SyncEvent(models.Model):
                 condition=Q(state="posted", archived_at__isnull=True),
                 name="syncevent_archivable",
             ),
+            # Payments not posted yet, by the document they settle: a credit note waits for those
+            # of the invoice it credits (resolution._unposted_payment_of).
+            models.Index(
+                KT("payload__invoice_external_id"),
+                F("entity"),
+                condition=Q(kind="payment", state__in=[state.value for state in UNPOSTED_STATES]),
+                name="syncevent_unposted_payment",
+            ),
             # The few events made from another one, found from it (its story links them).
             models.Index(fields=["derived_from"], condition=Q(derived_from__isnull=False), name="syncevent_derived"),
             # The case list's search (how an external id, correlation id or Odoo name starts, in

@@ -22,11 +22,13 @@ S = EventState
 
 def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> list[int]:
     """Closed loop: payments and credit notes waiting on an invoice (or a credit note a
-    payment settles) are queued again once it posts."""
+    payment settles), and credit notes waiting on the invoice's payments, are queued again once
+    it posts."""
     keys: list[str] = []
     for event in posted:
+        # Whatever waited for this very event (a credit note waits for the invoice's payments).
+        keys.append(event_block_key(event.pk))
         if event.kind in MOVE_TYPES:
-            keys.append(event_block_key(event.pk))
             # Credit notes wait for an invoice not received under its kind; payments under the
             # direction of the money (and, blocked before credit notes existed, under its kind).
             keys.append(invoice_block_key(event.source_id, event.kind, event.external_id))

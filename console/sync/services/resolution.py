@@ -12,6 +12,7 @@ from django.conf import settings
 from console.mappings.models import MappingKind
 from console.mappings.selectors import MappingTable
 from console.sync.models import EventKind, EventState, SourceSystem, SyncEvent
+from console.sync.models.events import UNPOSTED_STATES
 from integrations.canonical import (
     BankStatementLine,
     Counterparty,
@@ -76,6 +77,9 @@ def _codes(doc: Document) -> tuple[set[str], set[str]]:
 
 # The lines a message names by number and description; more are counted.
 LINES_NAMED = 5
+# Payments of one invoice a credit note looks through for one not posted yet (an invoice is
+# paid in a few; the rest would be other sources' documents of the same id).
+PAYMENTS_LOOKED_AT = 20
 
 
 def lines_using(doc: Document, kind: str, value: str) -> list[str]:
@@ -409,6 +413,33 @@ def _settled_document(event: SyncEvent, doc: Payment) -> Linked | Blocked | Inva
     return Linked(invoice.odoo_id, partner, SIDE_OF_KIND[invoice.kind])
 
 
+def _unposted_payment_of(invoice: SyncEvent) -> SyncEvent | None:
+    """The first payment received for this invoice and not posted yet. Odoo matches a credit note
+    with the invoice it reverses as the credit note posts (AccountMove._post calls
+    _reconcile_reversed_moves), so a credit note must not pass the invoice's own payments: a
+    refund and its order arriving together, or the refund first, would leave the order's payment
+    nothing to pay. A payment dismissed never posts, so it is not waited for."""
+    direction = settling_direction(invoice.kind)
+    candidates = (
+        SyncEvent.objects.filter(
+            kind=EventKind.PAYMENT,
+            entity_id=invoice.entity_id,
+            state__in=UNPOSTED_STATES,
+            payload__invoice_external_id=invoice.external_id,
+        )
+        .only("pk", "kind", "external_id", "source_id", "payload")
+        .order_by("pk")
+    )
+    for payment in candidates[:PAYMENTS_LOOKED_AT]:
+        data = payment.payload if isinstance(payment.payload, dict) else {}
+        named_source = data.get("invoice_source") or ""
+        same_source = payment.source_id == invoice.source_id
+        of_invoice = named_source == invoice.source.code or (not named_source and same_source)
+        if of_invoice and data.get("direction", "inbound") == direction:
+            return payment
+    return None
+
+
 def _same_partner(one: Partner, other: Partner) -> bool:
     """By the source's partner reference when both have one, else by name."""
     if one.ref and other.ref:
@@ -425,7 +456,7 @@ def _credited_invoice(event: SyncEvent, doc: Invoice) -> Linked | Blocked | Inva
     what = f"The {kind.label.lower()} {named!r} this credit note credits"
     invoice = (
         SyncEvent.objects.filter(source_id=event.source_id, kind=kind, external_id=named)
-        .select_related("entity")
+        .select_related("entity", "source")
         .first()
     )
     if invoice is None:
@@ -464,6 +495,15 @@ def _credited_invoice(event: SyncEvent, doc: Invoice) -> Linked | Blocked | Inva
         )
     if invoice.state != EventState.POSTED or invoice.odoo_id is None:
         return Blocked("invoice_not_posted", f"{what} is not posted yet.", event_block_key(invoice.pk))
+    payment = _unposted_payment_of(invoice)
+    if payment is not None:
+        return Blocked(
+            "payment_not_posted",
+            f"The {_label(payment)} (event {payment.pk}) settling the {_label(invoice)} this credit note "
+            "credits is not posted yet: posted first, Odoo would match the credit note with the invoice "
+            "in the payment's place and leave the payment less, or nothing, to pay.",
+            event_block_key(payment.pk),
+        )
     if own is None:
         taken = _posting_partner(invoice, "this credit note")
         if isinstance(taken, Invalid):

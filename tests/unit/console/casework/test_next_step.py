@@ -64,7 +64,7 @@ def test_an_unassigned_case_leads_with_claim(blocked_case: ExceptionCase, client
     assert "Nobody works this case yet" in lead and "Add a tax mapping for VAT20 in entity US01" in lead
     assert primaries(html) == ["Claim"]  # the one primary button of the page
     # Where the fix is made comes with it, with less weight: claiming need not hide it.
-    assert 'Then: <a href="/mappings/US01/tax/?code=VAT20">Propose the tax mapping for VAT20</a>' in lead
+    assert 'Then: <a href="/mappings/US01/tax/?code=VAT20">Propose the tax mapping for VAT20 in US01</a>' in lead
 
 
 def test_a_claimed_missing_mapping_leads_to_the_mapping_editor_with_its_code(
@@ -74,9 +74,9 @@ def test_a_claimed_missing_mapping_leads_to_the_mapping_editor_with_its_code(
     html = page(login(client, "operator"), case)
     lead = next_step(html)
     assert (
-        '<a class="button primary" href="/mappings/US01/tax/?code=VAT20">Propose the tax mapping for VAT20</a>' in lead
+        '<a class="button primary" href="/mappings/US01/tax/?code=VAT20">Propose the tax mapping for VAT20 in US01</a>' in lead
     )
-    assert primaries(html) == ["Propose the tax mapping for VAT20"]
+    assert primaries(html) == ["Propose the tax mapping for VAT20 in US01"]
     editor = client.get("/mappings/US01/tax/?code=VAT20")
     assert editor.status_code == 200 and 'value="VAT20"' in editor.content.decode()
 

@@ -182,7 +182,7 @@ def test_history_and_refresh(configured: dict[str, Any]) -> None:
 
 def test_a_missing_mapping_case_links_to_the_editor_prefilled(blocked_case: ExceptionCase) -> None:
     page = login(Client(), "operator").get(f"/cases/{blocked_case.pk}/").content.decode()
-    assert 'href="/mappings/US01/tax/?code=VAT20"' in page and "Propose the tax mapping for VAT20" in page
+    assert 'href="/mappings/US01/tax/?code=VAT20"' in page and "Propose the tax mapping for VAT20 in US01" in page
 
 
 def test_the_overview_counts_what_is_in_force_per_kind(configured: dict[str, Any]) -> None:

@@ -220,3 +220,49 @@ def test_a_credit_note_of_a_dismissed_invoice_fails_saying_so(api: APIClient, co
     note = SyncEvent.objects.get(pk=note_id)
     assert (note.state, note.reason_code) == (EventState.FAILED, "credited_dismissed")
     assert note.reason_message.startswith("The customer invoice 'order-1' this credit note credits was dismissed")
+
+
+def test_a_credit_note_waits_for_the_payments_of_its_invoice_so_odoo_leaves_them_something_to_pay(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    """Odoo matches a credit note with the invoice it reverses as it posts: passed by the credit
+    note of the whole amount, the card payment of the invoice would find nothing left to pay."""
+    from console.mappings.selectors import MappingTable, mapping_candidates
+    from console.sync.services.resolution import Blocked, event_resolve
+
+    sandbox = configured["sandbox"]
+    [invoice_id] = ingest(api, invoice_event("order-1"))
+    events_drain()
+    [payment_id] = ingest(api, payment_event("ch_1", "order-1"))
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    note = SyncEvent.objects.get(pk=note_id)
+    table = MappingTable(mapping_candidates(entity_ids=[note.entity_id], kinds=MappingKind.values))
+    waiting = event_resolve(note, table)
+    assert isinstance(waiting, Blocked)
+    assert (waiting.reason_code, waiting.blocked_on) == ("payment_not_posted", f"event:{payment_id}")
+    assert waiting.message.startswith(f"The payment 'ch_1' (event {payment_id}) settling the customer invoice 'order-1'")
+    [refund_id] = ingest(api, refund_payment("re_1", "refund-1"))
+    events_drain()
+    events = SyncEvent.objects.filter(pk__in=[invoice_id, payment_id, note_id, refund_id])
+    assert {e.pk: e.state for e in events} == dict.fromkeys([invoice_id, payment_id, note_id, refund_id], "posted")
+    invoice, note = SyncEvent.objects.get(pk=invoice_id), SyncEvent.objects.get(pk=note_id)
+    # The card paid the invoice; the refund paid back the credit note: each settled by its own.
+    assert move(sandbox, invoice.odoo_id)["payment_state"] in ("paid", "in_payment")
+    assert move(sandbox, note.odoo_id)["payment_state"] in ("paid", "in_payment")
+
+
+def test_a_refund_sent_before_its_order_posts_after_the_orders_payment(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    events_drain()
+    assert SyncEvent.objects.get(pk=note_id).reason_code == "invoice_not_received"
+    # The order and its payment arrive together: the credit note, released by the invoice, must
+    # not pass the payment.
+    [invoice_id, payment_id] = ingest(api, invoice_event("order-1"), payment_event("ch_1", "order-1"))
+    events_drain()
+    states = dict(SyncEvent.objects.filter(pk__in=[note_id, invoice_id, payment_id]).values_list("pk", "state"))
+    assert states == dict.fromkeys([note_id, invoice_id, payment_id], "posted")
+    payment, note = SyncEvent.objects.get(pk=payment_id), SyncEvent.objects.get(pk=note_id)
+    assert payment.posted_at is not None and note.posted_at is not None and payment.posted_at <= note.posted_at
+    assert not ExceptionCase.objects.filter(event_id__in=[note_id, invoice_id, payment_id], state="open").exists()
