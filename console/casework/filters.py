@@ -13,11 +13,13 @@ from django.utils import timezone
 from console.access.selectors import entity_codes_by_id
 from console.casework.models import OPEN_STATES, CaseState, ExceptionCase, severity_rank
 from console.casework.taxonomy import Category, Severity
-from console.sync.models import Flow
+from console.sync.models import Flow, SyncEvent
 
 ALL_STATES = "all"
 # A search naming more cases about no event than this is too loose to list them all.
 SUBJECT_MATCHES = 500
+# Events a search picks by id before it reads the cases; more are joined (filter_search).
+SEARCH_EVENTS = 1000
 ME, UNASSIGNED = "me", "unassigned"
 
 # value -> (label, youngest age, oldest age or None)
@@ -175,15 +177,22 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
             return queryset
         # How it starts, in any case (an exact match starts so too): UPPER(...) LIKE 'VALUE%',
         # which the events' upper-case pattern indexes answer on PostgreSQL.
-        match = Q()
-        for field in ("event__external_id", "event__correlation_id", "event__odoo_name"):
+        match, joined = Q(), Q()
+        for field in ("external_id", "correlation_id", "odoo_name"):
             match |= Q(**{f"{field}__istartswith": value})
+            joined |= Q(**{f"event__{field}__istartswith": value})
+        # The events first, by themselves: joined to the cases, PostgreSQL guesses thousands of
+        # events match (at 10,000,000 events) and reads every case to hash them, where the few
+        # that match are found by the cases' event index. A looser search joins as before.
+        events = list(SyncEvent.objects.filter(match).values_list("pk", flat=True)[: SEARCH_EVENTS + 1])
+        found = joined if len(events) > SEARCH_EVENTS else Q(event_id__in=events)
         # A case about no event says in its subject what it is about (the Odoo record's number
-        # and marker, the day's totals): found anywhere in it. Asked first, on their few rows, so
-        # the events' search keeps its plan when no such case matches.
+        # and marker, the day's totals): found anywhere in it. Asked first, on their few rows
+        # (the event foreign key's index finds them), so the events' search keeps its plan when
+        # no such case matches.
         about = ExceptionCase.objects.filter(event__isnull=True, subject__icontains=value)
         ids = list(about.values_list("pk", flat=True)[:SUBJECT_MATCHES])
-        return queryset.filter(match | Q(pk__in=ids)) if ids else queryset.filter(match)
+        return queryset.filter(found | Q(pk__in=ids)) if ids else queryset.filter(found)
 
     def filter_ordering(self, queryset: QuerySet[ExceptionCase], name: str, value: str) -> QuerySet[ExceptionCase]:
         return _ordered(queryset, value)

@@ -135,9 +135,6 @@ class ExceptionCase(models.Model):
             models.Index(
                 fields=["business_key"], condition=OPEN_Q & ~Q(business_key=""), name="case_open_business_key"
             ),
-            # Cases about no event (reconciliation's differences) are few: the case list's search
-            # reads their subjects from this index's rows alone, not the whole table.
-            models.Index(fields=["id", "subject"], condition=Q(event__isnull=True), name="case_without_event"),
             # The list of every case, closed ones too (state=all), in its default order.
             models.Index(fields=["sla_due_at", "id", "entity"], name="case_due"),
             # Cases opened per day, closed ones too (the dashboard's trend of the current days).

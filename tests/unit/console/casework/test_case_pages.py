@@ -161,6 +161,20 @@ def test_filters_narrow_the_list(configured: dict[str, Any], client: Client) -> 
     assert shown("entity=US01&severity=medium") == {alpha.pk, bravo.pk}
 
 
+def test_a_loose_search_joins_the_events_and_finds_the_same_cases(
+    configured: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.casework import filters
+
+    alpha, bravo = open_cases(configured, unmapped_invoice("inv-alpha", "100.00"), unmapped_invoice("inv-bravo", "5"))
+    login(client, "operator")
+    by_ids = case_links(client.get("/cases/?q=inv-").content.decode())
+    # More events match than the search picks by id: the cases are joined to them instead.
+    monkeypatch.setattr(filters, "SEARCH_EVENTS", 1)
+    joined = case_links(client.get("/cases/?q=inv-").content.decode())
+    assert by_ids == joined == {alpha.pk, bravo.pk}
+
+
 def test_ordering_and_an_entity_not_granted(configured: dict[str, Any], client: Client) -> None:
     open_cases(configured, unmapped_invoice("inv-small", "10.00"), unmapped_invoice("inv-large", "900"))
     html = login(client, "operator").get("/cases/?ordering=-amount").content.decode()
