@@ -73,9 +73,8 @@ def test_a_claimed_missing_mapping_leads_to_the_mapping_editor_with_its_code(
     case = claimed(blocked_case)
     html = page(login(client, "operator"), case)
     lead = next_step(html)
-    assert (
-        '<a class="button primary" href="/mappings/US01/tax/?code=VAT20">Propose the tax mapping for VAT20 in US01</a>' in lead
-    )
+    editor_link = '<a class="button primary" href="/mappings/US01/tax/?code=VAT20">'
+    assert f"{editor_link}Propose the tax mapping for VAT20 in US01</a>" in lead
     assert primaries(html) == ["Propose the tax mapping for VAT20 in US01"]
     editor = client.get("/mappings/US01/tax/?code=VAT20")
     assert editor.status_code == 200 and 'value="VAT20"' in editor.content.decode()

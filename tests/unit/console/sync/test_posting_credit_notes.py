@@ -240,7 +240,8 @@ def test_a_credit_note_waits_for_the_payments_of_its_invoice_so_odoo_leaves_them
     waiting = event_resolve(note, table)
     assert isinstance(waiting, Blocked)
     assert (waiting.reason_code, waiting.blocked_on) == ("payment_not_posted", f"event:{payment_id}")
-    assert waiting.message.startswith(f"The payment 'ch_1' (event {payment_id}) settling the customer invoice 'order-1'")
+    settling = f"The payment 'ch_1' (event {payment_id}) settling the customer invoice 'order-1'"
+    assert waiting.message.startswith(settling)
     [refund_id] = ingest(api, refund_payment("re_1", "refund-1"))
     events_drain()
     events = SyncEvent.objects.filter(pk__in=[invoice_id, payment_id, note_id, refund_id])
