@@ -267,3 +267,29 @@ def test_a_refund_sent_before_its_order_posts_after_the_orders_payment(
     payment, note = SyncEvent.objects.get(pk=payment_id), SyncEvent.objects.get(pk=note_id)
     assert payment.posted_at is not None and note.posted_at is not None and payment.posted_at <= note.posted_at
     assert not ExceptionCase.objects.filter(event_id__in=[note_id, invoice_id, payment_id], state="open").exists()
+
+
+def test_a_credit_note_waiting_for_a_payment_that_is_dismissed_posts_then(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    ingest(api, invoice_event("order-1"))
+    events_drain()
+    unmapped = payment_event("ch_1", "order-1")
+    unmapped["data"]["payment_method"] = "cheque"  # no journal mapped for it: it cannot post
+    [payment_id] = ingest(api, unmapped)
+    events_drain()
+    payment = SyncEvent.objects.get(pk=payment_id)
+    assert payment.state == EventState.BLOCKED, payment.reason_message
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    events_drain()
+    note = SyncEvent.objects.get(pk=note_id)
+    assert (note.state, note.reason_code, note.blocked_on) == (
+        EventState.BLOCKED,
+        "payment_not_posted",
+        f"event:{payment_id}",
+    )
+    with transaction.atomic():
+        event_dismiss(event=payment, actor=Actor.system("test"), reason="paid twice at the till")
+    events_drain()
+    note.refresh_from_db()
+    assert note.state == EventState.POSTED
