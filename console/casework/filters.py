@@ -190,7 +190,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         # and marker, the day's totals): found anywhere in it. Asked first, on their few rows
         # (the event foreign key's index finds them), so the events' search keeps its plan when
         # no such case matches.
-        about = ExceptionCase.objects.filter(event__isnull=True, subject__icontains=value)
+        about = queryset.filter(event__isnull=True, subject__icontains=value).order_by("pk")
         ids = list(about.values_list("pk", flat=True)[:SUBJECT_MATCHES])
         return queryset.filter(found | Q(pk__in=ids)) if ids else queryset.filter(found)
 

@@ -34,6 +34,12 @@ class EventState(models.TextChoices):
 UNPOSTED_STATES = (EventState.QUEUED, EventState.POSTING, EventState.RETRY_WAIT, EventState.BLOCKED, EventState.FAILED)
 
 
+def settled_document() -> Coalesce:
+    """The external id of the document a payment settles, as an override states it when a person
+    changed it (an override is keyed by path: the top-level field's path is its name)."""
+    return Coalesce(KT("override__invoice_external_id"), KT("payload__invoice_external_id"))
+
+
 def document_date() -> Coalesce:
     """The document's own date as ISO text, as the override states it when a person changed it,
     else as received: an invoice's `invoice_date`, any other document's `date`. The close view
@@ -153,10 +159,11 @@ class SyncEvent(models.Model):
                 condition=Q(state="posted", archived_at__isnull=True),
                 name="syncevent_archivable",
             ),
-            # Payments not posted yet, by the document they settle: a credit note waits for those
-            # of the invoice it credits (resolution._unposted_payment_of).
+            # Payments not posted yet, by the document they settle (a person's override of it
+            # first): a credit note waits for those of the invoice it credits
+            # (resolution._unposted_payment_of).
             models.Index(
-                KT("payload__invoice_external_id"),
+                settled_document(),
                 F("entity"),
                 condition=Q(kind="payment", state__in=[state.value for state in UNPOSTED_STATES]),
                 name="syncevent_unposted_payment",

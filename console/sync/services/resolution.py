@@ -12,7 +12,7 @@ from django.conf import settings
 from console.mappings.models import MappingKind
 from console.mappings.selectors import MappingTable
 from console.sync.models import EventKind, EventState, SourceSystem, SyncEvent
-from console.sync.models.events import UNPOSTED_STATES
+from console.sync.models.events import UNPOSTED_STATES, settled_document
 from integrations.canonical import (
     BankStatementLine,
     Counterparty,
@@ -79,7 +79,7 @@ def _codes(doc: Document) -> tuple[set[str], set[str]]:
 LINES_NAMED = 5
 # Payments of one invoice a credit note looks through for one not posted yet (an invoice is
 # paid in a few; the rest would be other sources' documents of the same id).
-PAYMENTS_LOOKED_AT = 20
+PAYMENTS_LOOKED_AT = 200
 
 
 def lines_using(doc: Document, kind: str, value: str) -> list[str]:
@@ -420,18 +420,13 @@ def _unposted_payment_of(invoice: SyncEvent) -> SyncEvent | None:
     refund and its order arriving together, or the refund first, would leave the order's payment
     nothing to pay. A payment dismissed never posts, so it is not waited for."""
     direction = settling_direction(invoice.kind)
-    candidates = (
-        SyncEvent.objects.filter(
-            kind=EventKind.PAYMENT,
-            entity_id=invoice.entity_id,
-            state__in=UNPOSTED_STATES,
-            payload__invoice_external_id=invoice.external_id,
-        )
-        .only("pk", "kind", "external_id", "source_id", "payload")
-        .order_by("pk")
-    )
-    for payment in candidates[:PAYMENTS_LOOKED_AT]:
-        data = payment.payload if isinstance(payment.payload, dict) else {}
+    unposted = SyncEvent.objects.filter(kind=EventKind.PAYMENT, entity_id=invoice.entity_id, state__in=UNPOSTED_STATES)
+    fields = ("pk", "kind", "external_id", "source_id", "payload", "override")
+    # The settled document as syncevent_unposted_payment indexes it: text, an override first.
+    named = unposted.alias(names=settled_document()).filter(names=invoice.external_id)
+    for payment in named.only(*fields).order_by("pk")[:PAYMENTS_LOOKED_AT]:
+        effective = payment.effective_payload
+        data = effective if isinstance(effective, dict) else {}
         named_source = data.get("invoice_source") or ""
         same_source = payment.source_id == invoice.source_id
         of_invoice = named_source == invoice.source.code or (not named_source and same_source)

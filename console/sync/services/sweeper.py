@@ -19,10 +19,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from console.audit.actors import Actor
-from console.sync.models import EventState, SyncEvent
+from console.sync.models import EventKind, EventState, SyncEvent
 from console.sync.services.claims import paused_q
 from console.sync.services.dispatch import groups_wake_on_commit
-from console.sync.services.requeue import events_unblock_after_posting
+from console.sync.services.requeue import events_requeue_blocked, events_unblock_after_posting
+from console.sync.services.resolution import event_block_key
 
 SWEEP_LIMIT = 5000
 
@@ -56,10 +57,19 @@ def _blocks_cleared() -> int:
         Q(pk__in=ids) | Q(source_id__in={s for s, _ in named}, external_id__in={x for _, x in named})
     )
     posted = [e for e in found if e.pk in ids or (e.source_id, e.external_id) in named]
-    if not posted:
+    # A payment dismissed while a credit note was deciding to wait for it (event_dismiss found
+    # nothing blocked on it yet): the wait ends here, as the payment will never post.
+    dismissed = SyncEvent.objects.filter(pk__in=ids, kind=EventKind.PAYMENT, state=EventState.DISMISSED)
+    gone = [event_block_key(pk) for pk in dismissed.values_list("pk", flat=True)]
+    if not posted and not gone:
         return 0
+    actor = Actor.system("sweep_posting")
     with transaction.atomic():
-        return len(events_unblock_after_posting(posted, actor=Actor.system("sweep_posting")))
+        released = events_unblock_after_posting(posted, actor=actor) if posted else []
+        if gone:
+            reason = "the payment it waited for was dismissed"
+            released += events_requeue_blocked(blocked_on=gone, actor=actor, reason=reason)
+        return len(released)
 
 
 def _resend() -> int:

@@ -293,3 +293,46 @@ def test_a_credit_note_waiting_for_a_payment_that_is_dismissed_posts_then(
     events_drain()
     note.refresh_from_db()
     assert note.state == EventState.POSTED
+
+
+def test_the_sweeper_releases_a_credit_note_left_waiting_for_a_payment_dismissed_meanwhile(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    """The race event_dismiss cannot see: a worker decided the credit note waits for the payment
+    while the payment was being dismissed, and committed after it."""
+    from console.sync.services.sweeper import posting_sweep
+
+    ingest(api, invoice_event("order-1"))
+    events_drain()
+    unmapped = payment_event("ch_1", "order-1")
+    unmapped["data"]["payment_method"] = "cheque"
+    [payment_id] = ingest(api, unmapped)
+    events_drain()
+    with transaction.atomic():
+        event_dismiss(event=SyncEvent.objects.get(pk=payment_id), actor=Actor.system("test"), reason="paid twice")
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    SyncEvent.objects.filter(pk=note_id).update(
+        state=EventState.BLOCKED, reason_code="payment_not_posted", blocked_on=f"event:{payment_id}"
+    )
+    assert posting_sweep() >= 1
+    events_drain()
+    assert SyncEvent.objects.get(pk=note_id).state == EventState.POSTED
+
+
+def test_a_payment_an_override_points_at_the_invoice_is_waited_for_too(
+    api: APIClient, configured: dict[str, Any]
+) -> None:
+    from console.mappings.selectors import MappingTable, mapping_candidates
+    from console.sync.services.resolution import Blocked, event_resolve
+
+    ingest(api, invoice_event("order-1"))
+    events_drain()
+    [payment_id] = ingest(api, payment_event("ch_1", "order-typo"))
+    SyncEvent.objects.filter(pk=payment_id).update(
+        state=EventState.BLOCKED, override={"invoice_external_id": "order-1"}
+    )
+    [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
+    note = SyncEvent.objects.get(pk=note_id)
+    table = MappingTable(mapping_candidates(entity_ids=[note.entity_id], kinds=MappingKind.values))
+    waiting = event_resolve(note, table)
+    assert isinstance(waiting, Blocked) and waiting.blocked_on == f"event:{payment_id}"
