@@ -14,8 +14,7 @@ from console.sync.errors import IllegalTransition
 from console.sync.models import EventKind, EventState, SyncEvent
 from console.sync.overrides import OverrideError, override_diff, override_merge, payload_apply
 from console.sync.services.dispatch import events_dispatch_on_commit
-from console.sync.services.requeue import events_requeue_blocked
-from console.sync.services.resolution import event_block_key
+from console.sync.services.requeue import events_unblock_after_dismissal
 from console.sync.services.transitions import Transition, events_transition
 from integrations.canonical import Document, PayloadError, parse_document
 
@@ -91,9 +90,5 @@ def event_dismiss(*, event: SyncEvent, actor: Actor, reason: str) -> SyncEvent:
     fresh = _locked(event)
     [applied] = events_transition(changes=[Transition(fresh, S.DISMISSED, {}, reason=reason)], actor=actor)
     if applied.kind == EventKind.PAYMENT:
-        # A credit note waiting for this payment to post (resolution._unposted_payment_of) would
-        # wait for ever: it is queued again, and posts now that the payment never will.
-        events_requeue_blocked(
-            blocked_on=[event_block_key(applied.pk)], actor=actor, reason="the payment it waited for was dismissed"
-        )
+        events_unblock_after_dismissal([applied.pk], actor=actor)
     return applied

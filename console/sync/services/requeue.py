@@ -38,6 +38,15 @@ def events_unblock_after_posting(posted: list[SyncEvent], *, actor: Actor) -> li
     return events_requeue_blocked(blocked_on=keys, actor=actor, reason="what it waited for was posted")
 
 
+def events_unblock_after_dismissal(payment_ids: list[int], *, actor: Actor) -> list[int]:
+    """Credit notes waiting for these payments to post (resolution._unposted_payment_of) are
+    queued again: the payments were dismissed and will never post."""
+    if not payment_ids:
+        return []
+    keys = [event_block_key(pk) for pk in payment_ids]
+    return events_requeue_blocked(blocked_on=keys, actor=actor, reason="the payment it waited for was dismissed")
+
+
 def events_requeue_blocked(*, blocked_on: list[str], actor: Actor, reason: str, cause: str = "") -> list[int]:
     """Queue again the events blocked on any of these keys (a mapping added, an invoice posted);
     returns their ids."""

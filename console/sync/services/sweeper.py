@@ -22,8 +22,7 @@ from console.audit.actors import Actor
 from console.sync.models import EventKind, EventState, SyncEvent
 from console.sync.services.claims import paused_q
 from console.sync.services.dispatch import groups_wake_on_commit
-from console.sync.services.requeue import events_requeue_blocked, events_unblock_after_posting
-from console.sync.services.resolution import event_block_key
+from console.sync.services.requeue import events_unblock_after_dismissal, events_unblock_after_posting
 
 SWEEP_LIMIT = 5000
 
@@ -60,16 +59,13 @@ def _blocks_cleared() -> int:
     # A payment dismissed while a credit note was deciding to wait for it (event_dismiss found
     # nothing blocked on it yet): the wait ends here, as the payment will never post.
     dismissed = SyncEvent.objects.filter(pk__in=ids, kind=EventKind.PAYMENT, state=EventState.DISMISSED)
-    gone = [event_block_key(pk) for pk in dismissed.values_list("pk", flat=True)]
+    gone = list(dismissed.values_list("pk", flat=True))
     if not posted and not gone:
         return 0
     actor = Actor.system("sweep_posting")
     with transaction.atomic():
         released = events_unblock_after_posting(posted, actor=actor) if posted else []
-        if gone:
-            reason = "the payment it waited for was dismissed"
-            released += events_requeue_blocked(blocked_on=gone, actor=actor, reason=reason)
-        return len(released)
+        return len(released + events_unblock_after_dismissal(gone, actor=actor))
 
 
 def _resend() -> int:

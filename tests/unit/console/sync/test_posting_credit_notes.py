@@ -15,11 +15,13 @@ from console.audit.actors import Actor
 from console.casework.models import ExceptionCase
 from console.casework.taxonomy import Category
 from console.mappings.models import MappingKind
+from console.mappings.selectors import MappingTable, mapping_candidates
 from console.mappings.services import mapping_version_add
 from console.sync.models import EventState, LegalEntity, SyncEvent
 from console.sync.services.demo import MAPPINGS_VALID_FROM
 from console.sync.services.drain import events_drain
 from console.sync.services.interventions import event_dismiss
+from console.sync.services.resolution import Blocked, Invalid, Resolved, event_resolve
 from integrations.odoo.client import OdooClient
 from tests.factories import credit_note_event, invoice_event, payment_event, vendor_bill_event, with_data
 from tests.odoo_protocol import sandbox_credentials
@@ -56,6 +58,27 @@ def refund_payment(external_id: str, credit_note: str, amount: str = "115.00") -
     event = payment_event(external_id, credit_note, amount)
     event["data"].update(direction="outbound", invoice_source="shopify")
     return event
+
+
+def resolved(event_id: int) -> Resolved | Blocked | Invalid:
+    """What the poster would make of the event now, without posting it."""
+    event = SyncEvent.objects.get(pk=event_id)
+    return event_resolve(
+        event, MappingTable(mapping_candidates(entity_ids=[event.entity_id], kinds=MappingKind.values))
+    )
+
+
+def posted_invoice_and_blocked_payment(api: APIClient) -> int:
+    """order-1 posted, and a card payment of it that cannot post (no journal for cheques): its id."""
+    ingest(api, invoice_event("order-1"))
+    events_drain()
+    unmapped = payment_event("ch_1", "order-1")
+    unmapped["data"]["payment_method"] = "cheque"
+    [payment_id] = ingest(api, unmapped)
+    events_drain()
+    payment = SyncEvent.objects.get(pk=payment_id)
+    assert payment.state == EventState.BLOCKED, payment.reason_message
+    return payment_id
 
 
 def test_a_credit_note_of_a_posted_invoice_posts_as_a_linked_refund_that_reverses_it(
@@ -227,17 +250,12 @@ def test_a_credit_note_waits_for_the_payments_of_its_invoice_so_odoo_leaves_them
 ) -> None:
     """Odoo matches a credit note with the invoice it reverses as it posts: passed by the credit
     note of the whole amount, the card payment of the invoice would find nothing left to pay."""
-    from console.mappings.selectors import MappingTable, mapping_candidates
-    from console.sync.services.resolution import Blocked, event_resolve
-
     sandbox = configured["sandbox"]
     [invoice_id] = ingest(api, invoice_event("order-1"))
     events_drain()
     [payment_id] = ingest(api, payment_event("ch_1", "order-1"))
     [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
-    note = SyncEvent.objects.get(pk=note_id)
-    table = MappingTable(mapping_candidates(entity_ids=[note.entity_id], kinds=MappingKind.values))
-    waiting = event_resolve(note, table)
+    waiting = resolved(note_id)
     assert isinstance(waiting, Blocked)
     assert (waiting.reason_code, waiting.blocked_on) == ("payment_not_posted", f"event:{payment_id}")
     settling = f"The payment 'ch_1' (event {payment_id}) settling the customer invoice 'order-1'"
@@ -272,14 +290,7 @@ def test_a_refund_sent_before_its_order_posts_after_the_orders_payment(
 def test_a_credit_note_waiting_for_a_payment_that_is_dismissed_posts_then(
     api: APIClient, configured: dict[str, Any]
 ) -> None:
-    ingest(api, invoice_event("order-1"))
-    events_drain()
-    unmapped = payment_event("ch_1", "order-1")
-    unmapped["data"]["payment_method"] = "cheque"  # no journal mapped for it: it cannot post
-    [payment_id] = ingest(api, unmapped)
-    events_drain()
-    payment = SyncEvent.objects.get(pk=payment_id)
-    assert payment.state == EventState.BLOCKED, payment.reason_message
+    payment_id = posted_invoice_and_blocked_payment(api)
     [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
     events_drain()
     note = SyncEvent.objects.get(pk=note_id)
@@ -289,7 +300,7 @@ def test_a_credit_note_waiting_for_a_payment_that_is_dismissed_posts_then(
         f"event:{payment_id}",
     )
     with transaction.atomic():
-        event_dismiss(event=payment, actor=Actor.system("test"), reason="paid twice at the till")
+        event_dismiss(event=SyncEvent.objects.get(pk=payment_id), actor=Actor.system("test"), reason="paid twice")
     events_drain()
     note.refresh_from_db()
     assert note.state == EventState.POSTED
@@ -302,12 +313,7 @@ def test_the_sweeper_releases_a_credit_note_left_waiting_for_a_payment_dismissed
     while the payment was being dismissed, and committed after it."""
     from console.sync.services.sweeper import posting_sweep
 
-    ingest(api, invoice_event("order-1"))
-    events_drain()
-    unmapped = payment_event("ch_1", "order-1")
-    unmapped["data"]["payment_method"] = "cheque"
-    [payment_id] = ingest(api, unmapped)
-    events_drain()
+    payment_id = posted_invoice_and_blocked_payment(api)
     with transaction.atomic():
         event_dismiss(event=SyncEvent.objects.get(pk=payment_id), actor=Actor.system("test"), reason="paid twice")
     [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
@@ -322,9 +328,6 @@ def test_the_sweeper_releases_a_credit_note_left_waiting_for_a_payment_dismissed
 def test_a_payment_an_override_points_at_the_invoice_is_waited_for_too(
     api: APIClient, configured: dict[str, Any]
 ) -> None:
-    from console.mappings.selectors import MappingTable, mapping_candidates
-    from console.sync.services.resolution import Blocked, event_resolve
-
     ingest(api, invoice_event("order-1"))
     events_drain()
     [payment_id] = ingest(api, payment_event("ch_1", "order-typo"))
@@ -332,7 +335,5 @@ def test_a_payment_an_override_points_at_the_invoice_is_waited_for_too(
         state=EventState.BLOCKED, override={"invoice_external_id": "order-1"}
     )
     [note_id] = ingest(api, credit_note_event("refund-1", "order-1"))
-    note = SyncEvent.objects.get(pk=note_id)
-    table = MappingTable(mapping_candidates(entity_ids=[note.entity_id], kinds=MappingKind.values))
-    waiting = event_resolve(note, table)
+    waiting = resolved(note_id)
     assert isinstance(waiting, Blocked) and waiting.blocked_on == f"event:{payment_id}"
